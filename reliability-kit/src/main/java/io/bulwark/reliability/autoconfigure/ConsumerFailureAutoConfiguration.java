@@ -1,0 +1,60 @@
+package io.bulwark.reliability.autoconfigure;
+
+import io.bulwark.reliability.event.MalformedEventException;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
+
+/**
+ * What every Kafka listener does with a record it cannot process: retry with exponential backoff,
+ * then publish it unchanged (raw bytes, with the exception in headers) to the dead-letter topic and
+ * move on. A malformed record is not retried. The listener's offset advances only after the record
+ * was processed or dead-lettered, so nothing is lost.
+ */
+@AutoConfiguration(before = KafkaAutoConfiguration.class)
+@ConditionalOnClass({DefaultErrorHandler.class, KafkaProperties.class})
+@EnableConfigurationProperties(ConsumerProperties.class)
+public class ConsumerFailureAutoConfiguration {
+
+  @Bean
+  @ConditionalOnMissingBean(CommonErrorHandler.class)
+  DefaultErrorHandler bulwarkErrorHandler(KafkaProperties kafka, ConsumerProperties properties) {
+    Map<String, Object> producer = new HashMap<>(kafka.buildProducerProperties());
+    producer.put(ProducerConfig.ACKS_CONFIG, "all");
+    producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    producer.put(ProducerConfig.CLIENT_ID_CONFIG, "bulwark-dead-letter");
+    KafkaTemplate<String, byte[]> deadLetters =
+        new KafkaTemplate<>(
+            new DefaultKafkaProducerFactory<>(
+                producer, new StringSerializer(), new ByteArraySerializer()));
+    DeadLetterPublishingRecoverer recoverer =
+        new DeadLetterPublishingRecoverer(
+            deadLetters,
+            (record, exception) ->
+                new TopicPartition(record.topic() + properties.deadLetterSuffix(), -1));
+    ExponentialBackOffWithMaxRetries backOff =
+        new ExponentialBackOffWithMaxRetries(properties.maxRetries());
+    backOff.setInitialInterval(properties.initialInterval().toMillis());
+    backOff.setMultiplier(properties.multiplier());
+    backOff.setMaxInterval(properties.maxInterval().toMillis());
+    DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
+    handler.addNotRetryableExceptions(MalformedEventException.class);
+    return handler;
+  }
+}

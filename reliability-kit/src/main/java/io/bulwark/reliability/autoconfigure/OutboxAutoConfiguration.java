@@ -1,0 +1,121 @@
+package io.bulwark.reliability.autoconfigure;
+
+import io.bulwark.reliability.event.EventCodec;
+import io.bulwark.reliability.outbox.KafkaEventPublisher;
+import io.bulwark.reliability.outbox.Outbox;
+import io.bulwark.reliability.outbox.OutboxRelay;
+import io.bulwark.reliability.outbox.OutboxStore;
+import io.bulwark.reliability.outbox.PostgresNotificationWakeup;
+import io.bulwark.reliability.outbox.PostgresOutbox;
+import io.bulwark.reliability.outbox.PostgresOutboxStore;
+import io.bulwark.reliability.schema.ReliabilitySchema;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
+
+/** The outbox on the service's data source, and a relay to Kafka unless switched off. */
+@AutoConfiguration(after = {DataSourceAutoConfiguration.class, KafkaAutoConfiguration.class})
+@ConditionalOnClass({TransactionAwareDataSourceProxy.class, KafkaProperties.class})
+@ConditionalOnBean(DataSource.class)
+@EnableConfigurationProperties(OutboxProperties.class)
+public class OutboxAutoConfiguration {
+
+  @Bean
+  @ConditionalOnMissingBean
+  ReliabilitySchemaMigration reliabilitySchemaMigration(DataSource dataSource) {
+    ReliabilitySchema.migrate(dataSource);
+    return new ReliabilitySchemaMigration();
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  EventCodec eventCodec() {
+    return new EventCodec();
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  Outbox outbox(
+      DataSource dataSource,
+      EventCodec codec,
+      OutboxProperties properties,
+      ReliabilitySchemaMigration schema) {
+    return new PostgresOutbox(
+        new TransactionAwareDataSourceProxy(dataSource),
+        codec,
+        properties.shards(),
+        Clock.systemUTC());
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  OutboxStore outboxStore() {
+    return new PostgresOutboxStore();
+  }
+
+  @Bean
+  @ConditionalOnProperty(
+      name = "bulwark.outbox.relay.enabled",
+      havingValue = "true",
+      matchIfMissing = true)
+  OutboxRelayLifecycle outboxRelay(
+      DataSource dataSource,
+      OutboxStore store,
+      OutboxProperties properties,
+      KafkaProperties kafka,
+      ReliabilitySchemaMigration schema) {
+    KafkaEventPublisher publisher =
+        KafkaEventPublisher.create(
+            kafka.buildProducerProperties(), properties.relay().publishTimeout());
+    return new OutboxRelayLifecycle(
+        new OutboxRelay(
+            dataSource,
+            store,
+            publisher,
+            new PostgresNotificationWakeup(dataSource),
+            properties.relaySettings(),
+            Clock.systemUTC()),
+        publisher);
+  }
+
+  /** Marks that the kit's tables exist; beans that use them depend on it. */
+  static final class ReliabilitySchemaMigration {}
+
+  /** Starts the relay with the application and stops it before the data source closes. */
+  static final class OutboxRelayLifecycle implements SmartLifecycle {
+    private final OutboxRelay relay;
+    private final KafkaEventPublisher publisher;
+
+    OutboxRelayLifecycle(OutboxRelay relay, KafkaEventPublisher publisher) {
+      this.relay = relay;
+      this.publisher = publisher;
+    }
+
+    @Override
+    public void start() {
+      relay.start();
+    }
+
+    @Override
+    public void stop() {
+      relay.close();
+      publisher.close();
+    }
+
+    @Override
+    public boolean isRunning() {
+      return relay.isRunning();
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package io.bulwark.reliability.outbox;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves committed outbox events to the broker.
+ *
+ * <p>For each shard, in one database transaction: claim the shard (a no-wait lock, so relays in
+ * other processes take other shards), read its oldest unpublished messages, publish them and wait
+ * for the acknowledgements, mark them published, commit. A relay that dies anywhere in between
+ * leaves its messages unpublished and its claim released; the next relay sends them again, and the
+ * consumers' inbox drops the duplicates. Because a shard has one owner at a time and is read in
+ * append order, the first delivery of one aggregate's events is always in order.
+ *
+ * <p>When the outbox is empty the relay waits for a commit notification, or the poll interval as a
+ * safety net. It also purges published messages older than the retention.
+ */
+public final class OutboxRelay implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+
+  private final DataSource dataSource;
+  private final OutboxStore store;
+  private final EventPublisher publisher;
+  private final OutboxWakeup wakeup;
+  private final RelaySettings settings;
+  private final Clock clock;
+
+  private volatile boolean running;
+  private Thread thread;
+  private Instant nextPurge = Instant.MIN;
+
+  public OutboxRelay(
+      DataSource dataSource,
+      OutboxStore store,
+      EventPublisher publisher,
+      OutboxWakeup wakeup,
+      RelaySettings settings,
+      Clock clock) {
+    this.dataSource = dataSource;
+    this.store = store;
+    this.publisher = publisher;
+    this.wakeup = wakeup;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  public synchronized void start() {
+    if (running) {
+      return;
+    }
+    running = true;
+    thread = new Thread(this::loop, "outbox-relay");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  public boolean isRunning() {
+    return running;
+  }
+
+  /**
+   * One pass over every shard, each drained until empty or claimed by another relay. Returns how
+   * many messages this relay published.
+   */
+  public int drainOnce() throws SQLException {
+    int published = 0;
+    for (int shard = 0; shard < settings.shards(); shard++) {
+      int sent;
+      do {
+        sent = relayBatch(shard);
+        published += Math.max(sent, 0);
+      } while (sent == settings.batchSize() && running());
+    }
+    return published;
+  }
+
+  /** Publishes one batch of a shard: the count sent, or -1 if another relay holds the shard. */
+  int relayBatch(int shard) throws SQLException {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        if (!store.tryClaim(connection, shard)) {
+          connection.rollback();
+          return -1;
+        }
+        List<OutboxMessage> batch = store.fetchUnpublished(connection, shard, settings.batchSize());
+        if (batch.isEmpty()) {
+          connection.rollback();
+          return 0;
+        }
+        publisher.publish(batch);
+        store.markPublished(connection, batch);
+        connection.commit();
+        return batch.size();
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(connection);
+        throw e;
+      }
+    }
+  }
+
+  private void loop() {
+    Duration backoff = settings.errorBackoff();
+    while (running) {
+      try {
+        int published = drainOnce();
+        purgeIfDue();
+        backoff = settings.errorBackoff();
+        if (published == 0) {
+          wakeup.await(settings.pollInterval());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (Exception e) {
+        log.warn("outbox relay failed, retrying in {}: {}", backoff, e.toString());
+        if (!sleep(backoff)) {
+          break;
+        }
+        backoff = min(backoff.multipliedBy(2), settings.maxErrorBackoff());
+      }
+    }
+  }
+
+  void purgeIfDue() throws SQLException {
+    Instant now = clock.instant();
+    if (now.isBefore(nextPurge)) {
+      return;
+    }
+    nextPurge = now.plus(settings.purgeInterval());
+    Instant cutOff = now.minus(settings.retention());
+    int purged;
+    do {
+      try (Connection connection = dataSource.getConnection()) {
+        connection.setAutoCommit(true);
+        purged = store.purgePublished(connection, cutOff, 5_000);
+      }
+      if (purged > 0) {
+        log.debug("purged {} published outbox messages", purged);
+      }
+    } while (purged == 5_000 && running());
+  }
+
+  private boolean running() {
+    return running || thread == null;
+  }
+
+  @Override
+  public void close() {
+    Thread current;
+    synchronized (this) {
+      running = false;
+      current = thread;
+    }
+    if (current != null) {
+      current.interrupt();
+      try {
+        current.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    wakeup.close();
+  }
+
+  private static void rollbackQuietly(Connection connection) {
+    try {
+      connection.rollback();
+    } catch (SQLException ignored) {
+      // the connection is broken; the server rolls back by itself
+    }
+  }
+
+  private static boolean sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}

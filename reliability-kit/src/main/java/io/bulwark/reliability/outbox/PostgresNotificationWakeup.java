@@ -1,0 +1,91 @@
+package io.bulwark.reliability.outbox;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Waits on PostgreSQL {@code LISTEN bulwark.outbox}: the outbox table's insert trigger notifies on
+ * commit. The listening connection is reopened after any failure (a failover, a restart), and the
+ * wait never exceeds the poll interval, so a lost notification costs at most one interval.
+ */
+public final class PostgresNotificationWakeup implements OutboxWakeup {
+
+  static final String CHANNEL = "bulwark_outbox";
+  private static final Logger log = LoggerFactory.getLogger(PostgresNotificationWakeup.class);
+
+  /** The longest single blocking read, so that closing or interrupting takes effect promptly. */
+  private static final long SLICE_MILLIS = 500;
+
+  private final DataSource dataSource;
+  private final Object lock = new Object();
+  private volatile boolean closed;
+  private Connection connection;
+
+  public PostgresNotificationWakeup(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  @Override
+  public void await(Duration max) throws InterruptedException {
+    long deadline = System.nanoTime() + max.toNanos();
+    synchronized (lock) {
+      while (!closed) {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+          return;
+        }
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+        long slice = Math.min(left, SLICE_MILLIS);
+        try {
+          PGNotification[] notifications = listening().getNotifications((int) slice);
+          if (notifications != null && notifications.length > 0) {
+            return;
+          }
+        } catch (SQLException e) {
+          log.debug("outbox notifications unavailable, polling: {}", e.getMessage());
+          closeConnection();
+          Thread.sleep(slice);
+        }
+      }
+    }
+  }
+
+  private PGConnection listening() throws SQLException {
+    if (connection == null || connection.isClosed()) {
+      connection = dataSource.getConnection();
+      connection.setAutoCommit(true);
+      try (Statement listen = connection.createStatement()) {
+        listen.execute("LISTEN " + CHANNEL);
+      }
+    }
+    return connection.unwrap(PGConnection.class);
+  }
+
+  private void closeConnection() {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // already broken
+      }
+      connection = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    synchronized (lock) {
+      closeConnection();
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package io.bulwark.reliability.outbox;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * {@link OutboxStore} on PostgreSQL. A shard claim is a transaction-scoped advisory lock, so it is
+ * released by commit, rollback or the death of the session, and never needs cleaning up.
+ */
+public final class PostgresOutboxStore implements OutboxStore {
+
+  /** First key of the two-key advisory lock; the second is the shard number. */
+  static final int LOCK_SPACE = 0x0B17_0B0C;
+
+  @Override
+  public boolean tryClaim(Connection connection, int shard) throws SQLException {
+    try (PreparedStatement claim =
+        connection.prepareStatement("SELECT pg_try_advisory_xact_lock(?, ?)")) {
+      claim.setInt(1, LOCK_SPACE);
+      claim.setInt(2, shard);
+      try (ResultSet result = claim.executeQuery()) {
+        result.next();
+        return result.getBoolean(1);
+      }
+    }
+  }
+
+  @Override
+  public List<OutboxMessage> fetchUnpublished(Connection connection, int shard, int limit)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT id, event_id, topic, message_key, event_type, message::text"
+                + " FROM bulwark.outbox WHERE shard = ? AND published_at IS NULL"
+                + " ORDER BY id LIMIT ?")) {
+      select.setInt(1, shard);
+      select.setInt(2, limit);
+      List<OutboxMessage> messages = new ArrayList<>();
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          messages.add(
+              new OutboxMessage(
+                  rows.getLong(1),
+                  rows.getObject(2, UUID.class),
+                  rows.getString(3),
+                  rows.getString(4),
+                  rows.getString(5),
+                  rows.getString(6).getBytes(StandardCharsets.UTF_8)));
+        }
+      }
+      return messages;
+    }
+  }
+
+  @Override
+  public void markPublished(Connection connection, List<OutboxMessage> messages)
+      throws SQLException {
+    if (messages.isEmpty()) {
+      return;
+    }
+    Long[] ids = messages.stream().map(OutboxMessage::position).toArray(Long[]::new);
+    Array array = connection.createArrayOf("bigint", ids);
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE bulwark.outbox SET published_at = clock_timestamp() WHERE id = ANY(?)")) {
+      update.setArray(1, array);
+      update.executeUpdate();
+    } finally {
+      array.free();
+    }
+  }
+
+  @Override
+  public int purgePublished(Connection connection, Instant publishedBefore, int limit)
+      throws SQLException {
+    try (PreparedStatement delete =
+        connection.prepareStatement(
+            "DELETE FROM bulwark.outbox WHERE id IN (SELECT id FROM bulwark.outbox"
+                + " WHERE published_at < ? ORDER BY published_at LIMIT ?)")) {
+      delete.setTimestamp(1, Timestamp.from(publishedBefore));
+      delete.setInt(2, limit);
+      return delete.executeUpdate();
+    }
+  }
+
+  @Override
+  public Backlog backlog(Connection connection) throws SQLException {
+    try (PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT count(*), min(created_at) FROM bulwark.outbox"
+                    + " WHERE published_at IS NULL");
+        ResultSet row = select.executeQuery()) {
+      row.next();
+      Timestamp oldest = row.getTimestamp(2);
+      return new Backlog(row.getLong(1), oldest == null ? null : oldest.toInstant());
+    }
+  }
+}

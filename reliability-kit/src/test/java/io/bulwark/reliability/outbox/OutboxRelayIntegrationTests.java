@@ -1,0 +1,278 @@
+package io.bulwark.reliability.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.bulwark.reliability.KitFixture;
+import io.bulwark.reliability.event.EventEnvelope;
+import io.bulwark.reliability.inbox.EventRouter;
+import io.bulwark.reliability.inbox.IdempotentConsumer;
+import io.bulwark.reliability.inbox.IdempotentConsumer.Outcome;
+import io.bulwark.reliability.inbox.PostgresInbox;
+import io.bulwark.testsupport.kafka.TestKafka;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
+
+class OutboxRelayIntegrationTests {
+
+  private static final int SHARDS = 8;
+
+  private KitFixture kit;
+  private String topic;
+
+  @BeforeEach
+  void setUp() {
+    kit = new KitFixture(SHARDS);
+    topic = TestKafka.uniqueTopic("outbox");
+    TestKafka.createTopic(topic, 3);
+  }
+
+  @Test
+  void publishesCommittedEventsAndMarksThemPublished() throws SQLException {
+    kit.append(topic, "a-1", 0);
+    kit.append(topic, "a-2", 0);
+
+    try (OutboxRelay relay = relay(new PostgresOutboxStore(), Duration.ofSeconds(1))) {
+      assertThat(relay.drainOnce()).isEqualTo(2);
+    }
+
+    List<ConsumerRecord<String, byte[]>> records = TestKafka.read(topic, 2, Duration.ofSeconds(30));
+    assertThat(records).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("a-1", "a-2");
+    EventEnvelope envelope = kit.codec.decode(records.get(0).value());
+    assertThat(envelope.type()).isEqualTo("ThingHappened");
+    assertThat(envelope.schemaVersion()).isEqualTo(1);
+    assertThat(envelope.aggregateType()).isEqualTo("Thing");
+    assertThat(kit.unpublished()).isZero();
+  }
+
+  @Test
+  void appendOutsideATransactionIsRefused() {
+    assertThatThrownBy(
+            () -> kit.outbox.append(new OutboxEvent(topic, "Thing", "a", "T", 1, Map.of())))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("transaction");
+    assertThat(kit.unpublished()).isZero();
+  }
+
+  @Test
+  void anEventIsNotPublishedWhenItsTransactionRollsBack() throws SQLException {
+    try {
+      kit.transactions.executeWithoutResult(
+          status -> {
+            kit.outbox.append(
+                new OutboxEvent(topic, "Thing", "a", "ThingHappened", 1, new KitFixture.Thing(0)));
+            throw new IllegalStateException("business rule failed after the append");
+          });
+    } catch (IllegalStateException expected) {
+      // the business transaction failed
+    }
+    try (OutboxRelay relay = relay(new PostgresOutboxStore(), Duration.ofSeconds(1))) {
+      assertThat(relay.drainOnce()).isZero();
+    }
+    assertThat(kit.jdbc.sql("SELECT count(*) FROM bulwark.outbox").query(Long.class).single())
+        .isZero();
+  }
+
+  @Test
+  void relayThatDiesAfterSendingBeforeMarkingSendsAgainAndTheConsumerAppliesOnce()
+      throws SQLException {
+    for (int seq = 0; seq < 3; seq++) {
+      kit.append(topic, "order-7", seq);
+    }
+    int shard = Shards.of("order-7", SHARDS);
+
+    OutboxStore diesBeforeMarking =
+        new DelegatingStore(new PostgresOutboxStore()) {
+          @Override
+          public void markPublished(Connection connection, List<OutboxMessage> messages) {
+            throw new RelayDied();
+          }
+        };
+    try (OutboxRelay dying = relay(diesBeforeMarking, Duration.ofSeconds(1))) {
+      assertThatThrownBy(() -> dying.relayBatch(shard)).isInstanceOf(RelayDied.class);
+    }
+    assertThat(TestKafka.read(topic, 3, Duration.ofSeconds(30))).hasSize(3);
+    assertThat(kit.unpublished()).as("nothing was marked published").isEqualTo(3);
+
+    try (OutboxRelay healthy = relay(new PostgresOutboxStore(), Duration.ofSeconds(1))) {
+      assertThat(healthy.drainOnce()).isEqualTo(3);
+    }
+    List<ConsumerRecord<String, byte[]>> delivered =
+        TestKafka.read(topic, 6, Duration.ofSeconds(30));
+    assertThat(delivered).as("every event was sent twice").hasSize(6);
+    assertThat(kit.unpublished()).isZero();
+
+    IdempotentConsumer consumer = effectConsumer();
+    List<Outcome> outcomes = new ArrayList<>();
+    delivered.forEach(record -> outcomes.add(consumer.accept(record.value())));
+
+    assertThat(outcomes)
+        .containsExactly(
+            Outcome.APPLIED,
+            Outcome.APPLIED,
+            Outcome.APPLIED,
+            Outcome.DUPLICATE,
+            Outcome.DUPLICATE,
+            Outcome.DUPLICATE);
+    assertThat(kit.effects()).as("business state as after one delivery").isEqualTo(3);
+    assertThat(kit.jdbc.sql("SELECT seq FROM effects ORDER BY seq").query(Integer.class).list())
+        .containsExactly(0, 1, 2);
+  }
+
+  @Test
+  void twoRelaysOnOneOutboxPublishEveryEventOnceInPerAggregateOrder() throws Exception {
+    int aggregates = 40;
+    int perAggregate = 25;
+    try (OutboxRelay first = relay(new PostgresOutboxStore(), Duration.ofMillis(200));
+        OutboxRelay second = relay(new PostgresOutboxStore(), Duration.ofMillis(200))) {
+      first.start();
+      second.start();
+
+      ExecutorService writers = Executors.newFixedThreadPool(4);
+      List<Future<?>> writing = new ArrayList<>();
+      for (int writer = 0; writer < 4; writer++) {
+        int w = writer;
+        writing.add(
+            writers.submit(
+                () -> {
+                  for (int seq = 0; seq < perAggregate; seq++) {
+                    for (int a = w; a < aggregates; a += 4) {
+                      kit.append(topic, "agg-" + a, seq);
+                    }
+                  }
+                }));
+      }
+      for (Future<?> f : writing) {
+        f.get();
+      }
+      writers.shutdown();
+
+      int expected = aggregates * perAggregate;
+      List<ConsumerRecord<String, byte[]>> records =
+          TestKafka.readUntil(
+              topic, read -> distinctEventIds(read).size() >= expected, Duration.ofSeconds(90));
+
+      assertThat(distinctEventIds(records)).hasSize(expected);
+      assertThat(records).as("no event published twice").hasSize(expected);
+      Map<String, List<Integer>> sequences = new HashMap<>();
+      records.stream()
+          .sorted(java.util.Comparator.comparingLong(ConsumerRecord::offset))
+          .forEach(
+              r ->
+                  sequences
+                      .computeIfAbsent(r.key() + "@" + r.partition(), k -> new ArrayList<>())
+                      .add(kit.codec.decode(r.value()).payload().get("seq").asInt()));
+      assertThat(sequences).hasSize(aggregates);
+      sequences.forEach(
+          (aggregate, seqs) ->
+              assertThat(seqs)
+                  .as(aggregate)
+                  .isSortedAccordingTo(Integer::compare)
+                  .hasSize(perAggregate));
+    }
+    assertThat(kit.unpublished()).isZero();
+  }
+
+  @Test
+  void anIdleRelayIsWokenByACommitBeforeItsPollIntervalEnds() throws Exception {
+    try (OutboxRelay relay = relay(new PostgresOutboxStore(), Duration.ofMinutes(10))) {
+      relay.start();
+      Thread.sleep(1_000); // let it drain the empty outbox and go to sleep
+      kit.append(topic, "late", 0);
+
+      List<ConsumerRecord<String, byte[]>> records =
+          TestKafka.read(topic, 1, Duration.ofSeconds(60));
+
+      assertThat(records)
+          .as("published long before the ten-minute poll would have found it")
+          .hasSize(1);
+    }
+  }
+
+  @Test
+  void retentionPurgesPublishedEventsAndKeepsUnpublishedOnes() throws SQLException {
+    kit.append(topic, "a", 0);
+    kit.append(topic, "b", 0);
+    RelaySettings purgeEverythingPublished =
+        new RelaySettings(
+            SHARDS,
+            100,
+            Duration.ofSeconds(1),
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ofMillis(50),
+            Duration.ofSeconds(1));
+    try (OutboxRelay relay =
+        new OutboxRelay(
+            kit.dataSource,
+            new PostgresOutboxStore(),
+            KitFixture.publisher(),
+            OutboxWakeup.polling(),
+            purgeEverythingPublished,
+            Clock.systemUTC())) {
+      relay.drainOnce();
+      kit.append(topic, "c", 0);
+
+      relay.purgeIfDue();
+    }
+
+    assertThat(kit.jdbc.sql("SELECT message_key FROM bulwark.outbox").query(String.class).list())
+        .containsExactly("c");
+  }
+
+  private OutboxRelay relay(OutboxStore store, Duration pollInterval) {
+    return new OutboxRelay(
+        kit.dataSource,
+        store,
+        KitFixture.publisher(),
+        new PostgresNotificationWakeup(kit.dataSource),
+        KitFixture.settings(SHARDS, 50, pollInterval),
+        Clock.systemUTC());
+  }
+
+  private IdempotentConsumer effectConsumer() {
+    var effects =
+        EventRouter.builder(kit.codec)
+            .on(
+                "ThingHappened",
+                1,
+                KitFixture.Thing.class,
+                (thing, envelope) ->
+                    kit.jdbc
+                        .sql("INSERT INTO effects (event_id, aggregate, seq) VALUES (?, ?, ?)")
+                        .params(envelope.eventId(), envelope.aggregateId(), thing.seq())
+                        .update())
+            .build();
+    return new IdempotentConsumer(
+        "effects",
+        new PostgresInbox(new TransactionAwareDataSourceProxy(kit.dataSource)),
+        kit.codec,
+        effects,
+        kit.transactionRunner());
+  }
+
+  private Set<UUID> distinctEventIds(List<ConsumerRecord<String, byte[]>> records) {
+    Set<UUID> ids = new HashSet<>();
+    records.forEach(r -> ids.add(kit.codec.decode(r.value()).eventId()));
+    return ids;
+  }
+
+  /** Stands for the relay's process dying between the broker's acknowledgement and the mark. */
+  private static final class RelayDied extends RuntimeException {}
+}

@@ -1,0 +1,9 @@
+package io.bulwark.reliability.outbox;
+
+class PostgresOutboxStoreTests extends OutboxStoreContract {
+
+  @Override
+  protected OutboxStore createStore() {
+    return new PostgresOutboxStore();
+  }
+}
