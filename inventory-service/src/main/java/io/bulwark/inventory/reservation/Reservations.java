@@ -1,0 +1,75 @@
+package io.bulwark.inventory.reservation;
+
+import io.bulwark.inventory.reservation.InventoryEvents.Line;
+import io.bulwark.reliability.outbox.Outbox;
+import io.bulwark.reliability.outbox.OutboxEvent;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Reservations in PostgreSQL; saving one appends the events it raised to the outbox. */
+@Repository
+class Reservations {
+
+  private final JdbcClient jdbc;
+  private final Outbox outbox;
+
+  Reservations(JdbcClient jdbc, Outbox outbox) {
+    this.jdbc = jdbc;
+    this.outbox = outbox;
+  }
+
+  /** The order's reservation, locked until the transaction ends. */
+  Optional<Reservation> lock(String orderId) {
+    return jdbc.sql("SELECT status, reason FROM reservation WHERE order_id = ? FOR UPDATE")
+        .param(orderId)
+        .query(
+            (rs, n) ->
+                Reservation.restore(
+                    orderId,
+                    lines(orderId),
+                    Reservation.Status.valueOf(rs.getString(1)),
+                    rs.getString(2)))
+        .optional();
+  }
+
+  void insert(Reservation reservation) {
+    jdbc.sql("INSERT INTO reservation (order_id, status, reason) VALUES (?, ?, ?)")
+        .params(reservation.orderId(), reservation.status().name(), reservation.reason())
+        .update();
+    for (Line line : reservation.lines()) {
+      jdbc.sql("INSERT INTO reservation_line (order_id, sku, quantity) VALUES (?, ?, ?)")
+          .params(reservation.orderId(), line.sku(), line.quantity())
+          .update();
+    }
+    publish(reservation);
+  }
+
+  void update(Reservation reservation) {
+    jdbc.sql("UPDATE reservation SET status = ?, reason = ?, updated_at = now() WHERE order_id = ?")
+        .params(reservation.status().name(), reservation.reason(), reservation.orderId())
+        .update();
+    publish(reservation);
+  }
+
+  private List<Line> lines(String orderId) {
+    return jdbc.sql("SELECT sku, quantity FROM reservation_line WHERE order_id = ? ORDER BY sku")
+        .param(orderId)
+        .query((rs, n) -> new Line(rs.getString(1), rs.getInt(2)))
+        .list();
+  }
+
+  private void publish(Reservation reservation) {
+    for (Object event : reservation.pullEvents()) {
+      outbox.append(
+          new OutboxEvent(
+              InventoryEvents.TOPIC,
+              InventoryEvents.AGGREGATE,
+              reservation.orderId(),
+              event.getClass().getSimpleName(),
+              1,
+              event));
+    }
+  }
+}
