@@ -1,0 +1,103 @@
+package io.bulwark.order.ordering;
+
+import io.bulwark.reliability.outbox.Outbox;
+import io.bulwark.reliability.outbox.OutboxEvent;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Orders in PostgreSQL; saving an order appends the events it raised to the outbox. */
+@Repository
+class Orders {
+
+  private final JdbcClient jdbc;
+  private final Outbox outbox;
+
+  Orders(JdbcClient jdbc, Outbox outbox) {
+    this.jdbc = jdbc;
+    this.outbox = outbox;
+  }
+
+  Optional<Order> find(UUID id) {
+    return load(id, "");
+  }
+
+  /** The order, locked until the transaction ends. */
+  Optional<Order> lock(UUID id) {
+    return load(id, " FOR UPDATE");
+  }
+
+  private Optional<Order> load(UUID id, String lock) {
+    return jdbc.sql(
+            "SELECT customer_id, status, rejection_reason, created_at, updated_at FROM orders"
+                + " WHERE id = ?"
+                + lock)
+        .param(id)
+        .query(
+            (rs, n) ->
+                Order.restore(
+                    id,
+                    rs.getString(1),
+                    lines(id),
+                    OrderStatus.valueOf(rs.getString(2)),
+                    rs.getString(3),
+                    rs.getTimestamp(4).toInstant(),
+                    rs.getTimestamp(5).toInstant()))
+        .optional();
+  }
+
+  void insert(Order order) {
+    jdbc.sql(
+            "INSERT INTO orders (id, customer_id, status, rejection_reason, created_at,"
+                + " updated_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .params(
+            order.id(),
+            order.customerId(),
+            order.status().name(),
+            order.rejectionReason(),
+            Timestamp.from(order.createdAt()),
+            Timestamp.from(order.updatedAt()))
+        .update();
+    List<OrderLine> items = order.items();
+    for (int i = 0; i < items.size(); i++) {
+      jdbc.sql("INSERT INTO order_line (order_id, line_no, sku, quantity) VALUES (?, ?, ?, ?)")
+          .params(order.id(), i, items.get(i).sku(), items.get(i).quantity())
+          .update();
+    }
+    publish(order);
+  }
+
+  void update(Order order) {
+    jdbc.sql("UPDATE orders SET status = ?, rejection_reason = ?, updated_at = ? WHERE id = ?")
+        .params(
+            order.status().name(),
+            order.rejectionReason(),
+            Timestamp.from(order.updatedAt()),
+            order.id())
+        .update();
+    publish(order);
+  }
+
+  private List<OrderLine> lines(UUID id) {
+    return jdbc.sql("SELECT sku, quantity FROM order_line WHERE order_id = ? ORDER BY line_no")
+        .param(id)
+        .query((rs, n) -> new OrderLine(rs.getString(1), rs.getInt(2)))
+        .list();
+  }
+
+  private void publish(Order order) {
+    for (Object event : order.pullEvents()) {
+      outbox.append(
+          new OutboxEvent(
+              OrderEvents.TOPIC,
+              OrderEvents.AGGREGATE,
+              order.id().toString(),
+              event.getClass().getSimpleName(),
+              1,
+              event));
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package io.bulwark.order;
+
+import io.bulwark.testsupport.http.HttpJson;
+import io.bulwark.testsupport.kafka.TestKafka;
+import io.bulwark.testsupport.postgres.TestPostgres;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The order service as it runs: its own database on a real PostgreSQL, a real Kafka broker, and
+ * HTTP on a random port. Test classes extending this share one application context.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {"bulwark.consumer.initial-interval=100ms", "bulwark.consumer.max-retries=2"})
+public abstract class OrderIntegrationTest {
+
+  @LocalServerPort protected int port;
+
+  @DynamicPropertySource
+  static void infrastructure(DynamicPropertyRegistry registry) {
+    String url = TestPostgres.newDatabase("orders");
+    registry.add("spring.datasource.url", () -> url);
+    registry.add("spring.kafka.bootstrap-servers", TestKafka::bootstrapServers);
+  }
+
+  protected HttpJson http() {
+    return new HttpJson("http://127.0.0.1:" + port);
+  }
+}

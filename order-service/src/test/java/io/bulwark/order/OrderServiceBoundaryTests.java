@@ -1,0 +1,58 @@
+package io.bulwark.order;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+class OrderServiceBoundaryTests {
+
+  private final JavaClasses service =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.bulwark.order");
+
+  @Test
+  void theServiceSharesNoCodeWithTheInventory() {
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.bulwark.inventory..")
+        .check(service);
+  }
+
+  @Test
+  void theOrderAggregateKnowsNothingOfSpringOrTheDatabase() {
+    noClasses()
+        .that()
+        .haveNameMatching(
+            "io\\.bulwark\\.order\\.ordering\\."
+                + "(Order|OrderLine|OrderStatus|OrderEvents.*|OrderNot.*Exception)")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.springframework..", "java.sql..", "io.bulwark.reliability..")
+        .check(service);
+  }
+
+  @Test
+  void onlyThePublishedContractIsPublic() {
+    classes()
+        .that()
+        .resideInAPackage("io.bulwark.order.ordering..")
+        .and()
+        .haveSimpleNameNotStartingWith("OrderEvents")
+        .and()
+        .doNotHaveSimpleName("OrderLine")
+        .and()
+        .doNotHaveSimpleName("OrderStatus")
+        .and()
+        .areTopLevelClasses()
+        .should()
+        .notHaveModifier(JavaModifier.PUBLIC)
+        .check(service);
+  }
+}

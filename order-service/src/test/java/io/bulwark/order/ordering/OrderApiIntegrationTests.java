@@ -1,0 +1,122 @@
+package io.bulwark.order.ordering;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bulwark.order.OrderIntegrationTest;
+import io.bulwark.testsupport.http.HttpJson.Response;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+class OrderApiIntegrationTests extends OrderIntegrationTest {
+
+  @Autowired JdbcClient jdbc;
+
+  @Test
+  void placingAnOrderAnswersCreatedAndStoresItsEventInTheSameTransaction() {
+    Response response =
+        http()
+            .post(
+                "/api/orders",
+                "{\"customerId\": \"c-42\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 2}]}");
+
+    assertThat(response.status()).isEqualTo(201);
+    String id = response.header("Location").substring("/api/orders/".length());
+    assertThat(response.body())
+        .contains(
+            "\"id\":\"" + id + "\"",
+            "\"customerId\":\"c-42\"",
+            "\"status\":\"PENDING\"",
+            "\"createdAt\"",
+            "\"sku\":\"SKU-1\"",
+            "\"quantity\":2")
+        .doesNotContain("rejectionReason");
+    assertThat(
+            jdbc.sql("SELECT event_type FROM bulwark.outbox WHERE message_key = ?")
+                .param(id)
+                .query(String.class)
+                .list())
+        .containsExactly("OrderPlaced");
+    assertThat(http().get("/api/orders/" + id).body()).contains("\"status\":\"PENDING\"");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"items\": [{\"sku\": \"SKU-1\", \"quantity\": 1}]}",
+        "{\"customerId\": \"c\", \"items\": []}",
+        "{\"customerId\": \"c\"}",
+        "{\"customerId\": \"c\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 0}]}",
+        "{\"customerId\": \"c\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": -5}]}",
+        "{\"customerId\": \"c\", \"items\": [{\"sku\": \"\", \"quantity\": 1}]}",
+        "{\"customerId\": \"c\", \"items\": [{\"sku\": \"a b\", \"quantity\": 1}]}",
+        "{\"customerId\": \"c\", \"items\": [null]}",
+        "{\"customerId\": \"c\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": \"two\"}]}",
+        "{\"customerId\": \"c\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 1}",
+        "[]",
+        "null",
+        ""
+      })
+  void anInvalidOrderIsABadRequestProblemAndStoresNothing(String body) {
+    long before = orders();
+
+    Response response = http().post("/api/orders", body);
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(response.body()).doesNotContain("Exception", "\tat ");
+    assertThat(orders()).isEqualTo(before);
+  }
+
+  @Test
+  void validationProblemsNameEachInvalidField() {
+    Response response =
+        http().post("/api/orders", "{\"customerId\": \"\", \"items\": [{\"sku\": \"S\"}]}");
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.body())
+        .contains("\"field\":\"customerId\"", "\"field\":\"items[0].quantity\"");
+  }
+
+  @Test
+  void anUnknownOrderIsANotFoundProblem() {
+    Response response = http().get("/api/orders/" + UUID.randomUUID());
+
+    assertThat(response.status()).isEqualTo(404);
+    assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+  }
+
+  @Test
+  void anOrderIdThatIsNotAUuidIsABadRequest() {
+    assertThat(http().get("/api/orders/not-a-uuid").status()).isEqualTo(400);
+    assertThat(http().post("/api/orders/not-a-uuid/cancel", null).status()).isEqualTo(400);
+  }
+
+  @Test
+  void cancellingAnUnknownOrderIsANotFoundProblem() {
+    assertThat(http().post("/api/orders/" + UUID.randomUUID() + "/cancel", null).status())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void aFormBodyIsAnUnsupportedMediaType() {
+    Response response =
+        http()
+            .send(
+                "POST",
+                "/api/orders",
+                "customerId=c",
+                "application/x-www-form-urlencoded",
+                Map.of());
+
+    assertThat(response.status()).isEqualTo(415);
+  }
+
+  private long orders() {
+    return jdbc.sql("SELECT count(*) FROM orders").query(Long.class).single();
+  }
+}

@@ -1,0 +1,135 @@
+package io.bulwark.order.ordering;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bulwark.order.OrderIntegrationTest;
+import io.bulwark.reliability.event.EventCodec;
+import io.bulwark.reliability.event.EventEnvelope;
+import io.bulwark.testsupport.kafka.TestKafka;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The inventory's replies, sent on the real broker, conclude orders exactly once. */
+class SagaRepliesIntegrationTests extends OrderIntegrationTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  @Autowired EventCodec codec;
+  @Autowired JdbcClient jdbc;
+
+  @Test
+  void stockReservedConfirmsTheOrder() {
+    String id = placeOrder();
+
+    reply(id, "StockReserved", Map.of("orderId", id, "items", List.of()));
+
+    assertThat(statusOf(id)).isEqualTo("CONFIRMED");
+    assertThat(eventsOf(id)).containsExactly("OrderPlaced", "OrderConfirmed");
+  }
+
+  @Test
+  void stockRejectedRejectsTheOrderWithTheReason() {
+    String id = placeOrder();
+
+    reply(id, "StockRejected", Map.of("orderId", id, "reason", "insufficient stock for SKU-1"));
+
+    assertThat(http().get("/api/orders/" + id).body())
+        .contains(
+            "\"status\":\"REJECTED\"", "\"rejectionReason\":\"insufficient stock for SKU-1\"");
+  }
+
+  @Test
+  void aReplyDeliveredTwiceConfirmsOnce() {
+    String id = placeOrder();
+    byte[] reserved = envelope(id, "StockReserved", Map.of("orderId", id));
+
+    TestKafka.send(Topics.INVENTORY_EVENTS, id, reserved);
+    TestKafka.send(Topics.INVENTORY_EVENTS, id, reserved);
+    TestKafka.awaitConsumed("order-service", Topics.INVENTORY_EVENTS, WAIT);
+
+    assertThat(eventsOf(id)).containsExactly("OrderPlaced", "OrderConfirmed");
+  }
+
+  @Test
+  void cancellingAConfirmedOrderRaisesOrderCancelledOnceEvenWhenAskedTwice() {
+    String id = placeOrder();
+    reply(id, "StockReserved", Map.of("orderId", id));
+
+    assertThat(http().post("/api/orders/" + id + "/cancel", null).status()).isEqualTo(200);
+    assertThat(http().post("/api/orders/" + id + "/cancel", null).status()).isEqualTo(200);
+
+    assertThat(statusOf(id)).isEqualTo("CANCELLED");
+    assertThat(eventsOf(id)).containsExactly("OrderPlaced", "OrderConfirmed", "OrderCancelled");
+  }
+
+  @Test
+  void aReservationForAnOrderCancelledMeanwhileLeavesItCancelled() {
+    String id = placeOrder();
+    http().post("/api/orders/" + id + "/cancel", null);
+
+    reply(id, "StockReserved", Map.of("orderId", id));
+
+    assertThat(statusOf(id)).isEqualTo("CANCELLED");
+    assertThat(eventsOf(id)).containsExactly("OrderPlaced", "OrderCancelled");
+  }
+
+  @Test
+  void aRejectedOrderCannotBeCancelled() {
+    String id = placeOrder();
+    reply(id, "StockRejected", Map.of("orderId", id, "reason", "unknown SKU SKU-1"));
+
+    var response = http().post("/api/orders/" + id + "/cancel", null);
+
+    assertThat(response.status()).isEqualTo(409);
+    assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(statusOf(id)).isEqualTo("REJECTED");
+  }
+
+  private String placeOrder() {
+    var response =
+        http()
+            .post(
+                "/api/orders",
+                "{\"customerId\": \"c-1\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 1}]}");
+    assertThat(response.status()).isEqualTo(201);
+    return response.header("Location").substring("/api/orders/".length());
+  }
+
+  private void reply(String id, String type, Map<String, Object> payload) {
+    TestKafka.send(Topics.INVENTORY_EVENTS, id, envelope(id, type, payload));
+    TestKafka.awaitConsumed("order-service", Topics.INVENTORY_EVENTS, WAIT);
+  }
+
+  private byte[] envelope(String id, String type, Map<String, Object> payload) {
+    return codec.encode(
+        new EventEnvelope(
+            UUID.randomUUID(),
+            type,
+            1,
+            "Reservation",
+            id,
+            Instant.now(),
+            JsonMapper.shared().valueToTree(payload)));
+  }
+
+  private String statusOf(String id) {
+    return jdbc.sql("SELECT status FROM orders WHERE id = ?::uuid")
+        .param(id)
+        .query(String.class)
+        .single();
+  }
+
+  private List<String> eventsOf(String id) {
+    return jdbc.sql("SELECT event_type FROM bulwark.outbox WHERE message_key = ? ORDER BY id")
+        .param(id)
+        .query(String.class)
+        .list();
+  }
+}
