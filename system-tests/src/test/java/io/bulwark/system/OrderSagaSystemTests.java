@@ -1,0 +1,226 @@
+package io.bulwark.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.bulwark.testsupport.http.HttpJson;
+import io.bulwark.testsupport.http.HttpJson.Response;
+import io.bulwark.testsupport.kafka.TestKafka;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The order saga end to end, through the gateway, across the real processes: order-service → outbox
+ * → Kafka → inventory-service → outbox → Kafka → order-service.
+ */
+class OrderSagaSystemTests {
+
+  private static final Duration SAGA = Duration.ofSeconds(60);
+  private static final JsonMapper JSON = JsonMapper.shared();
+
+  private static Platform platform;
+  private static HttpJson http;
+
+  @BeforeAll
+  static void startPlatform() {
+    platform = new Platform();
+    http = new HttpJson(platform.gateway());
+  }
+
+  @AfterAll
+  static void stopPlatform() {
+    if (platform != null) {
+      platform.close();
+    }
+  }
+
+  @Test
+  void anOrderWithEnoughStockIsConfirmedAndItsStockReserved() {
+    setStock("HAPPY-1", 10);
+
+    Response placed = placeOrder("c-42", "HAPPY-1", 2);
+
+    assertThat(placed.status()).isEqualTo(201);
+    assertThat(placed.header("Location")).startsWith("/api/orders/");
+    assertThat(json(placed).get("status").asString()).isEqualTo("PENDING");
+    JsonNode order = awaitDecided(placed.header("Location"));
+    assertThat(order.get("status").asString()).isEqualTo("CONFIRMED");
+    assertThat(stock("HAPPY-1")).containsExactly(8, 2);
+  }
+
+  @Test
+  void anOrderWithTooLittleStockIsRejectedWithAReasonAndNoStockChanges() {
+    setStock("SHORT-1", 5);
+    setStock("SHORT-2", 1);
+
+    Response placed =
+        http.post(
+            "/api/orders",
+            "{\"customerId\": \"c-7\", \"items\": [{\"sku\": \"SHORT-1\", \"quantity\": 2},"
+                + " {\"sku\": \"SHORT-2\", \"quantity\": 3}]}");
+
+    JsonNode order = awaitDecided(placed.header("Location"));
+    assertThat(order.get("status").asString()).isEqualTo("REJECTED");
+    assertThat(order.get("rejectionReason").asString()).contains("insufficient stock for SHORT-2");
+    assertThat(stock("SHORT-1")).containsExactly(5, 0);
+    assertThat(stock("SHORT-2")).containsExactly(1, 0);
+  }
+
+  @Test
+  void cancellingAConfirmedOrderReleasesItsStock() {
+    setStock("CANCEL-1", 10);
+    String location = placeOrder("c-9", "CANCEL-1", 4).header("Location");
+    assertThat(awaitDecided(location).get("status").asString()).isEqualTo("CONFIRMED");
+
+    Response cancelled = http.post(location + "/cancel", null);
+
+    assertThat(cancelled.status()).isEqualTo(200);
+    assertThat(json(cancelled).get("status").asString()).isEqualTo("CANCELLED");
+    await().atMost(SAGA).untilAsserted(() -> assertThat(stock("CANCEL-1")).containsExactly(10, 0));
+  }
+
+  @Test
+  void stockIsConservedAfterHundredsOfConcurrentOrdersAndCancellations() throws Exception {
+    List<String> skus = List.of("CONS-1", "CONS-2", "CONS-3");
+    Map<String, Integer> initial = Map.of("CONS-1", 120, "CONS-2", 80, "CONS-3", 40);
+    initial.forEach(this::setStock);
+
+    ExecutorService clients = Executors.newFixedThreadPool(16);
+    List<Future<String>> placing = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      placing.add(
+          clients.submit(
+              () -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                String first = skus.get(random.nextInt(skus.size()));
+                String second = skus.get(random.nextInt(skus.size()));
+                Response response =
+                    http.post(
+                        "/api/orders",
+                        "{\"customerId\": \"load\", \"items\": [{\"sku\": \""
+                            + first
+                            + "\", \"quantity\": "
+                            + (1 + random.nextInt(3))
+                            + "}, {\"sku\": \""
+                            + second
+                            + "\", \"quantity\": "
+                            + (1 + random.nextInt(2))
+                            + "}]}");
+                assertThat(response.status()).isEqualTo(201);
+                String location = response.header("Location");
+                if (random.nextInt(10) == 0) {
+                  assertThat(http.post(location + "/cancel", null).status()).isIn(200, 409);
+                }
+                return location;
+              }));
+    }
+    List<String> locations = new ArrayList<>();
+    for (Future<String> f : placing) {
+      locations.add(f.get());
+    }
+    clients.shutdown();
+
+    awaitQuiet();
+
+    Map<String, Long> byStatus = new HashMap<>();
+    platform
+        .orders
+        .sql("SELECT status, count(*) FROM orders WHERE customer_id = 'load' GROUP BY status")
+        .query((rs, n) -> byStatus.put(rs.getString(1), rs.getLong(2)))
+        .list();
+    assertThat(byStatus.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(300);
+    assertThat(byStatus).containsKeys("CONFIRMED", "REJECTED").doesNotContainKey("PENDING");
+    Map<String, Long> confirmedQuantity = new HashMap<>();
+    platform
+        .orders
+        .sql(
+            "SELECT l.sku, sum(l.quantity) FROM orders o JOIN order_line l ON l.order_id = o.id"
+                + " WHERE o.status = 'CONFIRMED' GROUP BY l.sku")
+        .query((rs, n) -> confirmedQuantity.put(rs.getString(1), rs.getLong(2)))
+        .list();
+    for (String sku : skus) {
+      int[] stock = stock(sku);
+      assertThat(stock[0] + stock[1])
+          .as("%s: available + reserved = stock set", sku)
+          .isEqualTo(initial.get(sku));
+      assertThat((long) stock[1])
+          .as("%s: reserved = sum over confirmed orders", sku)
+          .isEqualTo(confirmedQuantity.getOrDefault(sku, 0L));
+    }
+    assertThat(locations).hasSize(300);
+  }
+
+  /** Waits until no order is pending, both outboxes are drained and both consumers caught up. */
+  private void awaitQuiet() {
+    await()
+        .atMost(Duration.ofSeconds(180))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () ->
+                count(platform.orders, "SELECT count(*) FROM orders WHERE status = 'PENDING'") == 0
+                    && count(
+                            platform.orders,
+                            "SELECT count(*) FROM bulwark.outbox WHERE published_at IS NULL")
+                        == 0
+                    && count(
+                            platform.inventory,
+                            "SELECT count(*) FROM bulwark.outbox WHERE published_at IS NULL")
+                        == 0);
+    TestKafka.awaitConsumed("inventory-service", "bulwark.orders.events", Duration.ofSeconds(60));
+    TestKafka.awaitConsumed("order-service", "bulwark.inventory.events", Duration.ofSeconds(60));
+  }
+
+  private static long count(org.springframework.jdbc.core.simple.JdbcClient jdbc, String sql) {
+    return jdbc.sql(sql).query(Long.class).single();
+  }
+
+  private Response placeOrder(String customer, String sku, int quantity) {
+    return http.post(
+        "/api/orders",
+        "{\"customerId\": \""
+            + customer
+            + "\", \"items\": [{\"sku\": \""
+            + sku
+            + "\", \"quantity\": "
+            + quantity
+            + "}]}");
+  }
+
+  private JsonNode awaitDecided(String location) {
+    JsonNode[] order = new JsonNode[1];
+    await()
+        .atMost(SAGA)
+        .until(
+            () -> {
+              order[0] = json(http.get(location));
+              return !"PENDING".equals(order[0].get("status").asString());
+            });
+    return order[0];
+  }
+
+  private void setStock(String sku, int available) {
+    assertThat(http.put("/api/inventory/" + sku, "{\"available\": " + available + "}").status())
+        .isEqualTo(200);
+  }
+
+  private int[] stock(String sku) {
+    JsonNode item = json(http.get("/api/inventory/" + sku));
+    return new int[] {item.get("available").asInt(), item.get("reserved").asInt()};
+  }
+
+  private static JsonNode json(Response response) {
+    return JSON.readTree(response.body());
+  }
+}
