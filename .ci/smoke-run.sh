@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Starts the platform with `./bulwark run`, places an order through the gateway with curl, waits
+# for CONFIRMED, stops with SIGTERM (what Ctrl-C does), checks that nothing was left running, then
+# starts again on the same data and reads the order back.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+work=$(mktemp -d)
+chmod 755 "$work"
+export BULWARK_DATA="$work/data"
+gateway=http://localhost:8080
+
+start() {
+  ./bulwark run >"$work/run-$1.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 300); do
+    if curl -fsS "$gateway/actuator/health" 2>/dev/null | grep -q '"UP"'; then
+      echo "smoke: platform up (start $1)"
+      return 0
+    fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "smoke: ./bulwark run exited"; cat "$work/run-$1.log"; return 1
+    fi
+    sleep 1
+  done
+  echo "smoke: not healthy in 300 s"; cat "$work/run-$1.log"; return 1
+}
+
+stop() {
+  kill -TERM "$pid"
+  wait "$pid" || true
+  sleep 1
+  leftovers=$(pgrep -af "io.bulwark.devstack|kafka.Kafka|-exec.jar|$BULWARK_DATA" || true)
+  if [ -n "$leftovers" ]; then
+    echo "smoke: processes left behind:"; echo "$leftovers"; return 1
+  fi
+  echo "smoke: stopped, nothing left running"
+}
+
+status_of() {
+  curl -fsS "$gateway$1" | sed -E 's/.*"status":"([A-Z]+)".*/\1/'
+}
+
+start 1
+location=$(curl -fsS -o /dev/null -w '%header{location}' -X POST "$gateway/api/orders" \
+  -H 'Content-Type: application/json' \
+  -d '{"customerId":"c-42","items":[{"sku":"SKU-1","quantity":2}]}')
+echo "smoke: placed $location"
+for _ in $(seq 1 60); do
+  status=$(status_of "$location")
+  [ "$status" != PENDING ] && break
+  sleep 1
+done
+echo "smoke: order is $status"
+[ "$status" = CONFIRMED ]
+curl -fsS "$gateway/api/inventory/SKU-1" | grep -q '"reserved":2'
+stop
+
+start 2
+status=$(status_of "$location")
+echo "smoke: after a restart on the same data the order is $status"
+[ "$status" = CONFIRMED ]
+stop
+rm -rf "$work"
+echo "smoke: ok"
