@@ -140,6 +140,7 @@ class OrderSagaSystemTests {
         .sql("SELECT status, count(*) FROM orders WHERE customer_id = 'load' GROUP BY status")
         .query((rs, n) -> byStatus.put(rs.getString(1), rs.getLong(2)))
         .list();
+    System.out.println("conservation run: orders by status " + byStatus);
     assertThat(byStatus.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(300);
     assertThat(byStatus).containsKeys("CONFIRMED", "REJECTED").doesNotContainKey("PENDING");
     Map<String, Long> confirmedQuantity = new HashMap<>();
