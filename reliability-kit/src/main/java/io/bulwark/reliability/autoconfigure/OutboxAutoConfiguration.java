@@ -90,7 +90,7 @@ public class OutboxAutoConfiguration {
   }
 
   /** Marks that the kit's tables exist; beans that use them depend on it. */
-  static final class ReliabilitySchemaMigration {}
+  public static final class ReliabilitySchemaMigration {}
 
   /** Starts the relay with the application and stops it before the data source closes. */
   static final class OutboxRelayLifecycle implements SmartLifecycle {

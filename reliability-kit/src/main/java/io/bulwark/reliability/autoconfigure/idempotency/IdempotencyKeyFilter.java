@@ -1,0 +1,243 @@
+package io.bulwark.reliability.autoconfigure.idempotency;
+
+import io.bulwark.reliability.idempotency.IdempotencyKeys;
+import io.bulwark.reliability.idempotency.IdempotencyKeys.Decision;
+import io.bulwark.reliability.idempotency.StoredResponse;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.PathContainer;
+import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.ContentCachingResponseWrapper;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The HTTP {@code Idempotency-Key} header on the configured endpoints. The key check, the request's
+ * effect and the stored response share one database transaction (the endpoint's own
+ * {@code @Transactional} methods join it), and the response leaves only after the commit: a client
+ * that saw no answer retries with the same key and gets the outcome that was committed, or a first
+ * execution if nothing was.
+ *
+ * <ul>
+ *   <li>no key, or a key that is not 1 to n visible ASCII characters: {@code 400};
+ *   <li>the same key with the same request again: the stored response, marked by the replay header,
+ *       without acting again;
+ *   <li>the same key with a different request: {@code 422};
+ *   <li>the same key while the first request is still in flight: {@code 409} with {@code
+ *       Retry-After};
+ *   <li>a {@code 5xx} or a rolled-back transaction stores nothing, so a retry acts afresh;
+ *   <li>a commit whose outcome is unknown: {@code 503}, retry with the same key.
+ * </ul>
+ */
+public class IdempotencyKeyFilter extends OncePerRequestFilter {
+
+  private static final Logger log = LoggerFactory.getLogger(IdempotencyKeyFilter.class);
+  private static final List<String> STORED_HEADERS =
+      List.of(HttpHeaders.LOCATION, HttpHeaders.CONTENT_TYPE, HttpHeaders.CONTENT_LANGUAGE);
+
+  private final IdempotencyKeys keys;
+  private final TransactionTemplate transactions;
+  private final IdempotencyProperties properties;
+  private final List<Endpoint> endpoints;
+
+  public IdempotencyKeyFilter(
+      IdempotencyKeys keys, TransactionTemplate transactions, IdempotencyProperties properties) {
+    this.keys = keys;
+    this.transactions = transactions;
+    this.properties = properties;
+    this.endpoints = properties.endpoints().stream().map(Endpoint::parse).toList();
+  }
+
+  private record Endpoint(String method, PathPattern path) {
+    static Endpoint parse(String text) {
+      String[] parts = text.trim().split("\\s+", 2);
+      if (parts.length != 2) {
+        throw new IllegalArgumentException("expected 'METHOD /path', got '" + text + "'");
+      }
+      return new Endpoint(
+          parts[0].toUpperCase(), PathPatternParser.defaultInstance.parse(parts[1]));
+    }
+
+    boolean matches(HttpServletRequest request) {
+      return method.equals(request.getMethod())
+          && path.matches(PathContainer.parsePath(request.getRequestURI()));
+    }
+  }
+
+  @Override
+  protected boolean shouldNotFilter(HttpServletRequest request) {
+    return endpoints.stream().noneMatch(e -> e.matches(request));
+  }
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    String key = request.getHeader(properties.header());
+    if (key == null) {
+      problem(
+          response,
+          400,
+          "Idempotency-Key required",
+          "This request must carry an "
+              + properties.header()
+              + " header: a unique value per operation, sent again unchanged on every retry.");
+      return;
+    }
+    if (!keys.isValidKey(key)) {
+      problem(
+          response,
+          400,
+          "Invalid Idempotency-Key",
+          "The key must be 1 to " + properties.maxKeyLength() + " visible ASCII characters.");
+      return;
+    }
+    long limit = properties.maxBodySize().toBytes();
+    byte[] body = request.getInputStream().readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE));
+    if (body.length > limit) {
+      problem(
+          response,
+          413,
+          "Request body too large",
+          "The body may have at most " + limit + " bytes.");
+      return;
+    }
+    String scope = IdempotencyKeys.scopeOf(request.getHeader(properties.clientHeader()));
+    String query = request.getQueryString();
+    byte[] fingerprint =
+        IdempotencyKeys.fingerprint(
+            request.getMethod(),
+            request.getRequestURI() + (query == null ? "" : "?" + query),
+            body);
+    CachedBodyRequest replayable = new CachedBodyRequest(request, body);
+    ContentCachingResponseWrapper captured = new ContentCachingResponseWrapper(response);
+
+    Decision decision;
+    try {
+      decision =
+          transactions.execute(
+              status -> {
+                Decision d = keys.begin(scope, key, fingerprint);
+                if (d instanceof Decision.Proceed) {
+                  proceed(chain, replayable, captured);
+                  if (status.isRollbackOnly() || captured.getStatus() >= 500) {
+                    status.setRollbackOnly();
+                  } else {
+                    keys.complete(scope, key, fingerprint, stored(captured));
+                  }
+                }
+                return d;
+              });
+    } catch (TransactionException e) {
+      log.warn(
+          "commit outcome unknown for {} {}: {}",
+          request.getMethod(),
+          request.getRequestURI(),
+          e.toString());
+      response.reset();
+      response.setHeader(HttpHeaders.RETRY_AFTER, "1");
+      problem(
+          response,
+          503,
+          "Outcome unknown",
+          "The request may or may not have taken effect. Retry with the same Idempotency-Key.");
+      return;
+    } catch (ChainFailure e) {
+      throw e.unwrap();
+    }
+
+    if (decision instanceof Decision.Proceed) {
+      captured.copyBodyToResponse();
+    } else if (decision instanceof Decision.Replay replay) {
+      replay(response, replay.response());
+    } else if (decision instanceof Decision.Mismatch) {
+      problem(
+          response,
+          422,
+          "Idempotency-Key reused",
+          "This key was used for a different request. Use a new key for a new operation.");
+    } else {
+      response.setHeader(HttpHeaders.RETRY_AFTER, "1");
+      problem(
+          response,
+          409,
+          "Request in progress",
+          "A request with this Idempotency-Key is still being processed. Retry shortly.");
+    }
+  }
+
+  private static void proceed(
+      FilterChain chain, HttpServletRequest request, HttpServletResponse response) {
+    try {
+      chain.doFilter(request, response);
+    } catch (IOException | ServletException e) {
+      throw new ChainFailure(e);
+    }
+  }
+
+  private static StoredResponse stored(ContentCachingResponseWrapper response) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (String name : STORED_HEADERS) {
+      String value = response.getHeader(name);
+      if (value != null) {
+        headers.put(name, value);
+      }
+    }
+    return new StoredResponse(response.getStatus(), headers, response.getContentAsByteArray());
+  }
+
+  private void replay(HttpServletResponse response, StoredResponse stored) throws IOException {
+    response.setStatus(stored.status());
+    stored.headers().forEach(response::setHeader);
+    response.setHeader(properties.replayHeader(), "true");
+    byte[] body = stored.body();
+    response.setContentLength(body.length);
+    response.getOutputStream().write(body);
+  }
+
+  static void problem(HttpServletResponse response, int status, String title, String detail)
+      throws IOException {
+    Map<String, Object> problem = new LinkedHashMap<>();
+    problem.put("type", "about:blank");
+    problem.put("title", title);
+    problem.put("status", status);
+    problem.put("detail", detail);
+    byte[] body = JsonMapper.shared().writeValueAsBytes(problem);
+    response.setStatus(status);
+    response.setContentType("application/problem+json");
+    response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+    response.setContentLength(body.length);
+    response.getOutputStream().write(body);
+  }
+
+  /** Carries the filter chain's checked exceptions out of the transaction callback. */
+  private static final class ChainFailure extends RuntimeException {
+    ChainFailure(Exception cause) {
+      super(cause);
+    }
+
+    RuntimeException unwrap() throws IOException, ServletException {
+      if (getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (getCause() instanceof ServletException servlet) {
+        throw servlet;
+      }
+      throw new UncheckedIOException(new IOException(getCause()));
+    }
+  }
+}

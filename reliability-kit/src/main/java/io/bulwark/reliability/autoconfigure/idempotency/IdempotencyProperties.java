@@ -1,0 +1,32 @@
+package io.bulwark.reliability.autoconfigure.idempotency;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * {@code bulwark.idempotency.*}: which endpoints need an {@code Idempotency-Key}, and how keys are
+ * kept.
+ *
+ * @param endpoints {@code METHOD /path/pattern} entries, e.g. {@code POST /api/orders/{id}/cancel};
+ *     empty turns the filter off
+ * @param header the request header that carries the key
+ * @param clientHeader the header that identifies the client; keys are scoped per its value
+ * @param replayHeader set to {@code true} on a replayed response
+ * @param timeToLive how long a key and its response are kept
+ * @param maxKeyLength the longest key accepted
+ * @param maxBodySize the largest request body accepted on these endpoints
+ * @param purgeInterval how often expired keys are deleted
+ */
+@ConfigurationProperties("bulwark.idempotency")
+public record IdempotencyProperties(
+    @DefaultValue List<String> endpoints,
+    @DefaultValue("Idempotency-Key") String header,
+    @DefaultValue("X-API-Key") String clientHeader,
+    @DefaultValue("Idempotent-Replayed") String replayHeader,
+    @DefaultValue("24h") Duration timeToLive,
+    @DefaultValue("255") int maxKeyLength,
+    @DefaultValue("64KB") DataSize maxBodySize,
+    @DefaultValue("10m") Duration purgeInterval) {}

@@ -1,0 +1,12 @@
+package io.bulwark.reliability.idempotency;
+
+import javax.sql.DataSource;
+import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
+
+class PostgresIdempotencyKeyStoreTests extends IdempotencyKeyStoreContract {
+
+  @Override
+  protected IdempotencyKeyStore createStore(DataSource dataSource) {
+    return new PostgresIdempotencyKeyStore(new TransactionAwareDataSourceProxy(dataSource));
+  }
+}
