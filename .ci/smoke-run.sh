@@ -43,7 +43,7 @@ status_of() {
 
 start 1
 location=$(curl -fsS -o /dev/null -w '%header{location}' -X POST "$gateway/api/orders" \
-  -H 'Content-Type: application/json' \
+  -H 'Content-Type: application/json' -H "Idempotency-Key: smoke-$(date +%s%N)" \
   -d '{"customerId":"c-42","items":[{"sku":"SKU-1","quantity":2}]}')
 echo "smoke: placed $location"
 for _ in $(seq 1 60); do

@@ -126,6 +126,7 @@ public final class DevStack {
           logs               %s/logs
         Try:
           curl -i -X POST localhost:%d/api/orders -H 'Content-Type: application/json' \\
+               -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)" \\
                -d '{"customerId":"c-42","items":[{"sku":"SKU-1","quantity":2}]}'
         Ctrl-C stops everything.
         """

@@ -66,7 +66,7 @@ class OrderSagaSystemTests {
     setStock("SHORT-2", 1);
 
     Response placed =
-        http.post(
+        http.postOnce(
             "/api/orders",
             "{\"customerId\": \"c-7\", \"items\": [{\"sku\": \"SHORT-1\", \"quantity\": 2},"
                 + " {\"sku\": \"SHORT-2\", \"quantity\": 3}]}");
@@ -84,7 +84,7 @@ class OrderSagaSystemTests {
     String location = placeOrder("c-9", "CANCEL-1", 4).header("Location");
     assertThat(awaitDecided(location).get("status").asString()).isEqualTo("CONFIRMED");
 
-    Response cancelled = http.post(location + "/cancel", null);
+    Response cancelled = http.postOnce(location + "/cancel", null);
 
     assertThat(cancelled.status()).isEqualTo(200);
     assertThat(json(cancelled).get("status").asString()).isEqualTo("CANCELLED");
@@ -107,7 +107,7 @@ class OrderSagaSystemTests {
                 String first = skus.get(random.nextInt(skus.size()));
                 String second = skus.get(random.nextInt(skus.size()));
                 Response response =
-                    http.post(
+                    http.postOnce(
                         "/api/orders",
                         "{\"customerId\": \"load\", \"items\": [{\"sku\": \""
                             + first
@@ -121,7 +121,7 @@ class OrderSagaSystemTests {
                 assertThat(response.status()).isEqualTo(201);
                 String location = response.header("Location");
                 if (random.nextInt(10) == 0) {
-                  assertThat(http.post(location + "/cancel", null).status()).isIn(200, 409);
+                  assertThat(http.postOnce(location + "/cancel", null).status()).isIn(200, 409);
                 }
                 return location;
               }));
@@ -188,7 +188,7 @@ class OrderSagaSystemTests {
   }
 
   private Response placeOrder(String customer, String sku, int quantity) {
-    return http.post(
+    return http.postOnce(
         "/api/orders",
         "{\"customerId\": \""
             + customer

@@ -20,7 +20,7 @@ class OrderApiIntegrationTests extends OrderIntegrationTest {
   void placingAnOrderAnswersCreatedAndStoresItsEventInTheSameTransaction() {
     Response response =
         http()
-            .post(
+            .postOnce(
                 "/api/orders",
                 "{\"customerId\": \"c-42\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 2}]}");
 
@@ -64,7 +64,7 @@ class OrderApiIntegrationTests extends OrderIntegrationTest {
   void anInvalidOrderIsABadRequestProblemAndStoresNothing(String body) {
     long before = orders();
 
-    Response response = http().post("/api/orders", body);
+    Response response = http().postOnce("/api/orders", body);
 
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.header("Content-Type")).startsWith("application/problem+json");
@@ -75,7 +75,7 @@ class OrderApiIntegrationTests extends OrderIntegrationTest {
   @Test
   void validationProblemsNameEachInvalidField() {
     Response response =
-        http().post("/api/orders", "{\"customerId\": \"\", \"items\": [{\"sku\": \"S\"}]}");
+        http().postOnce("/api/orders", "{\"customerId\": \"\", \"items\": [{\"sku\": \"S\"}]}");
 
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.body())
@@ -93,12 +93,12 @@ class OrderApiIntegrationTests extends OrderIntegrationTest {
   @Test
   void anOrderIdThatIsNotAUuidIsABadRequest() {
     assertThat(http().get("/api/orders/not-a-uuid").status()).isEqualTo(400);
-    assertThat(http().post("/api/orders/not-a-uuid/cancel", null).status()).isEqualTo(400);
+    assertThat(http().postOnce("/api/orders/not-a-uuid/cancel", null).status()).isEqualTo(400);
   }
 
   @Test
   void cancellingAnUnknownOrderIsANotFoundProblem() {
-    assertThat(http().post("/api/orders/" + UUID.randomUUID() + "/cancel", null).status())
+    assertThat(http().postOnce("/api/orders/" + UUID.randomUUID() + "/cancel", null).status())
         .isEqualTo(404);
   }
 
@@ -111,9 +111,42 @@ class OrderApiIntegrationTests extends OrderIntegrationTest {
                 "/api/orders",
                 "customerId=c",
                 "application/x-www-form-urlencoded",
-                Map.of());
+                Map.of("Idempotency-Key", UUID.randomUUID().toString()));
 
     assertThat(response.status()).isEqualTo(415);
+  }
+
+  @Test
+  void placingAndCancellingNeedAnIdempotencyKey() {
+    long before = orders();
+
+    Response place =
+        http()
+            .post(
+                "/api/orders",
+                "{\"customerId\": \"c\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 1}]}");
+    Response cancel = http().post("/api/orders/" + UUID.randomUUID() + "/cancel", null);
+
+    assertThat(place.status()).isEqualTo(400);
+    assertThat(place.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(cancel.status()).isEqualTo(400);
+    assertThat(orders()).isEqualTo(before);
+  }
+
+  @Test
+  void aRetriedPlacementWithTheSameKeyReturnsTheFirstOrderAndCreatesNoOther() {
+    String key = UUID.randomUUID().toString();
+    String body = "{\"customerId\": \"retry\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 1}]}";
+    long before = orders();
+
+    Response first = http().postWithKey("/api/orders", body, key);
+    Response retry = http().postWithKey("/api/orders", body, key);
+
+    assertThat(retry.status()).isEqualTo(201);
+    assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(retry.header("Location")).isEqualTo(first.header("Location"));
+    assertThat(retry.body()).isEqualTo(first.body());
+    assertThat(orders()).isEqualTo(before + 1);
   }
 
   private long orders() {

@@ -62,8 +62,8 @@ class SagaRepliesIntegrationTests extends OrderIntegrationTest {
     String id = placeOrder();
     reply(id, "StockReserved", Map.of("orderId", id));
 
-    assertThat(http().post("/api/orders/" + id + "/cancel", null).status()).isEqualTo(200);
-    assertThat(http().post("/api/orders/" + id + "/cancel", null).status()).isEqualTo(200);
+    assertThat(http().postOnce("/api/orders/" + id + "/cancel", null).status()).isEqualTo(200);
+    assertThat(http().postOnce("/api/orders/" + id + "/cancel", null).status()).isEqualTo(200);
 
     assertThat(statusOf(id)).isEqualTo("CANCELLED");
     assertThat(eventsOf(id)).containsExactly("OrderPlaced", "OrderConfirmed", "OrderCancelled");
@@ -72,7 +72,7 @@ class SagaRepliesIntegrationTests extends OrderIntegrationTest {
   @Test
   void aReservationForAnOrderCancelledMeanwhileLeavesItCancelled() {
     String id = placeOrder();
-    http().post("/api/orders/" + id + "/cancel", null);
+    http().postOnce("/api/orders/" + id + "/cancel", null);
 
     reply(id, "StockReserved", Map.of("orderId", id));
 
@@ -85,7 +85,7 @@ class SagaRepliesIntegrationTests extends OrderIntegrationTest {
     String id = placeOrder();
     reply(id, "StockRejected", Map.of("orderId", id, "reason", "unknown SKU SKU-1"));
 
-    var response = http().post("/api/orders/" + id + "/cancel", null);
+    var response = http().postOnce("/api/orders/" + id + "/cancel", null);
 
     assertThat(response.status()).isEqualTo(409);
     assertThat(response.header("Content-Type")).startsWith("application/problem+json");
@@ -95,7 +95,7 @@ class SagaRepliesIntegrationTests extends OrderIntegrationTest {
   private String placeOrder() {
     var response =
         http()
-            .post(
+            .postOnce(
                 "/api/orders",
                 "{\"customerId\": \"c-1\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 1}]}");
     assertThat(response.status()).isEqualTo(201);

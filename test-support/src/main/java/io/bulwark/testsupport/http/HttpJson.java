@@ -41,6 +41,15 @@ public final class HttpJson {
     return send("POST", path, json, "application/json", Map.of());
   }
 
+  /** A POST with a fresh {@code Idempotency-Key}, as a well-behaved client sends it. */
+  public Response postOnce(String path, String json) {
+    return postWithKey(path, json, java.util.UUID.randomUUID().toString());
+  }
+
+  public Response postWithKey(String path, String json, String idempotencyKey) {
+    return send("POST", path, json, "application/json", Map.of("Idempotency-Key", idempotencyKey));
+  }
+
   public Response put(String path, String json) {
     return send("PUT", path, json, "application/json", Map.of());
   }
