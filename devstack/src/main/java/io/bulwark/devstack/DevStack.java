@@ -96,9 +96,14 @@ public final class DevStack {
         service(
             "order-service",
             Map.of(
-                "server.port", String.valueOf(ORDER_PORT),
-                "spring.datasource.url", postgres.jdbcUrl("orders"),
-                "spring.kafka.bootstrap-servers", kafka));
+                "server.port",
+                String.valueOf(ORDER_PORT),
+                "spring.datasource.url",
+                postgres.jdbcUrl("orders"),
+                "spring.kafka.bootstrap-servers",
+                kafka,
+                "spring.cloud.discovery.client.simple.instances.inventory-service[0].uri",
+                "http://127.0.0.1:" + INVENTORY_PORT));
     inventory.awaitHealthy(health(INVENTORY_PORT), Duration.ofSeconds(180));
     orders.awaitHealthy(health(ORDER_PORT), Duration.ofSeconds(180));
 

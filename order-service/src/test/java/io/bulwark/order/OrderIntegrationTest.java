@@ -14,8 +14,22 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"bulwark.consumer.initial-interval=100ms", "bulwark.consumer.max-retries=2"})
+    properties = {
+      "bulwark.consumer.initial-interval=100ms",
+      "bulwark.consumer.max-retries=2",
+      // small windows and short waits, so breaker transitions happen within a test
+      "resilience4j.circuitbreaker.instances.inventory.sliding-window-size=6",
+      "resilience4j.circuitbreaker.instances.inventory.minimum-number-of-calls=6",
+      "resilience4j.circuitbreaker.instances.inventory.wait-duration-in-open-state=1s",
+      "resilience4j.circuitbreaker.instances.inventory.permitted-number-of-calls-in-half-open-state=2",
+      "resilience4j.timelimiter.instances.inventory.timeout-duration=300ms",
+      "resilience4j.retry.instances.inventory.wait-duration=20ms"
+    })
 public abstract class OrderIntegrationTest {
+
+  /** The inventory as order-service sees it over HTTP; tests switch its faults on and off. */
+  protected static final InventoryStub INVENTORY =
+      new InventoryStub(io.bulwark.testsupport.process.FreePorts.next());
 
   @LocalServerPort protected int port;
 
@@ -24,6 +38,8 @@ public abstract class OrderIntegrationTest {
     String url = TestPostgres.newDatabase("orders");
     registry.add("spring.datasource.url", () -> url);
     registry.add("spring.kafka.bootstrap-servers", TestKafka::bootstrapServers);
+    registry.add(
+        "spring.cloud.discovery.client.simple.instances.inventory-service[0].uri", INVENTORY::url);
   }
 
   protected HttpJson http() {

@@ -39,6 +39,17 @@ class OrderServiceBoundaryTests {
   }
 
   @Test
+  void theInventoryAdapterIsReachedOnlyThroughItsPort() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.bulwark.order.ordering..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.bulwark.order.inventory..")
+        .check(service);
+  }
+
+  @Test
   void onlyThePublishedContractIsPublic() {
     classes()
         .that()
@@ -49,6 +60,8 @@ class OrderServiceBoundaryTests {
         .doNotHaveSimpleName("OrderLine")
         .and()
         .doNotHaveSimpleName("OrderStatus")
+        .and()
+        .doNotHaveSimpleName("SkuCheck")
         .and()
         .areTopLevelClasses()
         .should()

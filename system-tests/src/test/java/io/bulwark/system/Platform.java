@@ -47,9 +47,14 @@ final class Platform implements AutoCloseable {
           start(
               "order-service",
               Map.of(
-                  "server.port", String.valueOf(orderPort),
-                  "spring.datasource.url", ordersUrl,
-                  "spring.kafka.bootstrap-servers", kafka),
+                  "server.port",
+                  String.valueOf(orderPort),
+                  "spring.datasource.url",
+                  ordersUrl,
+                  "spring.kafka.bootstrap-servers",
+                  kafka,
+                  "spring.cloud.discovery.client.simple.instances.inventory-service[0].uri",
+                  "http://127.0.0.1:" + inventoryPort),
               logs);
       ManagedProcess gateway =
           start(

@@ -5,6 +5,8 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.validation.annotation.Validated;
@@ -14,6 +16,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** {@code GET} and {@code PUT /api/inventory/{sku}}. */
@@ -44,6 +47,14 @@ class StockController {
               problem.setTitle("Unknown SKU");
               return new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
             });
+  }
+
+  /** The known items among the given SKUs; unknown SKUs are simply absent. */
+  @GetMapping
+  List<StockView> find(
+      @RequestParam("sku") @Size(min = 1, max = 100)
+          List<@Pattern(regexp = SKU_PATTERN) String> skus) {
+    return items.findAll(skus).stream().map(StockView::of).toList();
   }
 
   @PutMapping("/{sku}")

@@ -25,6 +25,14 @@ public class StockItems {
         .optional();
   }
 
+  List<StockItem> findAll(Collection<String> skus) {
+    return jdbc.sql(
+            "SELECT sku, available, reserved FROM stock_item WHERE sku = ANY(?) ORDER BY sku")
+        .param(skus.toArray(String[]::new))
+        .query((rs, n) -> new StockItem(rs.getString(1), rs.getInt(2), rs.getInt(3)))
+        .list();
+  }
+
   /**
    * Locks the existing items among {@code skus} until the transaction ends, always in SKU order so
    * that concurrent reservations never deadlock. Unknown SKUs are absent from the result.

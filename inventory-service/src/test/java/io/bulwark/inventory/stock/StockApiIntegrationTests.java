@@ -66,4 +66,23 @@ class StockApiIntegrationTests extends InventoryIntegrationTest {
     assertThat(put.status()).isEqualTo(415);
     assertThat(put.header("Content-Type")).startsWith("application/problem+json");
   }
+
+  @Test
+  void aBatchLookupReturnsTheKnownItemsAmongTheAskedSkus() {
+    http().put("/api/inventory/BATCH-1", "{\"available\": 3}");
+    http().put("/api/inventory/BATCH-2", "{\"available\": 4}");
+
+    Response found = http().get("/api/inventory?sku=BATCH-1&sku=BATCH-2&sku=BATCH-UNKNOWN");
+
+    assertThat(found.status()).isEqualTo(200);
+    assertThat(found.body())
+        .contains("\"sku\":\"BATCH-1\"", "\"sku\":\"BATCH-2\"")
+        .doesNotContain("BATCH-UNKNOWN");
+  }
+
+  @Test
+  void aBatchLookupWithoutSkusOrWithABadSkuIsABadRequest() {
+    assertThat(http().get("/api/inventory").status()).isEqualTo(400);
+    assertThat(http().get("/api/inventory?sku=bad%20sku").status()).isEqualTo(400);
+  }
 }

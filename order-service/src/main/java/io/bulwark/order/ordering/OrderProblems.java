@@ -1,5 +1,8 @@
 package io.bulwark.order.ordering;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -16,6 +19,22 @@ class OrderProblems {
   ProblemDetail notFound(OrderNotFoundException e) {
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
     problem.setTitle("Order not found");
+    return problem;
+  }
+
+  @ExceptionHandler
+  ProblemDetail unknownSkus(UnknownSkusException e) {
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.UNPROCESSABLE_CONTENT, "The inventory does not know " + e.unknown() + ".");
+    problem.setTitle("Unknown SKU");
+    List<Map<String, String>> errors = new ArrayList<>();
+    for (int i = 0; i < e.items().size(); i++) {
+      if (e.unknown().contains(e.items().get(i).sku())) {
+        errors.add(Map.of("field", "items[" + i + "].sku", "message", "unknown SKU"));
+      }
+    }
+    problem.setProperty("errors", errors);
     return problem;
   }
 

@@ -2,6 +2,7 @@ package io.bulwark.order.ordering;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -10,15 +11,26 @@ import org.springframework.transaction.annotation.Transactional;
 class PlacingOrder {
 
   private final Orders orders;
+  private final SkuCheck skus;
   private final Clock clock;
 
-  PlacingOrder(Orders orders, Clock clock) {
+  PlacingOrder(Orders orders, SkuCheck skus, Clock clock) {
     this.orders = orders;
+    this.skus = skus;
     this.clock = clock;
   }
 
+  /**
+   * Refuses SKUs the inventory does not know; if the inventory cannot tell, accepts the order and
+   * lets the saga decide.
+   */
   @Transactional
   Order place(String customerId, List<OrderLine> items) {
+    SkuCheck.Verdict verdict =
+        skus.verify(items.stream().map(OrderLine::sku).collect(Collectors.toSet()));
+    if (!verdict.unknown().isEmpty()) {
+      throw new UnknownSkusException(items, verdict.unknown());
+    }
     Order order = Order.place(customerId, items, clock.instant());
     orders.insert(order);
     return order;

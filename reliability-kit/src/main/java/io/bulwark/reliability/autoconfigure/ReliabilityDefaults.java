@@ -43,9 +43,57 @@ public class ReliabilityDefaults implements EnvironmentPostProcessor {
     defaults.put("spring.kafka.producer.acks", "all");
     defaults.put("spring.kafka.listener.concurrency", "3");
     defaults.put("spring.flyway.baseline-on-migrate", "false");
+    resilienceDefaults(defaults);
     defaults.put("management.endpoints.web.exposure.include", "health,info,metrics,prometheus");
     defaults.put("management.endpoint.health.probes.enabled", "true");
     defaults.put("management.endpoint.health.show-details", "always");
     environment.getPropertySources().addLast(new MapPropertySource(SOURCE, defaults));
+  }
+
+  /**
+   * Resilience4j's {@code default} configurations: every instance a service names starts from
+   * these, and the service overrides only what its instance needs. Only transient failures (I/O,
+   * timeouts, 5xx) are retried or count against a breaker; a 4xx is the caller's mistake. An open
+   * breaker shows in health details but never turns health DOWN, so it cannot take an instance out
+   * of readiness.
+   */
+  private static void resilienceDefaults(Map<String, Object> defaults) {
+    String transientFailures =
+        "java.io.IOException,java.util.concurrent.TimeoutException,"
+            + "org.springframework.web.client.ResourceAccessException,"
+            + "org.springframework.web.client.HttpServerErrorException";
+    String breaker = "resilience4j.circuitbreaker.configs.default.";
+    defaults.put(breaker + "sliding-window-type", "COUNT_BASED");
+    defaults.put(breaker + "sliding-window-size", "20");
+    defaults.put(breaker + "minimum-number-of-calls", "10");
+    defaults.put(breaker + "failure-rate-threshold", "50");
+    defaults.put(breaker + "slow-call-duration-threshold", "2s");
+    defaults.put(breaker + "wait-duration-in-open-state", "5s");
+    defaults.put(breaker + "permitted-number-of-calls-in-half-open-state", "3");
+    defaults.put(breaker + "automatic-transition-from-open-to-half-open-enabled", "true");
+    defaults.put(breaker + "record-exceptions", transientFailures);
+    defaults.put(
+        breaker + "ignore-exceptions",
+        "io.github.resilience4j.bulkhead.BulkheadFullException,"
+            + "org.springframework.web.client.HttpClientErrorException");
+    defaults.put(breaker + "register-health-indicator", "true");
+    defaults.put(breaker + "allow-health-indicator-to-fail", "false");
+    String retry = "resilience4j.retry.configs.default.";
+    defaults.put(retry + "max-attempts", "3");
+    defaults.put(retry + "wait-duration", "100ms");
+    defaults.put(retry + "enable-exponential-backoff", "true");
+    defaults.put(retry + "exponential-backoff-multiplier", "2");
+    defaults.put(retry + "enable-randomized-wait", "true");
+    defaults.put(retry + "randomized-wait-factor", "0.5");
+    defaults.put(retry + "retry-exceptions", transientFailures);
+    defaults.put(
+        retry + "ignore-exceptions",
+        "io.github.resilience4j.circuitbreaker.CallNotPermittedException,"
+            + "io.github.resilience4j.bulkhead.BulkheadFullException");
+    defaults.put("resilience4j.bulkhead.configs.default.max-concurrent-calls", "8");
+    defaults.put("resilience4j.bulkhead.configs.default.max-wait-duration", "0");
+    defaults.put("resilience4j.timelimiter.configs.default.timeout-duration", "1s");
+    defaults.put("resilience4j.timelimiter.configs.default.cancel-running-future", "true");
+    defaults.put("management.health.circuitbreakers.enabled", "true");
   }
 }

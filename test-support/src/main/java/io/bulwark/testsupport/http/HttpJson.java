@@ -67,7 +67,9 @@ public final class HttpJson {
     if (body != null && contentType != null) {
       request.header("Content-Type", contentType);
     }
-    request.header("Accept", "application/json, application/problem+json");
+    if (headers.keySet().stream().noneMatch("Accept"::equalsIgnoreCase)) {
+      request.header("Accept", "application/json, application/problem+json");
+    }
     headers.forEach(request::header);
     try {
       HttpResponse<String> response =

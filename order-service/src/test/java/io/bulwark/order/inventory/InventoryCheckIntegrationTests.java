@@ -1,0 +1,175 @@
+package io.bulwark.order.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.bulwark.order.InventoryStub.Mode;
+import io.bulwark.order.OrderIntegrationTest;
+import io.bulwark.testsupport.http.HttpJson.Response;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Placing an order asks the inventory over HTTP first. Each fault of the inventory is injected into
+ * a real HTTP server, and the order service must keep accepting orders while the breaker counts
+ * exactly what it should.
+ */
+class InventoryCheckIntegrationTests extends OrderIntegrationTest {
+
+  private static final String ORDER =
+      "{\"customerId\": \"c-1\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 1}]}";
+
+  @Autowired CircuitBreakerRegistry breakers;
+  @Autowired JdbcClient jdbc;
+
+  private CircuitBreaker breaker;
+
+  @BeforeEach
+  void healthyInventory() {
+    INVENTORY.start();
+    INVENTORY.mode(Mode.ANSWER);
+    INVENTORY.unknown(Set.of());
+    breaker = breakers.circuitBreaker("inventory");
+    breaker.reset();
+  }
+
+  @AfterEach
+  void restoreInventory() {
+    // an open breaker has a timer pending that would half-open it during the next test
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> breaker.getState() != CircuitBreaker.State.OPEN);
+    healthyInventory();
+  }
+
+  @Test
+  void anOrderForAnUnknownSkuIsRefusedBeforeAnythingIsStored() {
+    INVENTORY.unknown(Set.of("GHOST-1"));
+    long before = orders();
+
+    Response response =
+        http()
+            .postOnce(
+                "/api/orders",
+                "{\"customerId\": \"c\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 1},"
+                    + " {\"sku\": \"GHOST-1\", \"quantity\": 1}]}");
+
+    assertThat(response.status()).isEqualTo(422);
+    assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(response.body()).contains("\"field\":\"items[1].sku\"", "unknown SKU");
+    assertThat(orders()).isEqualTo(before);
+  }
+
+  @Test
+  void aFailingInventoryIsRetriedEveryAttemptCountsAgainstTheBreakerAndTheOrderIsAccepted() {
+    INVENTORY.mode(Mode.SERVER_ERROR);
+    int before = INVENTORY.requests();
+
+    Response response = http().postOnce("/api/orders", ORDER);
+
+    assertThat(response.status()).isEqualTo(201);
+    assertThat(response.body()).contains("\"status\":\"PENDING\"");
+    assertThat(INVENTORY.requests() - before).as("three attempts").isEqualTo(3);
+    assertThat(breaker.getMetrics().getNumberOfFailedCalls())
+        .as("the breaker sees each attempt, because the retry wraps it")
+        .isEqualTo(3);
+  }
+
+  @Test
+  void anOpenBreakerStopsCallingTheInventoryWhileOrdersKeepBeingAccepted() {
+    INVENTORY.mode(Mode.SERVER_ERROR);
+    http().postOnce("/api/orders", ORDER);
+    http().postOnce("/api/orders", ORDER);
+    assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+    int before = INVENTORY.requests();
+
+    Response response = http().postOnce("/api/orders", ORDER);
+
+    assertThat(response.status()).isEqualTo(201);
+    assertThat(INVENTORY.requests()).as("no call, and no retry, while open").isEqualTo(before);
+    assertThat(breaker.getMetrics().getNumberOfNotPermittedCalls()).isEqualTo(1);
+  }
+
+  @Test
+  void anOpenBreakerShowsInHealthButNeverTakesTheInstanceOutOfReadiness() {
+    INVENTORY.mode(Mode.SERVER_ERROR);
+    http().postOnce("/api/orders", ORDER);
+    http().postOnce("/api/orders", ORDER);
+    assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+
+    Response readiness = http().get("/actuator/health/readiness");
+    Response health = http().get("/actuator/health");
+    Response metrics =
+        http().send("GET", "/actuator/prometheus", null, null, Map.of("Accept", "text/plain"));
+
+    assertThat(readiness.status()).isEqualTo(200);
+    assertThat(readiness.body()).contains("\"status\":\"UP\"");
+    assertThat(health.status()).isEqualTo(200);
+    assertThat(health.body()).contains("\"circuitBreakers\"", "\"inventory\"", "OPEN");
+    assertThat(metrics.body())
+        .contains("resilience4j_circuitbreaker_state{", "name=\"inventory\"")
+        .contains("resilience4j_circuitbreaker_calls_seconds_count{");
+  }
+
+  @Test
+  void anOpenBreakerHalfOpensAfterItsWaitAndClosesWhenTheInventoryAnswersAgain() {
+    INVENTORY.mode(Mode.SERVER_ERROR);
+    http().postOnce("/api/orders", ORDER);
+    http().postOnce("/api/orders", ORDER);
+    assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+    INVENTORY.mode(Mode.ANSWER);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> breaker.getState() == CircuitBreaker.State.HALF_OPEN);
+    http().postOnce("/api/orders", ORDER);
+    http().postOnce("/api/orders", ORDER);
+
+    assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+  }
+
+  @Test
+  void aStalledInventoryIsCutOffByTheTimeLimiterAndCountedAsAFailure() {
+    INVENTORY.mode(Mode.STALL);
+
+    Response response = http().postOnce("/api/orders", ORDER);
+
+    assertThat(response.status()).isEqualTo(201);
+    assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isEqualTo(3);
+  }
+
+  @Test
+  void aClientErrorFromTheInventoryIsNeitherRetriedNorCountedAgainstIt() {
+    INVENTORY.mode(Mode.CLIENT_ERROR);
+    int before = INVENTORY.requests();
+
+    Response response = http().postOnce("/api/orders", ORDER);
+
+    assertThat(response.status()).isEqualTo(201);
+    assertThat(INVENTORY.requests() - before).isEqualTo(1);
+    assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
+  }
+
+  @Test
+  void anInventoryThatIsDownLeavesPlacingOrdersWorking() {
+    INVENTORY.stop();
+
+    Response response = http().postOnce("/api/orders", ORDER);
+
+    assertThat(response.status()).isEqualTo(201);
+    assertThat(response.body()).contains("\"status\":\"PENDING\"");
+    assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isEqualTo(3);
+  }
+
+  private long orders() {
+    return jdbc.sql("SELECT count(*) FROM orders").query(Long.class).single();
+  }
+}
