@@ -40,6 +40,35 @@ class ReservationIntegrationTests extends InventoryIntegrationTest {
   }
 
   @Test
+  void theReplyCarriesTheCorrelationIdOfTheOrderEvent() {
+    setStock("CORR-A", 5);
+    String order = newOrderId();
+    byte[] placed =
+        codec.encode(
+            new EventEnvelope(
+                UUID.randomUUID(),
+                "OrderPlaced",
+                1,
+                "Order",
+                order,
+                Instant.now(),
+                JsonMapper.shared()
+                    .valueToTree(
+                        Map.of(
+                            "orderId",
+                            order,
+                            "customerId",
+                            "c-1",
+                            "items",
+                            List.of(Map.of("sku", "CORR-A", "quantity", 1)))),
+                "corr-from-order"));
+
+    send(order, placed);
+
+    assertThat(awaitReplies(order, 1).get(0).correlationId()).isEqualTo("corr-from-order");
+  }
+
+  @Test
   void anOrderWithOneShortLineIsRejectedWithAReasonAndNoStockChanges() {
     setStock("S-A", 10);
     setStock("S-B", 1);

@@ -92,6 +92,37 @@ class SagaRepliesIntegrationTests extends OrderIntegrationTest {
     assertThat(statusOf(id)).isEqualTo("REJECTED");
   }
 
+  @Test
+  void theRequestsCorrelationIdTravelsWithTheEventToKafka() {
+    var response =
+        http()
+            .send(
+                "POST",
+                "/api/orders",
+                "{\"customerId\": \"c-1\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 1}]}",
+                "application/json",
+                Map.of(
+                    "Idempotency-Key",
+                    UUID.randomUUID().toString(),
+                    "X-Correlation-Id",
+                    "corr-42"));
+    String id = response.header("Location").substring("/api/orders/".length());
+
+    assertThat(response.header("X-Correlation-Id")).isEqualTo("corr-42");
+    var published =
+        TestKafka.readUntil(
+                OrderEvents.TOPIC,
+                records -> records.stream().anyMatch(r -> id.equals(r.key())),
+                WAIT)
+            .stream()
+            .filter(r -> id.equals(r.key()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(codec.decode(published.value()).correlationId()).isEqualTo("corr-42");
+    assertThat(new String(published.headers().lastHeader("bulwark-correlation-id").value()))
+        .isEqualTo("corr-42");
+  }
+
   private String placeOrder() {
     var response =
         http()

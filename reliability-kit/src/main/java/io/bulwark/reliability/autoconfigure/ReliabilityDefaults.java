@@ -22,6 +22,7 @@ public class ReliabilityDefaults implements EnvironmentPostProcessor {
       ConfigurableEnvironment environment, SpringApplication application) {
     Map<String, Object> defaults = new LinkedHashMap<>();
     defaults.put("spring.threads.virtual.enabled", "true");
+    defaults.put("logging.pattern.correlation", "[%X{correlationId:-}] ");
     defaults.put("spring.mvc.problemdetails.enabled", "true");
     defaults.put("server.error.include-stacktrace", "never");
     defaults.put("server.error.include-message", "never");

@@ -10,6 +10,9 @@ import tools.jackson.databind.JsonNode;
  * event type and its schema version, the aggregate it belongs to (also the Kafka key, so one
  * aggregate's events stay in order), when it happened, and the payload as JSON.
  *
+ * <p>{@code correlationId} (optional) ties the event to the request that caused it, across
+ * services.
+ *
  * <p>Services share this envelope and the JSON schemas of the payloads, never classes of each
  * other's domain.
  */
@@ -20,7 +23,20 @@ public record EventEnvelope(
     String aggregateType,
     String aggregateId,
     Instant occurredAt,
-    JsonNode payload) {
+    JsonNode payload,
+    String correlationId) {
+
+  /** An envelope without a correlation id. */
+  public EventEnvelope(
+      UUID eventId,
+      String type,
+      int schemaVersion,
+      String aggregateType,
+      String aggregateId,
+      Instant occurredAt,
+      JsonNode payload) {
+    this(eventId, type, schemaVersion, aggregateType, aggregateId, occurredAt, payload, null);
+  }
 
   public EventEnvelope {
     Objects.requireNonNull(eventId, "eventId");

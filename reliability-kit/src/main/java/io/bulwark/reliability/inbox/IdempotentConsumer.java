@@ -1,5 +1,6 @@
 package io.bulwark.reliability.inbox;
 
+import io.bulwark.reliability.correlation.CorrelationId;
 import io.bulwark.reliability.event.EventCodec;
 import io.bulwark.reliability.event.EventEnvelope;
 import org.slf4j.Logger;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * <p>Failures: a malformed message throws {@link
  * io.bulwark.reliability.event.MalformedEventException} before any transaction (dead-letter at
  * once); a failing handler rolls the whole transaction back, inbox row included, so a retry starts
- * clean.
+ * clean. The event's correlation id is current while it is processed, so the events the handler
+ * appends carry it on.
  */
 public final class IdempotentConsumer {
 
@@ -51,15 +53,17 @@ public final class IdempotentConsumer {
       return Outcome.IGNORED;
     }
     Outcome[] outcome = new Outcome[1];
-    transactions.inTransaction(
-        () -> {
-          if (!inbox.firstDelivery(name, envelope.eventId())) {
-            outcome[0] = Outcome.DUPLICATE;
-            return;
-          }
-          router.dispatch(envelope);
-          outcome[0] = Outcome.APPLIED;
-        });
+    try (CorrelationId.Scope scope = CorrelationId.open(envelope.correlationId())) {
+      transactions.inTransaction(
+          () -> {
+            if (!inbox.firstDelivery(name, envelope.eventId())) {
+              outcome[0] = Outcome.DUPLICATE;
+              return;
+            }
+            router.dispatch(envelope);
+            outcome[0] = Outcome.APPLIED;
+          });
+    }
     if (outcome[0] == Outcome.DUPLICATE) {
       log.info("{} skipped duplicate {} {}", name, envelope.type(), envelope.eventId());
     }

@@ -1,5 +1,6 @@
 package io.bulwark.reliability.outbox;
 
+import io.bulwark.reliability.correlation.CorrelationId;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,6 +63,10 @@ public final class KafkaEventPublisher implements EventPublisher {
         RecordHeaders headers = new RecordHeaders();
         headers.add(EVENT_ID_HEADER, message.eventId().toString().getBytes(StandardCharsets.UTF_8));
         headers.add(EVENT_TYPE_HEADER, message.type().getBytes(StandardCharsets.UTF_8));
+        if (message.correlationId() != null) {
+          headers.add(
+              CorrelationId.KAFKA_HEADER, message.correlationId().getBytes(StandardCharsets.UTF_8));
+        }
         sends.add(
             producer.send(
                 new ProducerRecord<>(

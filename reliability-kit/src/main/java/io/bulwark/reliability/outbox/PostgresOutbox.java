@@ -1,5 +1,6 @@
 package io.bulwark.reliability.outbox;
 
+import io.bulwark.reliability.correlation.CorrelationId;
 import io.bulwark.reliability.event.EventCodec;
 import io.bulwark.reliability.event.EventEnvelope;
 import java.sql.Connection;
@@ -20,7 +21,7 @@ public final class PostgresOutbox implements Outbox {
 
   private static final String INSERT =
       "INSERT INTO bulwark.outbox (event_id, topic, message_key, event_type, shard, message,"
-          + " created_at) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?)";
+          + " created_at, correlation_id) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?)";
 
   private final DataSource transactionalDataSource;
   private final EventCodec codec;
@@ -49,7 +50,8 @@ public final class PostgresOutbox implements Outbox {
             event.aggregateType(),
             event.aggregateId(),
             now,
-            codec.toPayload(event.payload()));
+            codec.toPayload(event.payload()),
+            CorrelationId.current());
     try (Connection connection = transactionalDataSource.getConnection()) {
       if (connection.getAutoCommit()) {
         throw new IllegalStateException(
@@ -63,6 +65,7 @@ public final class PostgresOutbox implements Outbox {
         insert.setInt(5, Shards.of(event.aggregateId(), shards));
         insert.setString(6, codec.encodeToString(envelope));
         insert.setTimestamp(7, Timestamp.from(now));
+        insert.setString(8, envelope.correlationId());
         insert.executeUpdate();
       }
     } catch (SQLException e) {

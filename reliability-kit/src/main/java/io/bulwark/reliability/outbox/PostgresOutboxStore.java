@@ -39,7 +39,7 @@ public final class PostgresOutboxStore implements OutboxStore {
       throws SQLException {
     try (PreparedStatement select =
         connection.prepareStatement(
-            "SELECT id, event_id, topic, message_key, event_type, message::text"
+            "SELECT id, event_id, topic, message_key, event_type, message::text, correlation_id"
                 + " FROM bulwark.outbox WHERE shard = ? AND published_at IS NULL"
                 + " ORDER BY id LIMIT ?")) {
       select.setInt(1, shard);
@@ -54,7 +54,8 @@ public final class PostgresOutboxStore implements OutboxStore {
                   rows.getString(3),
                   rows.getString(4),
                   rows.getString(5),
-                  rows.getString(6).getBytes(StandardCharsets.UTF_8)));
+                  rows.getString(6).getBytes(StandardCharsets.UTF_8),
+                  rows.getString(7)));
         }
       }
       return messages;

@@ -1,5 +1,7 @@
 package io.bulwark.reliability.autoconfigure.idempotency;
 
+import io.bulwark.reliability.autoconfigure.web.CachedBodyRequest;
+import io.bulwark.reliability.autoconfigure.web.Problems;
 import io.bulwark.reliability.idempotency.IdempotencyKeys;
 import io.bulwark.reliability.idempotency.IdempotencyKeys.Decision;
 import io.bulwark.reliability.idempotency.StoredResponse;
@@ -9,7 +11,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The HTTP {@code Idempotency-Key} header on the configured endpoints. The key check, the request's
@@ -209,19 +209,9 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
     response.getOutputStream().write(body);
   }
 
-  static void problem(HttpServletResponse response, int status, String title, String detail)
+  private static void problem(HttpServletResponse response, int status, String title, String detail)
       throws IOException {
-    Map<String, Object> problem = new LinkedHashMap<>();
-    problem.put("type", "about:blank");
-    problem.put("title", title);
-    problem.put("status", status);
-    problem.put("detail", detail);
-    byte[] body = JsonMapper.shared().writeValueAsBytes(problem);
-    response.setStatus(status);
-    response.setContentType("application/problem+json");
-    response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-    response.setContentLength(body.length);
-    response.getOutputStream().write(body);
+    Problems.write(response, status, title, detail);
   }
 
   /** Carries the filter chain's checked exceptions out of the transaction callback. */

@@ -4,19 +4,34 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
-/** Registers {@link ProblemResponses} in place of Boot's plainer problem-details handler. */
+/**
+ * Registers {@link ProblemResponses} in place of Boot's plainer problem-details handler, and the
+ * {@link CorrelationIdFilter}.
+ */
 @AutoConfiguration(before = WebMvcAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@ConditionalOnClass({ResponseEntityExceptionHandler.class, jakarta.validation.Validator.class})
+@ConditionalOnClass(ResponseEntityExceptionHandler.class)
 public class ProblemResponsesAutoConfiguration {
 
   @Bean
   @ConditionalOnMissingBean(ResponseEntityExceptionHandler.class)
+  @ConditionalOnClass(name = "jakarta.validation.Validator")
   ProblemResponses problemResponses() {
     return new ProblemResponses();
+  }
+
+  /** Runs first, so every later filter, handler and log line sees the correlation id. */
+  @Bean
+  FilterRegistrationBean<CorrelationIdFilter> correlationIdFilter() {
+    FilterRegistrationBean<CorrelationIdFilter> registration =
+        new FilterRegistrationBean<>(new CorrelationIdFilter());
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+    return registration;
   }
 }
