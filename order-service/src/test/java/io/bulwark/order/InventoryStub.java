@@ -1,123 +1,65 @@
 package io.bulwark.order;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
+import io.bulwark.testsupport.net.StubHttpServer;
+import io.bulwark.testsupport.net.StubHttpServer.Reply;
+import io.bulwark.testsupport.net.StubHttpServer.Request;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real HTTP server on loopback standing in for inventory-service's lookup endpoint, with faults
- * the test switches on: answer, fail with 500 or 400, stall, or stop listening altogether.
+ * inventory-service's lookup endpoint as order-service sees it over HTTP: every SKU exists except
+ * those the test names unknown; faults are switched on through {@link #mode}.
  */
 public final class InventoryStub {
 
-  /** What the next requests get. */
-  public enum Mode {
-    ANSWER,
-    SERVER_ERROR,
-    CLIENT_ERROR,
-    STALL
-  }
-
-  private final int port;
-  private final AtomicInteger requests = new AtomicInteger();
-  private volatile Mode mode = Mode.ANSWER;
+  private final StubHttpServer server;
   private volatile Set<String> unknown = Set.of();
-  private HttpServer server;
 
   public InventoryStub(int port) {
-    this.port = port;
-    start();
+    this.server = new StubHttpServer(port, this::answer);
+    server.stallFor(5_000);
   }
 
-  public synchronized void start() {
-    if (server != null) {
-      return;
-    }
-    try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    server.setExecutor(Executors.newCachedThreadPool());
-    server.createContext("/api/inventory", this::handle);
+  public void start() {
     server.start();
   }
 
-  /** Down: nothing listens on the port any more, so connections are refused. */
-  public synchronized void stop() {
-    if (server != null) {
-      server.stop(0);
-      server = null;
-    }
+  /** Down: connections are refused. */
+  public void stop() {
+    server.stop();
   }
 
-  public void mode(Mode mode) {
-    this.mode = mode;
+  public void mode(StubHttpServer.Mode mode) {
+    server.mode(mode);
   }
 
-  /** SKUs the stub does not know; all others exist. */
   public void unknown(Set<String> skus) {
     this.unknown = Set.copyOf(skus);
   }
 
   public int requests() {
-    return requests.get();
+    return server.requests();
   }
 
   public String url() {
-    return "http://127.0.0.1:" + port;
+    return server.url();
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
-    requests.incrementAndGet();
-    try (exchange) {
-      switch (mode) {
-        case SERVER_ERROR -> respond(exchange, 500, "{\"title\":\"boom\"}");
-        case CLIENT_ERROR -> respond(exchange, 400, "{\"title\":\"bad\"}");
-        case STALL -> {
-          sleep(5_000);
-          respond(exchange, 200, "[]");
-        }
-        case ANSWER -> respond(exchange, 200, answer(exchange.getRequestURI()));
-      }
-    }
-  }
-
-  private String answer(URI uri) {
+  private Reply answer(Request request) {
     List<String> items = new ArrayList<>();
-    for (String pair : uri.getRawQuery() == null ? new String[0] : uri.getRawQuery().split("&")) {
+    String path = request.pathAndQuery();
+    String query = path.contains("?") ? path.substring(path.indexOf('?') + 1) : "";
+    for (String pair : query.split("&")) {
       if (pair.startsWith("sku=")) {
-        String sku = java.net.URLDecoder.decode(pair.substring(4), StandardCharsets.UTF_8);
+        String sku = URLDecoder.decode(pair.substring(4), StandardCharsets.UTF_8);
         if (!unknown.contains(sku)) {
           items.add("{\"sku\":\"" + sku + "\",\"available\":10,\"reserved\":0}");
         }
       }
     }
-    return "[" + String.join(",", items) + "]";
-  }
-
-  private static void respond(HttpExchange exchange, int status, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    return new Reply(200, "[" + String.join(",", items) + "]");
   }
 }
