@@ -1,0 +1,90 @@
+package io.bulwark.gateway.routing;
+
+import static org.springframework.cloud.gateway.server.mvc.filter.LoadBalancerFilterFunctions.lb;
+import static org.springframework.cloud.gateway.server.mvc.handler.GatewayRouterFunctions.route;
+import static org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctions.http;
+import static org.springframework.web.servlet.function.RequestPredicates.path;
+
+import io.bulwark.gateway.GatewayProperties;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.function.RequestPredicate;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * The API routes. Each goes, from the outside in, through its circuit breaker and time limit, then
+ * the safe retry, then the load balancer over the service's instances.
+ *
+ * <p>The retry sits inside the breaker on purpose: the breaker guards the route as a whole, so a
+ * single failing instance, whose requests are retried on the other one, does not open it; only a
+ * request that failed on every attempt counts. (Between services it is the other way round: there
+ * the breaker must see every attempt, see order-service's {@code InventoryClient}.)
+ */
+@Configuration(proxyBeanMethods = false)
+class Routes {
+
+  @Bean(destroyMethod = "shutdownNow")
+  ExecutorService upstreamCalls() {
+    return Executors.newCachedThreadPool(
+        runnable -> {
+          Thread thread = new Thread(runnable, "upstream-call");
+          thread.setDaemon(true);
+          return thread;
+        });
+  }
+
+  @Bean
+  RouterFunction<ServerResponse> ordersRoute(
+      CircuitBreakerRegistry breakers,
+      TimeLimiterRegistry timeLimiters,
+      GatewayProperties properties,
+      ExecutorService upstreamCalls) {
+    return apiRoute(
+        "orders",
+        "order-service",
+        path("/api/orders").or(path("/api/orders/**")),
+        breakers,
+        timeLimiters,
+        properties,
+        upstreamCalls);
+  }
+
+  @Bean
+  RouterFunction<ServerResponse> inventoryRoute(
+      CircuitBreakerRegistry breakers,
+      TimeLimiterRegistry timeLimiters,
+      GatewayProperties properties,
+      ExecutorService upstreamCalls) {
+    return apiRoute(
+        "inventory",
+        "inventory-service",
+        path("/api/inventory").or(path("/api/inventory/**")),
+        breakers,
+        timeLimiters,
+        properties,
+        upstreamCalls);
+  }
+
+  private static RouterFunction<ServerResponse> apiRoute(
+      String id,
+      String service,
+      RequestPredicate paths,
+      CircuitBreakerRegistry breakers,
+      TimeLimiterRegistry timeLimiters,
+      GatewayProperties properties,
+      ExecutorService upstreamCalls) {
+    return route(id)
+        .route(paths, http())
+        .filter(
+            GuardedRoute.guard(
+                breakers.circuitBreaker(id), timeLimiters.timeLimiter(id), upstreamCalls))
+        .filter(SafeRetry.safeRetry(properties.retries(), properties.retryBackoff()))
+        .filter(lb(service))
+        .build();
+  }
+}
