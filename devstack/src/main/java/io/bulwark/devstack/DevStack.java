@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -24,8 +25,8 @@ import java.util.concurrent.CountDownLatch;
 public final class DevStack {
 
   static final int GATEWAY_PORT = 8080;
-  static final int ORDER_PORT = 8081;
-  static final int INVENTORY_PORT = 8082;
+  static final List<Integer> ORDER_PORTS = List.of(8081, 8083);
+  static final List<Integer> INVENTORY_PORTS = List.of(8082, 8084);
   static final int POSTGRES_PORT = 15432;
   static final int KAFKA_PORT = 19092;
   static final int KAFKA_CONTROLLER_PORT = 19093;
@@ -35,6 +36,7 @@ public final class DevStack {
   private final Path root;
   private final Path data;
   private final List<ManagedProcess> processes = new ArrayList<>();
+  private final Map<ManagedProcess, Integer> ports = new java.util.HashMap<>();
   private PostgresServer postgres;
 
   private DevStack(Path root, Path data) {
@@ -84,37 +86,37 @@ public final class DevStack {
             data.resolve("kafka"), KAFKA_PORT, KAFKA_CONTROLLER_PORT, kafkaClasspath()));
 
     String kafka = "127.0.0.1:" + KAFKA_PORT;
-    step("inventory-service on :" + INVENTORY_PORT + " and order-service on :" + ORDER_PORT);
-    ManagedProcess inventory =
-        service(
-            "inventory-service",
-            Map.of(
-                "server.port", String.valueOf(INVENTORY_PORT),
-                "spring.datasource.url", postgres.jdbcUrl("inventory"),
-                "spring.kafka.bootstrap-servers", kafka));
-    ManagedProcess orders =
-        service(
-            "order-service",
-            Map.of(
-                "server.port",
-                String.valueOf(ORDER_PORT),
-                "spring.datasource.url",
-                postgres.jdbcUrl("orders"),
-                "spring.kafka.bootstrap-servers",
-                kafka,
-                "spring.cloud.discovery.client.simple.instances.inventory-service[0].uri",
-                "http://127.0.0.1:" + INVENTORY_PORT));
-    inventory.awaitHealthy(health(INVENTORY_PORT), Duration.ofSeconds(180));
-    orders.awaitHealthy(health(ORDER_PORT), Duration.ofSeconds(180));
+    step(
+        "inventory-service on :"
+            + ports(INVENTORY_PORTS)
+            + " and order-service on :"
+            + ports(ORDER_PORTS));
+    List<ManagedProcess> services = new ArrayList<>();
+    Map<String, String> inventoryInstances = instances("inventory-service", INVENTORY_PORTS);
+    for (int i = 0; i < INVENTORY_PORTS.size(); i++) {
+      Map<String, String> properties = new LinkedHashMap<>();
+      properties.put("server.port", String.valueOf(INVENTORY_PORTS.get(i)));
+      properties.put("spring.datasource.url", postgres.jdbcUrl("inventory"));
+      properties.put("spring.kafka.bootstrap-servers", kafka);
+      services.add(service("inventory-service", i + 1, properties));
+    }
+    for (int i = 0; i < ORDER_PORTS.size(); i++) {
+      Map<String, String> properties = new LinkedHashMap<>(inventoryInstances);
+      properties.put("server.port", String.valueOf(ORDER_PORTS.get(i)));
+      properties.put("spring.datasource.url", postgres.jdbcUrl("orders"));
+      properties.put("spring.kafka.bootstrap-servers", kafka);
+      services.add(service("order-service", i + 1, properties));
+    }
+    for (ManagedProcess service : services) {
+      service.awaitHealthy(health(portOf(service)), Duration.ofSeconds(240));
+    }
 
     step("gateway on :" + GATEWAY_PORT);
-    ManagedProcess gateway =
-        service(
-            "gateway",
-            Map.of(
-                "server.port", String.valueOf(GATEWAY_PORT),
-                "bulwark.gateway.order-service-url", "http://127.0.0.1:" + ORDER_PORT,
-                "bulwark.gateway.inventory-service-url", "http://127.0.0.1:" + INVENTORY_PORT));
+    Map<String, String> gatewayProperties = new LinkedHashMap<>();
+    gatewayProperties.put("server.port", String.valueOf(GATEWAY_PORT));
+    gatewayProperties.putAll(instances("order-service", ORDER_PORTS));
+    gatewayProperties.putAll(inventoryInstances);
+    ManagedProcess gateway = service("gateway", 0, gatewayProperties);
     gateway.awaitHealthy(health(GATEWAY_PORT), Duration.ofSeconds(180));
 
     seedDemoStock();
@@ -123,8 +125,8 @@ public final class DevStack {
 
         Bulwark is up.
           gateway            http://localhost:%d   (health: /actuator/health)
-          order-service      http://localhost:%d
-          inventory-service  http://localhost:%d
+          order-service      http://localhost:%s
+          inventory-service  http://localhost:%s
           PostgreSQL         127.0.0.1:%d  databases: orders, inventory (user postgres)
           Kafka              127.0.0.1:%d
           data               %s
@@ -137,8 +139,8 @@ public final class DevStack {
         """
             .formatted(
                 GATEWAY_PORT,
-                ORDER_PORT,
-                INVENTORY_PORT,
+                ports(ORDER_PORTS).replace(":", "localhost:"),
+                ports(INVENTORY_PORTS).replace(":", "localhost:"),
                 POSTGRES_PORT,
                 KAFKA_PORT,
                 data,
@@ -146,13 +148,39 @@ public final class DevStack {
                 GATEWAY_PORT));
   }
 
-  private ManagedProcess service(String name, Map<String, String> properties) {
+  /** Starts instance {@code n} of a service (0 for a single one); logs go to its own file. */
+  private ManagedProcess service(String name, int n, Map<String, String> properties) {
     Path jar = root.resolve(name).resolve("target").resolve(name + "-" + version() + "-exec.jar");
+    String instance = n == 0 ? name : name + "-" + n;
     ManagedProcess process =
         BootJar.start(
-            name, jar, SERVICE_JVM, properties, data.resolve("logs").resolve(name + ".log"));
+            instance,
+            jar,
+            SERVICE_JVM,
+            properties,
+            data.resolve("logs").resolve(instance + ".log"));
     processes.add(process);
+    ports.put(process, Integer.valueOf(properties.get("server.port")));
     return process;
+  }
+
+  private int portOf(ManagedProcess process) {
+    return ports.get(process);
+  }
+
+  /** The load balancer's static instance list of a service, as properties. */
+  private static Map<String, String> instances(String service, List<Integer> ports) {
+    Map<String, String> instances = new LinkedHashMap<>();
+    for (int i = 0; i < ports.size(); i++) {
+      instances.put(
+          "spring.cloud.discovery.client.simple.instances." + service + "[" + i + "].uri",
+          "http://127.0.0.1:" + ports.get(i));
+    }
+    return instances;
+  }
+
+  private static String ports(List<Integer> ports) {
+    return ports.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", :"));
   }
 
   private void seedDemoStock() {
@@ -187,8 +215,10 @@ public final class DevStack {
     for (int port :
         List.of(
             GATEWAY_PORT,
-            ORDER_PORT,
-            INVENTORY_PORT,
+            ORDER_PORTS.get(0),
+            ORDER_PORTS.get(1),
+            INVENTORY_PORTS.get(0),
+            INVENTORY_PORTS.get(1),
             POSTGRES_PORT,
             KAFKA_PORT,
             KAFKA_CONTROLLER_PORT)) {

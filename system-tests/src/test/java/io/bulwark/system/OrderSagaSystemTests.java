@@ -35,7 +35,7 @@ class OrderSagaSystemTests {
 
   @BeforeAll
   static void startPlatform() {
-    platform = new Platform();
+    platform = new Platform(1);
     http = new HttpJson(platform.gateway());
   }
 

@@ -3,19 +3,22 @@ package io.bulwark.system;
 import io.bulwark.testsupport.kafka.TestKafka;
 import io.bulwark.testsupport.postgres.TestPostgres;
 import io.bulwark.testsupport.process.BootJar;
+import io.bulwark.testsupport.process.Commands;
 import io.bulwark.testsupport.process.FreePorts;
 import io.bulwark.testsupport.process.ManagedProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * The whole platform from its built jars: inventory-service, order-service and the gateway, each
- * its own process, on a real PostgreSQL (a database per service) and a real Kafka broker.
+ * The whole platform from its built jars: instances of inventory-service and order-service and the
+ * gateway, each its own process, on a real PostgreSQL (a database per service, shared by that
+ * service's instances) and a real Kafka broker.
  */
 final class Platform implements AutoCloseable {
 
@@ -27,66 +30,91 @@ final class Platform implements AutoCloseable {
   final JdbcClient orders = jdbc(ordersUrl);
   final JdbcClient inventory = jdbc(inventoryUrl);
   final int gatewayPort = FreePorts.next();
+  final List<Instance> inventoryInstances = new ArrayList<>();
+  final List<Instance> orderInstances = new ArrayList<>();
   private final List<ManagedProcess> processes = new ArrayList<>();
 
-  Platform() {
+  /** A started service instance. */
+  record Instance(ManagedProcess process, int port) {
+    String url() {
+      return "http://127.0.0.1:" + port;
+    }
+
+    /** Freezes the process: it keeps its sockets but answers nothing (a stalled instance). */
+    void stall() {
+      Commands.run(List.of("kill", "-STOP", String.valueOf(process.pid())), 10);
+    }
+
+    void resume() {
+      Commands.run(List.of("kill", "-CONT", String.valueOf(process.pid())), 10);
+    }
+  }
+
+  Platform(int instancesPerService) {
     String kafka = TestKafka.bootstrapServers();
-    int inventoryPort = FreePorts.next();
-    int orderPort = FreePorts.next();
     Path logs = Path.of("target", "platform-logs");
     try {
-      ManagedProcess inventoryService =
-          start(
-              "inventory-service",
-              Map.of(
-                  "server.port", String.valueOf(inventoryPort),
-                  "spring.datasource.url", inventoryUrl,
-                  "spring.kafka.bootstrap-servers", kafka),
-              logs);
-      ManagedProcess orderService =
-          start(
-              "order-service",
-              Map.of(
-                  "server.port",
-                  String.valueOf(orderPort),
-                  "spring.datasource.url",
-                  ordersUrl,
-                  "spring.kafka.bootstrap-servers",
-                  kafka,
-                  "spring.cloud.discovery.client.simple.instances.inventory-service[0].uri",
-                  "http://127.0.0.1:" + inventoryPort),
-              logs);
-      ManagedProcess gateway =
-          start(
-              "gateway",
-              Map.of(
-                  "server.port", String.valueOf(gatewayPort),
-                  "bulwark.gateway.order-service-url", "http://127.0.0.1:" + orderPort,
-                  "bulwark.gateway.inventory-service-url", "http://127.0.0.1:" + inventoryPort),
-              logs);
-      Duration startup = Duration.ofSeconds(120);
-      inventoryService.awaitHealthy(health(inventoryPort), startup);
-      orderService.awaitHealthy(health(orderPort), startup);
-      gateway.awaitHealthy(health(gatewayPort), startup);
+      for (int i = 1; i <= instancesPerService; i++) {
+        int port = FreePorts.next();
+        inventoryInstances.add(
+            start(
+                "inventory-service",
+                i,
+                port,
+                Map.of(
+                    "spring.datasource.url", inventoryUrl,
+                    "spring.kafka.bootstrap-servers", kafka),
+                logs));
+      }
+      for (int i = 1; i <= instancesPerService; i++) {
+        Map<String, String> properties =
+            new LinkedHashMap<>(list("inventory-service", inventoryInstances));
+        properties.put("spring.datasource.url", ordersUrl);
+        properties.put("spring.kafka.bootstrap-servers", kafka);
+        orderInstances.add(start("order-service", i, FreePorts.next(), properties, logs));
+      }
+      Map<String, String> gateway = new LinkedHashMap<>(list("order-service", orderInstances));
+      // these tests drive load from one address; the rate limit has tests of its own
+      gateway.put("bulwark.gateway.rate-limit.limit-for-period", "100000");
+      gateway.putAll(list("inventory-service", inventoryInstances));
+      Instance gatewayInstance = start("gateway", 0, gatewayPort, gateway, logs);
+      Duration startup = Duration.ofSeconds(180);
+      for (Instance instance : inventoryInstances) {
+        instance.process().awaitHealthy(instance.url() + "/actuator/health", startup);
+      }
+      for (Instance instance : orderInstances) {
+        instance.process().awaitHealthy(instance.url() + "/actuator/health", startup);
+      }
+      gatewayInstance.process().awaitHealthy(gateway() + "/actuator/health", startup);
     } catch (RuntimeException e) {
       close();
       throw e;
     }
   }
 
-  private ManagedProcess start(String name, Map<String, String> properties, Path logs) {
+  private Instance start(String name, int n, int port, Map<String, String> properties, Path logs) {
     Path jar = Path.of(System.getProperty("bulwark.jars." + name));
-    ManagedProcess process = BootJar.start(name, jar, JVM, properties, logs.resolve(name + ".log"));
+    Map<String, String> all = new LinkedHashMap<>(properties);
+    all.put("server.port", String.valueOf(port));
+    String instance = n == 0 ? name : name + "-" + n;
+    ManagedProcess process =
+        BootJar.start(instance, jar, JVM, all, logs.resolve(instance + ".log"));
     processes.add(process);
-    return process;
+    return new Instance(process, port);
+  }
+
+  private static Map<String, String> list(String service, List<Instance> instances) {
+    Map<String, String> list = new LinkedHashMap<>();
+    for (int i = 0; i < instances.size(); i++) {
+      list.put(
+          "spring.cloud.discovery.client.simple.instances." + service + "[" + i + "].uri",
+          instances.get(i).url());
+    }
+    return list;
   }
 
   String gateway() {
     return "http://127.0.0.1:" + gatewayPort;
-  }
-
-  private static String health(int port) {
-    return "http://127.0.0.1:" + port + "/actuator/health";
   }
 
   private static JdbcClient jdbc(String url) {
@@ -96,7 +124,11 @@ final class Platform implements AutoCloseable {
   @Override
   public void close() {
     for (int i = processes.size() - 1; i >= 0; i--) {
-      processes.get(i).stop(Duration.ofSeconds(20));
+      ManagedProcess process = processes.get(i);
+      if (process.isAlive()) {
+        Commands.run(List.of("kill", "-CONT", String.valueOf(process.pid())), 10);
+        process.stop(Duration.ofSeconds(20));
+      }
     }
   }
 }
