@@ -66,6 +66,9 @@ final class RequestShapeFilter extends OncePerRequestFilter {
     }
     try {
       MediaType type = MediaType.parseMediaType(contentType);
+      if (type.isWildcardType() || type.isWildcardSubtype()) {
+        return false; // a body has one concrete type; a wildcard says nothing about it
+      }
       return MediaType.APPLICATION_JSON.isCompatibleWith(type)
           || type.getSubtype().endsWith("+json");
     } catch (InvalidMediaTypeException e) {

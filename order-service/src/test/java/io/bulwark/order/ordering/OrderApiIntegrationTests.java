@@ -59,7 +59,11 @@ class OrderApiIntegrationTests extends OrderIntegrationTest {
         "{\"customerId\": \"c\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 1}",
         "[]",
         "null",
-        ""
+        "",
+        "{\"customerId\": \"c\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 1.5}]}",
+        "{\"customerId\": \"c\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": \"2\"}]}",
+        "{\"customerId\": 42, \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 1}]}",
+        "{\"customerId\": \"c\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 1}]} trailing"
       })
   void anInvalidOrderIsABadRequestProblemAndStoresNothing(String body) {
     long before = orders();
@@ -114,6 +118,21 @@ class OrderApiIntegrationTests extends OrderIntegrationTest {
                 Map.of("Idempotency-Key", UUID.randomUUID().toString()));
 
     assertThat(response.status()).isEqualTo(415);
+  }
+
+  @Test
+  void aWildcardContentTypeIsAnUnsupportedMediaTypeNotAServerError() {
+    Response response =
+        http()
+            .send(
+                "POST",
+                "/api/orders",
+                "{\"customerId\": \"c\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 1}]}",
+                "*/*",
+                Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+
+    assertThat(response.status()).isEqualTo(415);
+    assertThat(response.header("Content-Type")).startsWith("application/problem+json");
   }
 
   @Test

@@ -189,6 +189,19 @@ class IdempotencyKeyIntegrationTests {
   }
 
   @Test
+  void aRefusedRequestLeavesNoKeySoTheCorrectedRequestActs() {
+    String key = UUID.randomUUID().toString();
+
+    Response refused = post("/things", key, "{\"name\": ", null);
+    Response corrected = post("/things", key, "{\"name\": \"corrected\"}", null);
+
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(corrected.status()).isEqualTo(201);
+    assertThat(corrected.header("Idempotent-Replayed")).isNull();
+    assertThat(named("corrected")).isEqualTo(1);
+  }
+
+  @Test
   void aClientCutOffDuringTheCommitRetriesWithItsKeyAndGetsTheCommittedOutcome() {
     String key = UUID.randomUUID().toString();
     try (CuttingProxy proxy = new CuttingProxy(port)) {

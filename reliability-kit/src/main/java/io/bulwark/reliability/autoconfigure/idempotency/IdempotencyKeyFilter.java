@@ -39,7 +39,9 @@ import org.springframework.web.util.pattern.PathPatternParser;
  *   <li>the same key with a different request: {@code 422};
  *   <li>the same key while the first request is still in flight: {@code 409} with {@code
  *       Retry-After};
- *   <li>a {@code 5xx} or a rolled-back transaction stores nothing, so a retry acts afresh;
+ *   <li>only a success ({@code 2xx}, {@code 3xx}) is stored: a refused request ({@code 4xx}) had no
+ *       effect and leaves no trace, so the client may correct it and retry with the same key; a
+ *       {@code 5xx} or a rolled-back transaction stores nothing either, so a retry acts afresh;
  *   <li>a commit whose outcome is unknown: {@code 503}, retry with the same key.
  * </ul>
  */
@@ -136,7 +138,7 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
                   proceed(chain, replayable, captured);
                   if (status.isRollbackOnly() || captured.getStatus() >= 500) {
                     status.setRollbackOnly();
-                  } else {
+                  } else if (captured.getStatus() < 400) {
                     keys.complete(scope, key, fingerprint, stored(captured));
                   }
                 }

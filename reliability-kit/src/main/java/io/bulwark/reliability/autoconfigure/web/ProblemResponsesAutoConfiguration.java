@@ -12,7 +12,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 /**
  * Registers {@link ProblemResponses} in place of Boot's plainer problem-details handler, and the
- * {@link CorrelationIdFilter}.
+ * {@link CorrelationIdFilter} and the {@link ContentTypeGuard}.
  */
 @AutoConfiguration(before = WebMvcAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -24,6 +24,14 @@ public class ProblemResponsesAutoConfiguration {
   @ConditionalOnClass(name = "jakarta.validation.Validator")
   ProblemResponses problemResponses() {
     return new ProblemResponses();
+  }
+
+  @Bean
+  FilterRegistrationBean<ContentTypeGuard> contentTypeGuard() {
+    FilterRegistrationBean<ContentTypeGuard> registration =
+        new FilterRegistrationBean<>(new ContentTypeGuard());
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
+    return registration;
   }
 
   /** Runs first, so every later filter, handler and log line sees the correlation id. */
