@@ -276,6 +276,20 @@ class GatewayIntegrationTests {
   }
 
   @Test
+  void eachServicesOpenApiDocumentIsReachableThroughTheGatewayWithSwaggerUi() {
+    Response docs = get("/docs/orders/v3/api-docs");
+    Response ui = get("/swagger-ui/index.html");
+    Response uiConfig = get("/v3/api-docs/swagger-config");
+
+    assertThat(docs.status()).isEqualTo(200);
+    List<StubHttpServer.Request> seen = new ArrayList<>(ORDERS_A.received());
+    seen.addAll(ORDERS_B.received());
+    assertThat(seen).anySatisfy(r -> assertThat(r.pathAndQuery()).isEqualTo("/v3/api-docs"));
+    assertThat(ui.status()).isEqualTo(200);
+    assertThat(uiConfig.body()).contains("/docs/orders/v3/api-docs", "/docs/inventory/v3/api-docs");
+  }
+
+  @Test
   void anUnknownPathIsANotFoundProblem() {
     Response response = get("/api/nothing-here");
 

@@ -163,6 +163,18 @@ class OrderSagaSystemTests {
     assertThat(locations).hasSize(300);
   }
 
+  @Test
+  void theServicesOpenApiDocumentsAreServedThroughTheGateway() {
+    Response orders = http.get("/docs/orders/v3/api-docs");
+    Response inventory = http.get("/docs/inventory/v3/api-docs");
+
+    assertThat(orders.status()).isEqualTo(200);
+    assertThat(orders.body()).contains("\"/api/orders\"", "\"/api/orders/{id}/cancel\"");
+    assertThat(inventory.status()).isEqualTo(200);
+    assertThat(inventory.body()).contains("\"/api/inventory/{sku}\"");
+    assertThat(http.get("/swagger-ui/index.html").status()).isEqualTo(200);
+  }
+
   /** Waits until no order is pending, both outboxes are drained and both consumers caught up. */
   private void awaitQuiet() {
     await()

@@ -1,5 +1,6 @@
 package io.bulwark.gateway.routing;
 
+import static org.springframework.cloud.gateway.server.mvc.filter.BeforeFilterFunctions.setPath;
 import static org.springframework.cloud.gateway.server.mvc.filter.LoadBalancerFilterFunctions.lb;
 import static org.springframework.cloud.gateway.server.mvc.handler.GatewayRouterFunctions.route;
 import static org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctions.http;
@@ -68,6 +69,23 @@ class Routes {
         timeLimiters,
         properties,
         upstreamCalls);
+  }
+
+  /**
+   * Each service's OpenAPI document under {@code /docs/<route>/v3/api-docs}, for the Swagger UI the
+   * gateway serves at {@code /swagger-ui.html}.
+   */
+  @Bean
+  RouterFunction<ServerResponse> apiDocsRoutes() {
+    return docsRoute("orders", "order-service").and(docsRoute("inventory", "inventory-service"));
+  }
+
+  private static RouterFunction<ServerResponse> docsRoute(String id, String service) {
+    return route(id + "-docs")
+        .GET("/docs/" + id + "/v3/api-docs", http())
+        .before(setPath("/v3/api-docs"))
+        .filter(lb(service))
+        .build();
   }
 
   private static RouterFunction<ServerResponse> apiRoute(
