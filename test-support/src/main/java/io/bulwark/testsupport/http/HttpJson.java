@@ -25,11 +25,7 @@ public final class HttpJson {
   /** A response: status, headers (first value of each) and body text. */
   public record Response(int status, Map<String, String> headers, String body) {
     public String header(String name) {
-      return headers.entrySet().stream()
-          .filter(e -> e.getKey().equalsIgnoreCase(name))
-          .map(Map.Entry::getValue)
-          .findFirst()
-          .orElse(null);
+      return Headers.first(headers, name);
     }
   }
 

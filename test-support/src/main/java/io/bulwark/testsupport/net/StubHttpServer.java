@@ -2,6 +2,7 @@ package io.bulwark.testsupport.net;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.bulwark.testsupport.http.Headers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -32,11 +33,7 @@ public final class StubHttpServer implements AutoCloseable {
   public record Request(
       String method, String pathAndQuery, Map<String, String> headers, String body) {
     public String header(String name) {
-      return headers.entrySet().stream()
-          .filter(e -> e.getKey().equalsIgnoreCase(name))
-          .map(Map.Entry::getValue)
-          .findFirst()
-          .orElse(null);
+      return Headers.first(headers, name);
     }
   }
 
