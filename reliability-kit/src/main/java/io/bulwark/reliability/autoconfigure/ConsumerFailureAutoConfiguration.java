@@ -1,6 +1,7 @@
 package io.bulwark.reliability.autoconfigure;
 
 import io.bulwark.reliability.event.MalformedEventException;
+import io.bulwark.reliability.failover.TransientFailures;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -20,12 +21,15 @@ import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
+import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * What every Kafka listener does with a record it cannot process: retry with exponential backoff,
  * then publish it unchanged (raw bytes, with the exception in headers) to the dead-letter topic and
- * move on. A malformed record is not retried. The listener's offset advances only after the record
- * was processed or dead-lettered, so nothing is lost.
+ * move on. A malformed record is not retried. A transient database failure (a failover) is retried
+ * until the database is back, however long that takes: the partition waits, nothing is lost. The
+ * listener's offset advances only after the record was processed or dead-lettered, so nothing is
+ * lost.
  */
 @AutoConfiguration(before = KafkaAutoConfiguration.class)
 @ConditionalOnClass({DefaultErrorHandler.class, KafkaProperties.class})
@@ -55,6 +59,14 @@ public class ConsumerFailureAutoConfiguration {
     backOff.setMaxInterval(properties.maxInterval().toMillis());
     DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
     handler.addNotRetryableExceptions(MalformedEventException.class);
+    // a database failover is waited out, never dead-lettered
+    ExponentialBackOff untilTheDatabaseIsBack = new ExponentialBackOff();
+    untilTheDatabaseIsBack.setInitialInterval(properties.initialInterval().toMillis());
+    untilTheDatabaseIsBack.setMultiplier(properties.multiplier());
+    untilTheDatabaseIsBack.setMaxInterval(properties.maxInterval().toMillis());
+    handler.setBackOffFunction(
+        (record, exception) ->
+            TransientFailures.isTransient(exception) ? untilTheDatabaseIsBack : null);
     return handler;
   }
 }

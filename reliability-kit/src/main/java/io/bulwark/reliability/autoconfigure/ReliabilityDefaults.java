@@ -44,6 +44,11 @@ public class ReliabilityDefaults implements EnvironmentPostProcessor {
     defaults.put("spring.kafka.producer.acks", "all");
     defaults.put("spring.kafka.listener.concurrency", "3");
     defaults.put("spring.flyway.baseline-on-migrate", "false");
+    defaults.put(
+        "spring.datasource.hikari.exception-override-class-name",
+        // by name: applications without HikariCP (the gateway) must not load the class
+        "io.bulwark.reliability.autoconfigure.FailoverConnectionEviction");
+    defaults.put("spring.datasource.hikari.connection-timeout", "5000");
     resilienceDefaults(defaults);
     defaults.put("management.endpoints.web.exposure.include", "health,info,metrics,prometheus");
     defaults.put("management.endpoint.health.probes.enabled", "true");

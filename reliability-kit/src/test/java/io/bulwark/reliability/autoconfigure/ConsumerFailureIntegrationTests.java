@@ -141,6 +141,25 @@ class ConsumerFailureIntegrationTests {
   }
 
   @Test
+  void aDatabaseOutageIsWaitedOutBeyondTheRetryLimitAndNeverDeadLettered() {
+    EventEnvelope duringFailover = envelope("o-1", 0, 6, true);
+
+    TestKafka.send(TOPIC, "o-1", codec.encode(duringFailover));
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> effectApplied(duringFailover.eventId()));
+    assertThat(attempts.of(duringFailover.eventId()))
+        .as("six connection failures, more than the three retries allowed, then success")
+        .hasSize(7);
+    assertThat(effectRows(duringFailover.eventId())).isEqualTo(1);
+    assertThat(
+            TestKafka.readUntil(
+                DEAD_LETTERS,
+                records -> records.stream().anyMatch(r -> "o-1".equals(r.key())),
+                Duration.ofSeconds(2)))
+        .noneMatch(r -> "o-1".equals(r.key()));
+  }
+
+  @Test
   void theSameEventDeliveredTwiceIsAppliedOnce() {
     EventEnvelope event = envelope("d-1", 0, 0);
     EventEnvelope marker = envelope("d-1", 1, 0);
@@ -157,6 +176,10 @@ class ConsumerFailureIntegrationTests {
   }
 
   private EventEnvelope envelope(String aggregate, int seq, int failTimes) {
+    return envelope(aggregate, seq, failTimes, false);
+  }
+
+  private EventEnvelope envelope(String aggregate, int seq, int failTimes, boolean connectionLost) {
     return new EventEnvelope(
         UUID.randomUUID(),
         "ThingHappened",
@@ -164,7 +187,9 @@ class ConsumerFailureIntegrationTests {
         "Thing",
         aggregate,
         Instant.now(),
-        JsonMapper.shared().valueToTree(Map.of("seq", seq, "failTimes", failTimes)));
+        JsonMapper.shared()
+            .valueToTree(
+                Map.of("seq", seq, "failTimes", failTimes, "connectionLost", connectionLost)));
   }
 
   private boolean effectApplied(UUID eventId) {
@@ -184,7 +209,7 @@ class ConsumerFailureIntegrationTests {
   }
 
   /** The payload: its position, and how many times its handler should fail before succeeding. */
-  record Thing(int seq, int failTimes) {}
+  record Thing(int seq, int failTimes, boolean connectionLost) {}
 
   /** When the handler was invoked for each event, and how often undecodable keys arrived. */
   static final class Attempts {
@@ -236,7 +261,11 @@ class ConsumerFailureIntegrationTests {
                         .params(envelope.eventId(), envelope.aggregateId(), thing.seq())
                         .update();
                     if (attempt <= thing.failTimes()) {
-                      throw new IllegalStateException("failing on purpose, attempt " + attempt);
+                      throw thing.connectionLost()
+                          ? new IllegalStateException(
+                              new java.sql.SQLException(
+                                  "connection lost, attempt " + attempt, "08006"))
+                          : new IllegalStateException("failing on purpose, attempt " + attempt);
                     }
                   })
               .build());

@@ -1,5 +1,6 @@
 package io.bulwark.reliability.autoconfigure.web;
 
+import io.bulwark.reliability.failover.TransientFailures;
 import jakarta.validation.ConstraintViolationException;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +90,17 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<Object> unexpected(Exception ex, WebRequest request) {
+    if (TransientFailures.isTransient(ex)) {
+      log.warn("database unavailable for {}: {}", request.getDescription(false), ex.toString());
+      ProblemDetail problem =
+          ProblemDetail.forStatusAndDetail(
+              HttpStatus.SERVICE_UNAVAILABLE,
+              "The database is failing over. Retry shortly; with an Idempotency-Key it is safe.");
+      problem.setTitle("Temporarily unavailable");
+      HttpHeaders headers = new HttpHeaders();
+      headers.set(HttpHeaders.RETRY_AFTER, "1");
+      return handleExceptionInternal(ex, problem, headers, HttpStatus.SERVICE_UNAVAILABLE, request);
+    }
     log.error("unexpected failure handling {}", request.getDescription(false), ex);
     ProblemDetail problem =
         ProblemDetail.forStatusAndDetail(
