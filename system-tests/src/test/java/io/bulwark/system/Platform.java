@@ -25,10 +25,10 @@ final class Platform implements AutoCloseable {
   private static final List<String> JVM =
       List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m");
 
-  final String ordersUrl = TestPostgres.newDatabase("orders");
-  final String inventoryUrl = TestPostgres.newDatabase("inventory");
-  final JdbcClient orders = jdbc(ordersUrl);
-  final JdbcClient inventory = jdbc(inventoryUrl);
+  final String ordersUrl;
+  final String inventoryUrl;
+  final JdbcClient orders;
+  final JdbcClient inventory;
   final int gatewayPort = FreePorts.next();
   final List<Instance> inventoryInstances = new ArrayList<>();
   final List<Instance> orderInstances = new ArrayList<>();
@@ -50,7 +50,20 @@ final class Platform implements AutoCloseable {
     }
   }
 
+  /** On the shared test server, a fresh database per service. */
   Platform(int instancesPerService) {
+    this(
+        instancesPerService,
+        TestPostgres.newDatabase("orders"),
+        TestPostgres.newDatabase("inventory"));
+  }
+
+  /** On the given databases (for example on a primary with a standby). */
+  Platform(int instancesPerService, String ordersUrl, String inventoryUrl) {
+    this.ordersUrl = ordersUrl;
+    this.inventoryUrl = inventoryUrl;
+    this.orders = jdbc(ordersUrl);
+    this.inventory = jdbc(inventoryUrl);
     String kafka = TestKafka.bootstrapServers();
     Path logs = Path.of("target", "platform-logs");
     try {
