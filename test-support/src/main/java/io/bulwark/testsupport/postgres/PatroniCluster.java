@@ -1,0 +1,370 @@
+package io.bulwark.testsupport.postgres;
+
+import io.bulwark.testsupport.process.Commands;
+import io.bulwark.testsupport.process.FreePorts;
+import io.bulwark.testsupport.process.ManagedProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A PostgreSQL HA pair run by Patroni (with one etcd node as its store): a primary and a
+ * synchronous standby, automatic failover, and the old primary rejoining as a standby through
+ * pg_rewind. Needs Debian's {@code patroni} and {@code etcd-server} packages. The timings are tuned
+ * for a fast failover: a leader key lives 10 s ({@code ttl}), Patroni's loop runs every second.
+ */
+public final class PatroniCluster implements AutoCloseable {
+
+  /** One Patroni node: its agent process, and the PostgreSQL it runs. */
+  public final class Node {
+    final String name;
+    final int pgPort;
+    final int restPort;
+    final Path dataDir;
+    final Path config;
+    ManagedProcess agent;
+
+    Node(String name, int pgPort, int restPort) {
+      this.name = name;
+      this.pgPort = pgPort;
+      this.restPort = restPort;
+      this.dataDir = dir.resolve(name);
+      this.config = dir.resolve(name + ".yml");
+    }
+
+    public String name() {
+      return name;
+    }
+
+    public int pgPort() {
+      return pgPort;
+    }
+
+    /** Whether Patroni on this node says it is the primary (its REST API answers 200). */
+    public boolean isPrimary() {
+      return restStatus(restPort, "/primary") == 200;
+    }
+
+    /** Whether this node is a replica that streams synchronously. */
+    public boolean isSyncStandby() {
+      return restStatus(restPort, "/sync") == 200;
+    }
+
+    /**
+     * The crash a real machine failure causes: the postmaster, its children and the Patroni agent
+     * all die at once (killing only the agent would leave a writable postmaster behind).
+     */
+    public void crash() {
+      postmasterPid().flatMap(ProcessHandle::of).ifPresent(PatroniCluster::killTree);
+      if (agent != null) {
+        agent.kill();
+      }
+    }
+
+    /** Waits until this node streams as the synchronous standby. */
+    public void awaitSyncStandby(Duration timeout) {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        if (isSyncStandby()) {
+          return;
+        }
+        sleep(200);
+      }
+      throw new IllegalStateException(
+          name + " not a sync standby after " + timeout + "\n" + logs());
+    }
+
+    /** Starts the agent again; Patroni rejoins this node as a standby (pg_rewind when needed). */
+    public void restart() {
+      start(this);
+    }
+
+    private Optional<Long> postmasterPid() {
+      try {
+        Path pid = dataDir.resolve("postmaster.pid");
+        return Files.exists(pid)
+            ? Optional.of(Long.parseLong(Files.readAllLines(pid).get(0).trim()))
+            : Optional.empty();
+      } catch (IOException | RuntimeException e) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+
+  private final Path dir;
+  private final int etcdPort;
+  private final List<Node> nodes = new ArrayList<>();
+  private ManagedProcess etcd;
+
+  private PatroniCluster(Path dir) {
+    this.dir = dir;
+    this.etcdPort = FreePorts.next();
+  }
+
+  /** Whether the machine has Patroni and etcd installed. */
+  public static boolean available() {
+    return Files.isExecutable(Path.of("/usr/bin/patroni"))
+        && Files.isExecutable(Path.of("/usr/bin/etcd"));
+  }
+
+  public static PatroniCluster start(int size) {
+    try {
+      Path dir = Files.createTempDirectory("bulwark-patroni-");
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      if (Commands.runningAsRoot()) {
+        Commands.run(List.of("chown", "postgres:postgres", dir.toString()), 10);
+      }
+      PatroniCluster cluster = new PatroniCluster(dir);
+      cluster.startEtcd();
+      for (int i = 1; i <= size; i++) {
+        Node node = cluster.new Node("node" + i, FreePorts.next(), FreePorts.next());
+        cluster.nodes.add(node);
+        cluster.writeConfig(node);
+      }
+      // the first node bootstraps the cluster; the others clone it
+      cluster.start(cluster.nodes.get(0));
+      cluster.awaitPrimary(Duration.ofSeconds(90));
+      for (Node node : cluster.nodes.subList(1, cluster.nodes.size())) {
+        cluster.start(node);
+      }
+      cluster.awaitSyncStandby(Duration.ofSeconds(120));
+      return cluster;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void startEtcd() {
+    int peerPort = FreePorts.next();
+    String client = "http://127.0.0.1:" + etcdPort;
+    String peer = "http://127.0.0.1:" + peerPort;
+    etcd =
+        ManagedProcess.start(
+            "etcd",
+            List.of(
+                "/usr/bin/etcd",
+                "--name",
+                "etcd1",
+                "--data-dir",
+                dir.resolve("etcd").toString(),
+                "--listen-client-urls",
+                client,
+                "--advertise-client-urls",
+                client,
+                "--listen-peer-urls",
+                peer,
+                "--initial-advertise-peer-urls",
+                peer,
+                "--initial-cluster",
+                "etcd1=" + peer),
+            Map.of("ETCD_ENABLE_V2", "true"),
+            dir.resolve("etcd.log"));
+    etcd.awaitPort(etcdPort, Duration.ofSeconds(30));
+  }
+
+  private void writeConfig(Node node) throws IOException {
+    String yaml =
+        """
+        scope: bulwark
+        name: %s
+        restapi:
+          listen: 127.0.0.1:%d
+          connect_address: 127.0.0.1:%d
+        etcd3:
+          hosts: 127.0.0.1:%d
+        bootstrap:
+          dcs:
+            ttl: 10
+            loop_wait: 1
+            retry_timeout: 4
+            maximum_lag_on_failover: 1048576
+            synchronous_mode: true
+            postgresql:
+              use_pg_rewind: true
+              use_slots: true
+              parameters:
+                wal_log_hints: "on"
+                max_connections: 300
+                fsync: "off"
+                wal_keep_size: 256MB
+          initdb:
+            - encoding: UTF8
+          pg_hba:
+            - local all all trust
+            - host all all 127.0.0.1/32 trust
+            - host replication all 127.0.0.1/32 trust
+        postgresql:
+          listen: 127.0.0.1:%d
+          connect_address: 127.0.0.1:%d
+          data_dir: %s
+          bin_dir: %s
+          pgpass: %s
+          authentication:
+            superuser:
+              username: postgres
+            replication:
+              username: postgres
+            rewind:
+              username: postgres
+          parameters:
+            unix_socket_directories: %s
+        """
+            .formatted(
+                node.name,
+                node.restPort,
+                node.restPort,
+                etcdPort,
+                node.pgPort,
+                node.pgPort,
+                node.dataDir,
+                PostgresServer.binDir(),
+                dir.resolve(node.name + ".pgpass"),
+                dir);
+    Files.writeString(node.config, yaml);
+  }
+
+  private void start(Node node) {
+    node.agent =
+        ManagedProcess.start(
+            "patroni-" + node.name,
+            Commands.asPostgres(List.of("/usr/bin/patroni", node.config.toString())),
+            Map.of(),
+            dir.resolve(node.name + ".log"));
+  }
+
+  public List<Node> nodes() {
+    return List.copyOf(nodes);
+  }
+
+  /** The node that is primary now, if any. */
+  public Optional<Node> primary() {
+    return nodes.stream().filter(Node::isPrimary).findFirst();
+  }
+
+  public Node awaitPrimary(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<Node> primary = primary();
+      if (primary.isPresent()) {
+        return primary.get();
+      }
+      sleep(200);
+    }
+    throw new IllegalStateException("no primary after " + timeout + "\n" + logs());
+  }
+
+  public void awaitSyncStandby(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (nodes.stream().anyMatch(Node::isSyncStandby)) {
+        return;
+      }
+      sleep(200);
+    }
+    throw new IllegalStateException("no synchronous standby after " + timeout + "\n" + logs());
+  }
+
+  /** Creates a database on the current primary. */
+  public void createDatabase(String name) {
+    Node primary = awaitPrimary(Duration.ofSeconds(30));
+    new PostgresServerHandle(primary.pgPort).createDatabase(name);
+  }
+
+  /**
+   * A multi-host URL over every node that follows the primary: {@code targetServerType=primary}.
+   */
+  public String jdbcUrl(String database) {
+    StringBuilder hosts = new StringBuilder();
+    for (Node node : nodes) {
+      hosts.append(hosts.isEmpty() ? "" : ",").append("127.0.0.1:").append(node.pgPort);
+    }
+    return "jdbc:postgresql://" + hosts + "/" + database + "?targetServerType=primary";
+  }
+
+  public String logs() {
+    StringBuilder text = new StringBuilder();
+    for (Node node : nodes) {
+      if (node.agent != null) {
+        text.append("--- ").append(node.name).append('\n').append(node.agent.tail(15)).append('\n');
+      }
+    }
+    return text.toString();
+  }
+
+  @Override
+  public void close() {
+    for (Node node : nodes) {
+      if (node.agent != null && node.agent.isAlive()) {
+        node.agent.stop(Duration.ofSeconds(30));
+      }
+      node.postmasterPid().flatMap(ProcessHandle::of).ifPresent(PatroniCluster::killTree);
+    }
+    if (etcd != null) {
+      etcd.stop(Duration.ofSeconds(10));
+    }
+  }
+
+  private static void killTree(ProcessHandle process) {
+    List<ProcessHandle> children = process.descendants().toList();
+    process.destroyForcibly();
+    children.forEach(ProcessHandle::destroyForcibly);
+  }
+
+  private static int restStatus(int port, String path) {
+    try {
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                  .timeout(Duration.ofSeconds(1))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Creates databases on a server this fixture did not start. */
+  private record PostgresServerHandle(int port) {
+    void createDatabase(String name) {
+      try (var c =
+          java.sql.DriverManager.getConnection(
+              "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "")) {
+        try (var check = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+          check.setString(1, name);
+          if (check.executeQuery().next()) {
+            return;
+          }
+        }
+        c.createStatement().execute("CREATE DATABASE " + name);
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException("cannot create database " + name, e);
+      }
+    }
+  }
+}
