@@ -1,0 +1,82 @@
+package io.bulwark.system;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.bulwark.testsupport.http.HttpJson;
+import io.bulwark.testsupport.postgres.PatroniCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * Chaos with a real HA engine: the services' databases on a Patroni pair (primary and synchronous
+ * standby, etcd as the store); under a steady order load through the gateway the primary's
+ * postmaster and its Patroni agent are killed together, Patroni fails over, the dead node is
+ * restarted and rejoins as the standby, and then the new primary is killed too (failing back). One
+ * lost acknowledged order fails the test; the write outage of each kill is reported.
+ */
+class PatroniFailoverChaosSystemTests {
+
+  private static PatroniCluster cluster;
+  private static Platform platform;
+
+  @BeforeAll
+  static void start() {
+    assumeTrue(
+        PatroniCluster.available(),
+        "needs Debian's patroni and etcd-server packages (.ci/run installs them)");
+    cluster = PatroniCluster.start(2);
+    cluster.createDatabase("orders");
+    cluster.createDatabase("inventory");
+    platform = new Platform(1, cluster.jdbcUrl("orders"), cluster.jdbcUrl("inventory"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (platform != null) {
+      platform.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void killingThePrimaryTwiceUnderLoadLosesNoAcknowledgedOrder() throws Exception {
+    OrderLoad load = OrderLoad.start(new HttpJson(platform.gateway()), 4);
+    Thread.sleep(5_000);
+    List<Double> outages = new ArrayList<>();
+
+    for (int kill = 1; kill <= 2; kill++) {
+      PatroniCluster.Node primary = cluster.awaitPrimary(Duration.ofSeconds(30));
+      long killed = System.nanoTime();
+      primary.crash();
+      PatroniCluster.Node next = cluster.awaitPrimary(Duration.ofSeconds(90));
+      primary.restart();
+      primary.awaitSyncStandby(Duration.ofSeconds(120));
+      Thread.sleep(3_000);
+      double outage = load.writeOutageAfter(killed);
+      outages.add(outage);
+      System.out.printf(
+          "patroni kill %d: %s died, %s took over, write outage %.1f s%n",
+          kill, primary.name(), next.name(), outage);
+    }
+    load.stop();
+
+    System.out.printf(
+        "patroni chaos: %d orders acknowledged, write outages %s s%n",
+        load.acknowledgedIds().size(), outages);
+    String orders = cluster.jdbcUrl("orders");
+    String inventory = cluster.jdbcUrl("inventory");
+    load.assertNothingLost(jdbc(orders), jdbc(inventory));
+  }
+
+  private static JdbcClient jdbc(String url) {
+    return JdbcClient.create(new DriverManagerDataSource(url, "postgres", ""));
+  }
+}
