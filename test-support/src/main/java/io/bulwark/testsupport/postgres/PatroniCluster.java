@@ -51,6 +51,20 @@ public final class PatroniCluster implements AutoCloseable {
       return pgPort;
     }
 
+    public int restPort() {
+      return restPort;
+    }
+
+    /** Whether this node's Patroni agent runs (it may have been killed). */
+    public boolean agentAlive() {
+      return agent != null && agent.isAlive();
+    }
+
+    /** The agent's process id, or -1. */
+    public long agentPid() {
+      return agent == null ? -1 : agent.pid();
+    }
+
     /** Whether Patroni on this node says it is the primary (its REST API answers 200). */
     public boolean isPrimary() {
       return restStatus(restPort, "/primary") == 200;
@@ -63,7 +77,8 @@ public final class PatroniCluster implements AutoCloseable {
 
     /**
      * The crash a real machine failure causes: the postmaster, its children and the Patroni agent
-     * all die at once (killing only the agent would leave a writable postmaster behind).
+     * all die at once (killing only the agent would leave a writable postmaster behind). Returns
+     * once they are gone.
      */
     public void crash() {
       postmasterPid().flatMap(ProcessHandle::of).ifPresent(PatroniCluster::killTree);
@@ -110,9 +125,12 @@ public final class PatroniCluster implements AutoCloseable {
   private final List<Node> nodes = new ArrayList<>();
   private ManagedProcess etcd;
 
-  private PatroniCluster(Path dir) {
+  private final int etcdPeerPort;
+
+  private PatroniCluster(Path dir, int etcdPort, int etcdPeerPort) {
     this.dir = dir;
-    this.etcdPort = FreePorts.next();
+    this.etcdPort = etcdPort;
+    this.etcdPeerPort = etcdPeerPort;
   }
 
   /** Whether the machine has Patroni and etcd installed. */
@@ -121,25 +139,50 @@ public final class PatroniCluster implements AutoCloseable {
         && Files.isExecutable(Path.of("/usr/bin/etcd"));
   }
 
+  /** A new cluster of {@code size} nodes in a temporary directory, on free ports. */
   public static PatroniCluster start(int size) {
     try {
       Path dir = Files.createTempDirectory("bulwark-patroni-");
+      List<int[]> ports = new ArrayList<>();
+      for (int i = 0; i < size; i++) {
+        ports.add(new int[] {FreePorts.next(), FreePorts.next()});
+      }
+      return start(dir, FreePorts.next(), FreePorts.next(), ports);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The cluster kept in {@code dir}, with fixed ports: created on the first start, started again as
+   * it was left on later ones. {@code nodePorts} holds each node's PostgreSQL and REST ports.
+   */
+  public static PatroniCluster start(
+      Path dir, int etcdPort, int etcdPeerPort, List<int[]> nodePorts) {
+    try {
+      Files.createDirectories(dir);
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
       if (Commands.runningAsRoot()) {
         Commands.run(List.of("chown", "postgres:postgres", dir.toString()), 10);
       }
-      PatroniCluster cluster = new PatroniCluster(dir);
+      PatroniCluster cluster = new PatroniCluster(dir, etcdPort, etcdPeerPort);
+      boolean existing = Files.isDirectory(dir.resolve("etcd"));
       cluster.startEtcd();
-      for (int i = 1; i <= size; i++) {
-        Node node = cluster.new Node("node" + i, FreePorts.next(), FreePorts.next());
+      for (int i = 0; i < nodePorts.size(); i++) {
+        Node node = cluster.new Node("node" + (i + 1), nodePorts.get(i)[0], nodePorts.get(i)[1]);
         cluster.nodes.add(node);
         cluster.writeConfig(node);
       }
-      // the first node bootstraps the cluster; the others clone it
-      cluster.start(cluster.nodes.get(0));
-      cluster.awaitPrimary(Duration.ofSeconds(90));
-      for (Node node : cluster.nodes.subList(1, cluster.nodes.size())) {
-        cluster.start(node);
+      if (existing) {
+        cluster.nodes.forEach(cluster::start);
+        cluster.awaitPrimary(Duration.ofSeconds(120));
+      } else {
+        // the first node bootstraps the cluster; the others clone it
+        cluster.start(cluster.nodes.get(0));
+        cluster.awaitPrimary(Duration.ofSeconds(90));
+        for (Node node : cluster.nodes.subList(1, cluster.nodes.size())) {
+          cluster.start(node);
+        }
       }
       cluster.awaitSyncStandby(Duration.ofSeconds(120));
       return cluster;
@@ -149,7 +192,7 @@ public final class PatroniCluster implements AutoCloseable {
   }
 
   private void startEtcd() {
-    int peerPort = FreePorts.next();
+    int peerPort = etcdPeerPort;
     String client = "http://127.0.0.1:" + etcdPort;
     String peer = "http://127.0.0.1:" + peerPort;
     etcd =
@@ -322,6 +365,7 @@ public final class PatroniCluster implements AutoCloseable {
     List<ProcessHandle> children = process.descendants().toList();
     process.destroyForcibly();
     children.forEach(ProcessHandle::destroyForcibly);
+    PostgresPair.awaitExit(process);
   }
 
   private static int restStatus(int port, String path) {

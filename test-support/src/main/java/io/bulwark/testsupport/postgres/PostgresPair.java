@@ -112,7 +112,10 @@ public final class PostgresPair implements AutoCloseable {
     return standby.jdbcUrl(database);
   }
 
-  /** Crash: SIGKILL to the primary's postmaster and every process it started. */
+  /**
+   * Crash: SIGKILL to the primary's postmaster and every process it started; returns once the
+   * postmaster is gone.
+   */
   public void killPrimary() {
     try {
       long pid =
@@ -124,6 +127,7 @@ public final class PostgresPair implements AutoCloseable {
                 List<ProcessHandle> children = postmaster.descendants().toList();
                 postmaster.destroyForcibly();
                 children.forEach(ProcessHandle::destroyForcibly);
+                awaitExit(postmaster);
               });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -141,6 +145,14 @@ public final class PostgresPair implements AutoCloseable {
                 "-w",
                 "promote")),
         60);
+  }
+
+  static void awaitExit(ProcessHandle process) {
+    try {
+      process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("process " + process.pid() + " did not die", e);
+    }
   }
 
   private void awaitSynchronous() {
