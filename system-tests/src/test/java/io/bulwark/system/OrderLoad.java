@@ -91,7 +91,10 @@ final class OrderLoad {
     clients.shutdown();
   }
 
-  /** Seconds from {@code killNanos} to the first order sent after it that was acknowledged. */
+  /**
+   * Seconds from {@code killNanos}, the moment the primary was dead, to the acknowledgement of the
+   * first order sent after it.
+   */
   double writeOutageAfter(long killNanos) {
     return acknowledged.stream()
                 .filter(a -> a.sentNanos() > killNanos)

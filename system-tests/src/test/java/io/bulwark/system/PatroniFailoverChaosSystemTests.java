@@ -54,8 +54,8 @@ class PatroniFailoverChaosSystemTests {
 
     for (int kill = 1; kill <= 2; kill++) {
       PatroniCluster.Node primary = cluster.awaitPrimary(Duration.ofSeconds(30));
-      long killed = System.nanoTime();
       primary.crash();
+      long killed = System.nanoTime(); // postmaster and agent are dead from here on
       PatroniCluster.Node next = cluster.awaitPrimary(Duration.ofSeconds(90));
       primary.restart();
       primary.awaitSyncStandby(Duration.ofSeconds(120));
