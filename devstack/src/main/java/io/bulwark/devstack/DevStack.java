@@ -1,6 +1,7 @@
 package io.bulwark.devstack;
 
 import io.bulwark.testsupport.http.HttpJson;
+import io.bulwark.testsupport.postgres.PatroniCluster;
 import io.bulwark.testsupport.postgres.PostgresServer;
 import io.bulwark.testsupport.process.BootJar;
 import io.bulwark.testsupport.process.FreePorts;
@@ -28,6 +29,8 @@ public final class DevStack {
   static final List<Integer> ORDER_PORTS = List.of(8081, 8083);
   static final List<Integer> INVENTORY_PORTS = List.of(8082, 8084);
   static final int POSTGRES_PORT = 15432;
+  static final int PATRONI_REST_PORT = 18008;
+  static final int ETCD_PORT = 12379;
   static final int KAFKA_PORT = 19092;
   static final int KAFKA_CONTROLLER_PORT = 19093;
   static final List<String> DEMO_SKUS = List.of("SKU-1", "SKU-2", "SKU-3");
@@ -38,6 +41,10 @@ public final class DevStack {
   private final List<ManagedProcess> processes = new ArrayList<>();
   private final Map<ManagedProcess, Integer> ports = new java.util.HashMap<>();
   private PostgresServer postgres;
+  private PatroniCluster patroni;
+  private volatile boolean stopping;
+  private String ordersUrl;
+  private String inventoryUrl;
 
   private DevStack(Path root, Path data) {
     this.root = root;
@@ -73,12 +80,7 @@ public final class DevStack {
     checkPortsFree();
     Files.createDirectories(data);
     Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
-    step("PostgreSQL " + PostgresServer.binDir() + " on 127.0.0.1:" + POSTGRES_PORT);
-    postgres =
-        PostgresServer.start(
-            data.resolve("postgres"), POSTGRES_PORT, Map.of("max_connections", "200"));
-    postgres.createDatabase("orders");
-    postgres.createDatabase("inventory");
+    startDatabases();
 
     step("Kafka (KRaft) on 127.0.0.1:" + KAFKA_PORT);
     processes.add(
@@ -96,14 +98,14 @@ public final class DevStack {
     for (int i = 0; i < INVENTORY_PORTS.size(); i++) {
       Map<String, String> properties = new LinkedHashMap<>();
       properties.put("server.port", String.valueOf(INVENTORY_PORTS.get(i)));
-      properties.put("spring.datasource.url", postgres.jdbcUrl("inventory"));
+      properties.put("spring.datasource.url", inventoryUrl);
       properties.put("spring.kafka.bootstrap-servers", kafka);
       services.add(service("inventory-service", i + 1, properties));
     }
     for (int i = 0; i < ORDER_PORTS.size(); i++) {
       Map<String, String> properties = new LinkedHashMap<>(inventoryInstances);
       properties.put("server.port", String.valueOf(ORDER_PORTS.get(i)));
-      properties.put("spring.datasource.url", postgres.jdbcUrl("orders"));
+      properties.put("spring.datasource.url", ordersUrl);
       properties.put("spring.kafka.bootstrap-servers", kafka);
       services.add(service("order-service", i + 1, properties));
     }
@@ -127,7 +129,7 @@ public final class DevStack {
           gateway            http://localhost:%d   (health: /actuator/health)
           order-service      http://localhost:%s
           inventory-service  http://localhost:%s
-          PostgreSQL         127.0.0.1:%d  databases: orders, inventory (user postgres)
+          PostgreSQL         %s  databases: orders, inventory (user postgres)
           Kafka              127.0.0.1:%d
           data               %s
           logs               %s/logs
@@ -141,7 +143,13 @@ public final class DevStack {
                 GATEWAY_PORT,
                 ports(ORDER_PORTS).replace(":", "localhost:"),
                 ports(INVENTORY_PORTS).replace(":", "localhost:"),
-                POSTGRES_PORT,
+                patroni != null
+                    ? "Patroni pair 127.0.0.1:"
+                        + POSTGRES_PORT
+                        + ",:"
+                        + (POSTGRES_PORT + 1)
+                        + " (./bulwark status | watch | kill-primary)"
+                    : "127.0.0.1:" + POSTGRES_PORT,
                 KAFKA_PORT,
                 data,
                 data,
@@ -149,6 +157,87 @@ public final class DevStack {
   }
 
   /** Starts instance {@code n} of a service (0 for a single one); logs go to its own file. */
+  /**
+   * The services' databases: on a Patroni pair (primary and synchronous standby, automatic
+   * failover) when Patroni and etcd are installed, else on a single PostgreSQL server.
+   */
+  private void startDatabases() {
+    if (PatroniCluster.available() && !"single".equals(System.getenv("BULWARK_DB"))) {
+      step(
+          "PostgreSQL HA pair under Patroni: nodes on 127.0.0.1:"
+              + POSTGRES_PORT
+              + " and :"
+              + (POSTGRES_PORT + 1)
+              + ", REST on :"
+              + PATRONI_REST_PORT
+              + " and :"
+              + (PATRONI_REST_PORT + 1)
+              + ", etcd on :"
+              + ETCD_PORT);
+      patroni =
+          PatroniCluster.start(
+              data.resolve("patroni"),
+              ETCD_PORT,
+              ETCD_PORT + 1,
+              List.of(
+                  new int[] {POSTGRES_PORT, PATRONI_REST_PORT},
+                  new int[] {POSTGRES_PORT + 1, PATRONI_REST_PORT + 1}));
+      patroni.createDatabase("orders");
+      patroni.createDatabase("inventory");
+      ordersUrl = patroni.jdbcUrl("orders");
+      inventoryUrl = patroni.jdbcUrl("inventory");
+      superviseAgents();
+      return;
+    }
+    step("PostgreSQL " + PostgresServer.binDir() + " on 127.0.0.1:" + POSTGRES_PORT);
+    if (!PatroniCluster.available()) {
+      step("(no Patroni here: apt-get install patroni etcd-server runs an HA pair instead)");
+    }
+    postgres =
+        PostgresServer.start(
+            data.resolve("postgres"), POSTGRES_PORT, Map.of("max_connections", "200"));
+    postgres.createDatabase("orders");
+    postgres.createDatabase("inventory");
+    ordersUrl = postgres.jdbcUrl("orders");
+    inventoryUrl = postgres.jdbcUrl("inventory");
+  }
+
+  /**
+   * Restarts a Patroni agent that died (say, killed by {@code ./bulwark kill-primary}), as a
+   * service manager would, 15 s later: the node rejoins the cluster as the standby.
+   */
+  private void superviseAgents() {
+    Thread supervisor =
+        new Thread(
+            () -> {
+              while (!stopping) {
+                for (PatroniCluster.Node node : patroni.nodes()) {
+                  if (!stopping && !node.agentAlive()) {
+                    // longer than the leader key lives (ttl 10 s): the standby takes over first,
+                    // and the dead node comes back as its standby rather than reclaiming its lock
+                    sleepQuietly(15_000);
+                    if (!stopping) {
+                      step("restarting Patroni on " + node.name() + "; it rejoins as the standby");
+                      node.restart();
+                    }
+                  }
+                }
+                sleepQuietly(1_000);
+              }
+            },
+            "patroni-supervisor");
+    supervisor.setDaemon(true);
+    supervisor.start();
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private ManagedProcess service(String name, int n, Map<String, String> properties) {
     Path jar = root.resolve(name).resolve("target").resolve(name + "-" + version() + "-exec.jar");
     String instance = n == 0 ? name : name + "-" + n;
@@ -194,11 +283,20 @@ public final class DevStack {
   }
 
   private void stop() {
+    stopping = true;
     System.out.println("\n==> stopping");
     for (int i = processes.size() - 1; i >= 0; i--) {
       ManagedProcess process = processes.get(i);
       System.out.println("    " + process.name());
       process.stop(Duration.ofSeconds(30));
+    }
+    if (patroni != null) {
+      System.out.println("    patroni, postgresql and etcd");
+      try {
+        patroni.close();
+      } catch (RuntimeException e) {
+        System.err.println("    patroni stop failed: " + e.getMessage());
+      }
     }
     if (postgres != null) {
       System.out.println("    postgresql");
@@ -220,6 +318,11 @@ public final class DevStack {
             INVENTORY_PORTS.get(0),
             INVENTORY_PORTS.get(1),
             POSTGRES_PORT,
+            POSTGRES_PORT + 1,
+            PATRONI_REST_PORT,
+            PATRONI_REST_PORT + 1,
+            ETCD_PORT,
+            ETCD_PORT + 1,
             KAFKA_PORT,
             KAFKA_CONTROLLER_PORT)) {
       if (FreePorts.isOpen(port)) {
