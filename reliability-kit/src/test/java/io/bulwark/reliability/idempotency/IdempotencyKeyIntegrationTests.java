@@ -46,7 +46,8 @@ import org.springframework.web.bind.annotation.RestController;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "bulwark.outbox.relay.enabled=false",
-      "bulwark.idempotency.endpoints=POST /things, POST /things/{id}/slow, POST /broken",
+      "bulwark.idempotency.endpoints=POST /things, POST /things/{id}/slow, POST /broken,"
+          + " POST /failing-over",
       "bulwark.idempotency.time-to-live=2s"
     })
 class IdempotencyKeyIntegrationTests {
@@ -67,6 +68,7 @@ class IdempotencyKeyIntegrationTests {
   @Autowired JdbcClient jdbc;
   @Autowired Gate gate;
   @Autowired IdempotencyKeys keys;
+  @Autowired FailingOverController failingOver;
 
   private HttpJson http;
 
@@ -202,6 +204,23 @@ class IdempotencyKeyIntegrationTests {
   }
 
   @Test
+  void aRequestWhoseTransactionLostItsDatabaseConnectionRunsAgainAndActsOnce() {
+    String key = UUID.randomUUID().toString();
+
+    Response response = post("/failing-over", key, "{\"name\": \"failover\"}", null);
+
+    assertThat(response.status()).isEqualTo(201);
+    assertThat(failingOver.calls("failover"))
+        .as("the first attempt failed, the second acted")
+        .isEqualTo(2);
+    assertThat(named("failover")).as("the failed attempt's insert rolled back").isEqualTo(1);
+    assertThat(
+            post("/failing-over", key, "{\"name\": \"failover\"}", null)
+                .header("Idempotent-Replayed"))
+        .isEqualTo("true");
+  }
+
+  @Test
   void aClientCutOffDuringTheCommitRetriesWithItsKeyAndGetsTheCommittedOutcome() {
     String key = UUID.randomUUID().toString();
     try (CuttingProxy proxy = new CuttingProxy(port)) {
@@ -313,6 +332,38 @@ class IdempotencyKeyIntegrationTests {
     @Bean
     ThingsController thingsController(JdbcClient jdbc, Gate gate) {
       return new ThingsController(jdbc, gate);
+    }
+
+    @Bean
+    FailingOverController failingOverController(JdbcClient jdbc) {
+      return new FailingOverController(jdbc);
+    }
+  }
+
+  /** Writes, then loses its database connection the first time for each name, as in a failover. */
+  @RestController
+  static class FailingOverController {
+    private final JdbcClient jdbc;
+    private final Map<String, AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
+
+    FailingOverController(JdbcClient jdbc) {
+      this.jdbc = jdbc;
+    }
+
+    int calls(String name) {
+      return calls.getOrDefault(name, new AtomicInteger()).get();
+    }
+
+    @PostMapping("/failing-over")
+    @Transactional
+    ResponseEntity<Map<String, Object>> create(@RequestBody Thing thing) {
+      UUID id = UUID.randomUUID();
+      jdbc.sql("INSERT INTO things (id, name) VALUES (?, ?)").params(id, thing.name()).update();
+      if (calls.computeIfAbsent(thing.name(), n -> new AtomicInteger()).incrementAndGet() == 1) {
+        throw new org.springframework.dao.DataAccessResourceFailureException(
+            "connection lost", new java.sql.SQLException("I/O error", "08006"));
+      }
+      return ResponseEntity.created(URI.create("/things/" + id)).body(Map.of("id", id));
     }
   }
 

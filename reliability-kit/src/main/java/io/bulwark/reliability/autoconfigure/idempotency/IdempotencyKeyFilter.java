@@ -2,6 +2,8 @@ package io.bulwark.reliability.autoconfigure.idempotency;
 
 import io.bulwark.reliability.autoconfigure.web.CachedBodyRequest;
 import io.bulwark.reliability.autoconfigure.web.Problems;
+import io.bulwark.reliability.correlation.CorrelationId;
+import io.bulwark.reliability.failover.TransientFailures;
 import io.bulwark.reliability.idempotency.IdempotencyKeys;
 import io.bulwark.reliability.idempotency.IdempotencyKeys.Decision;
 import io.bulwark.reliability.idempotency.StoredResponse;
@@ -42,12 +44,20 @@ import org.springframework.web.util.pattern.PathPatternParser;
  *   <li>only a success ({@code 2xx}, {@code 3xx}) is stored: a refused request ({@code 4xx}) had no
  *       effect and leaves no trace, so the client may correct it and retry with the same key; a
  *       {@code 5xx} or a rolled-back transaction stores nothing either, so a retry acts afresh;
- *   <li>a commit whose outcome is unknown: {@code 503}, retry with the same key.
+ *   <li>a transient database failure before the commit (a failover: the connection lost, a standby
+ *       reached) rolled everything back, so the request runs again, up to three times;
+ *   <li>a commit whose outcome is unknown: {@code 503}, retry with the same key, which finds the
+ *       stored response if the commit did happen.
  * </ul>
  */
 public class IdempotencyKeyFilter extends OncePerRequestFilter {
 
   private static final Logger log = LoggerFactory.getLogger(IdempotencyKeyFilter.class);
+
+  /** Attempts of a request whose transaction failed transiently before its commit. */
+  private static final int ATTEMPTS = 3;
+
+  private static final long RETRY_PAUSE_MILLIS = 250;
   private static final List<String> STORED_HEADERS =
       List.of(HttpHeaders.LOCATION, HttpHeaders.CONTENT_TYPE, HttpHeaders.CONTENT_LANGUAGE);
 
@@ -126,40 +136,50 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
             request.getRequestURI() + (query == null ? "" : "?" + query),
             body);
     CachedBodyRequest replayable = new CachedBodyRequest(request, body);
-    ContentCachingResponseWrapper captured = new ContentCachingResponseWrapper(response);
-
+    ContentCachingResponseWrapper captured;
     Decision decision;
-    try {
-      decision =
-          transactions.execute(
-              status -> {
-                Decision d = keys.begin(scope, key, fingerprint);
-                if (d instanceof Decision.Proceed) {
-                  proceed(chain, replayable, captured);
-                  if (status.isRollbackOnly() || captured.getStatus() >= 500) {
-                    status.setRollbackOnly();
-                  } else if (captured.getStatus() < 400) {
-                    keys.complete(scope, key, fingerprint, stored(captured));
+    for (int attempt = 1; ; attempt++) {
+      ContentCachingResponseWrapper attemptResponse = new ContentCachingResponseWrapper(response);
+      Phase[] phase = {Phase.BEGIN};
+      try {
+        decision =
+            transactions.execute(
+                status -> {
+                  Decision d = keys.begin(scope, key, fingerprint);
+                  if (d instanceof Decision.Proceed) {
+                    phase[0] = Phase.WORK;
+                    proceed(chain, replayable, attemptResponse);
+                    if (status.isRollbackOnly() || attemptResponse.getStatus() >= 500) {
+                      status.setRollbackOnly();
+                      phase[0] = Phase.ROLLBACK;
+                      return d;
+                    }
+                    if (attemptResponse.getStatus() < 400) {
+                      keys.complete(scope, key, fingerprint, stored(attemptResponse));
+                    }
                   }
-                }
-                return d;
-              });
-    } catch (TransactionException e) {
-      log.warn(
-          "commit outcome unknown for {} {}: {}",
-          request.getMethod(),
-          request.getRequestURI(),
-          e.toString());
-      response.reset();
-      response.setHeader(HttpHeaders.RETRY_AFTER, "1");
-      problem(
-          response,
-          503,
-          "Outcome unknown",
-          "The request may or may not have taken effect. Retry with the same Idempotency-Key.");
-      return;
-    } catch (ChainFailure e) {
-      throw e.unwrap();
+                  phase[0] = Phase.COMMIT;
+                  return d;
+                });
+      } catch (TransactionException e) {
+        if (phase[0] != Phase.COMMIT && TransientFailures.isTransient(e) && attempt < ATTEMPTS) {
+          resetForRetry(response, attempt);
+          continue;
+        }
+        answerUnavailable(request, response, e, phase[0] == Phase.COMMIT);
+        return;
+      } catch (ChainFailure e) {
+        throw e.unwrap();
+      }
+      if (phase[0] == Phase.ROLLBACK
+          && attemptResponse.getStatus() == HttpServletResponse.SC_SERVICE_UNAVAILABLE
+          && attempt < ATTEMPTS) {
+        // the database failed under the request and everything rolled back: run it again
+        resetForRetry(response, attempt);
+        continue;
+      }
+      captured = attemptResponse;
+      break;
     }
 
     if (decision instanceof Decision.Proceed) {
@@ -179,6 +199,57 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
           409,
           "Request in progress",
           "A request with this Idempotency-Key is still being processed. Retry shortly.");
+    }
+  }
+
+  /** Where the transaction was when something failed: only a commit leaves the outcome unknown. */
+  private enum Phase {
+    BEGIN,
+    WORK,
+    ROLLBACK,
+    COMMIT
+  }
+
+  private static void resetForRetry(HttpServletResponse response, int attempt) {
+    resetKeepingCorrelation(response);
+    try {
+      Thread.sleep(RETRY_PAUSE_MILLIS * attempt);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void resetKeepingCorrelation(HttpServletResponse response) {
+    response.reset();
+    String correlation = CorrelationId.current();
+    if (correlation != null) {
+      response.setHeader(CorrelationId.HEADER, correlation);
+    }
+  }
+
+  private static void answerUnavailable(
+      HttpServletRequest request, HttpServletResponse response, Exception e, boolean committing)
+      throws IOException {
+    log.warn(
+        "{} for {} {}: {}",
+        committing ? "commit outcome unknown" : "database unavailable",
+        request.getMethod(),
+        request.getRequestURI(),
+        e.toString());
+    resetKeepingCorrelation(response);
+    response.setHeader(HttpHeaders.RETRY_AFTER, "1");
+    if (committing) {
+      problem(
+          response,
+          503,
+          "Outcome unknown",
+          "The request may or may not have taken effect. Retry with the same Idempotency-Key.");
+    } else {
+      problem(
+          response,
+          503,
+          "Temporarily unavailable",
+          "Nothing was done. Retry shortly with the same Idempotency-Key.");
     }
   }
 
