@@ -113,6 +113,7 @@ public final class DevStack {
       service.awaitHealthy(health(portOf(service)), Duration.ofSeconds(240));
     }
 
+    seedDemoStock();
     step("gateway on :" + GATEWAY_PORT);
     Map<String, String> gatewayProperties = new LinkedHashMap<>();
     gatewayProperties.put("server.port", String.valueOf(GATEWAY_PORT));
@@ -121,7 +122,6 @@ public final class DevStack {
     ManagedProcess gateway = service("gateway", 0, gatewayProperties);
     gateway.awaitHealthy(health(GATEWAY_PORT), Duration.ofSeconds(180));
 
-    seedDemoStock();
     System.out.println(
         """
 
@@ -272,8 +272,9 @@ public final class DevStack {
     return ports.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", :"));
   }
 
+  /** Demo stock, in place before the gateway opens: a healthy gateway means a usable platform. */
   private void seedDemoStock() {
-    HttpJson http = new HttpJson("http://127.0.0.1:" + GATEWAY_PORT);
+    HttpJson http = new HttpJson("http://127.0.0.1:" + INVENTORY_PORTS.get(0));
     for (String sku : DEMO_SKUS) {
       if (http.get("/api/inventory/" + sku).status() == 404) {
         http.put("/api/inventory/" + sku, "{\"available\": 100}");
