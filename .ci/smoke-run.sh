@@ -9,6 +9,16 @@ work=$(mktemp -d)
 chmod 755 "$work"
 export BULWARK_DATA="$work/data"
 gateway=http://localhost:8080
+pid=
+
+# whatever happens, leave nothing running
+cleanup() {
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"
+    wait "$pid" || true
+  fi
+}
+trap cleanup EXIT
 
 start() {
   ./bulwark run >"$work/run-$1.log" 2>&1 &
@@ -42,9 +52,11 @@ status_of() {
 }
 
 start 1
-location=$(curl -fsS -o /dev/null -w '%header{location}' -X POST "$gateway/api/orders" \
+if ! location=$(curl -sS --fail-with-body -o "$work/order.json" -w '%header{location}' -X POST "$gateway/api/orders" \
   -H 'Content-Type: application/json' -H "Idempotency-Key: smoke-$(date +%s%N)" \
-  -d '{"customerId":"c-42","items":[{"sku":"SKU-1","quantity":2}]}')
+  -d '{"customerId":"c-42","items":[{"sku":"SKU-1","quantity":2}]}'); then
+  echo "smoke: placing the order failed:"; cat "$work/order.json"; exit 1
+fi
 echo "smoke: placed $location"
 for _ in $(seq 1 60); do
   status=$(status_of "$location")
