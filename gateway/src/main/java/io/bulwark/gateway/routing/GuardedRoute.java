@@ -2,7 +2,6 @@ package io.bulwark.gateway.routing;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.timelimiter.TimeLimiter;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -60,13 +59,11 @@ final class GuardedRoute {
     };
   }
 
+  /** Seconds until the open breaker lets a trial call through: its wait in the open state. */
   private static long retryAfter(CircuitBreaker breaker) {
-    Duration wait =
-        breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1) == null
-            ? Duration.ofSeconds(1)
-            : Duration.ofMillis(
-                breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1));
-    return Math.max(1, (wait.toMillis() + 999) / 1000);
+    long waitMillis =
+        breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
+    return Math.max(1, (waitMillis + 999) / 1000);
   }
 
   private static ServerResponse unavailable(String route, long retryAfterSeconds, String what) {
