@@ -257,15 +257,10 @@ public final class DevStack {
     return ports.get(process);
   }
 
-  /** The load balancer's static instance list of a service, as properties. */
+  /** The load balancer's static instance list of a service on local ports. */
   private static Map<String, String> instances(String service, List<Integer> ports) {
-    Map<String, String> instances = new LinkedHashMap<>();
-    for (int i = 0; i < ports.size(); i++) {
-      instances.put(
-          "spring.cloud.discovery.client.simple.instances." + service + "[" + i + "].uri",
-          "http://127.0.0.1:" + ports.get(i));
-    }
-    return instances;
+    return BootJar.instanceList(
+        service, ports.stream().map(port -> "http://127.0.0.1:" + port).toList());
   }
 
   private static String ports(List<Integer> ports) {

@@ -117,13 +117,7 @@ final class Platform implements AutoCloseable {
   }
 
   private static Map<String, String> list(String service, List<Instance> instances) {
-    Map<String, String> list = new LinkedHashMap<>();
-    for (int i = 0; i < instances.size(); i++) {
-      list.put(
-          "spring.cloud.discovery.client.simple.instances." + service + "[" + i + "].uri",
-          instances.get(i).url());
-    }
-    return list;
+    return BootJar.instanceList(service, instances.stream().map(Instance::url).toList());
   }
 
   String gateway() {

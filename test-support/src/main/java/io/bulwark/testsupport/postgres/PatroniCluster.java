@@ -3,6 +3,7 @@ package io.bulwark.testsupport.postgres;
 import io.bulwark.testsupport.process.Commands;
 import io.bulwark.testsupport.process.FreePorts;
 import io.bulwark.testsupport.process.ManagedProcess;
+import io.bulwark.testsupport.process.ProcessTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -81,7 +82,7 @@ public final class PatroniCluster implements AutoCloseable {
      * once they are gone.
      */
     public void crash() {
-      postmasterPid().flatMap(ProcessHandle::of).ifPresent(PatroniCluster::killTree);
+      PostgresServer.postmaster(dataDir).ifPresent(ProcessTrees::kill);
       if (agent != null) {
         agent.kill();
       }
@@ -103,17 +104,6 @@ public final class PatroniCluster implements AutoCloseable {
     /** Starts the agent again; Patroni rejoins this node as a standby (pg_rewind when needed). */
     public void restart() {
       start(this);
-    }
-
-    private Optional<Long> postmasterPid() {
-      try {
-        Path pid = dataDir.resolve("postmaster.pid");
-        return Files.exists(pid)
-            ? Optional.of(Long.parseLong(Files.readAllLines(pid).get(0).trim()))
-            : Optional.empty();
-      } catch (IOException | RuntimeException e) {
-        return Optional.empty();
-      }
     }
   }
 
@@ -324,7 +314,8 @@ public final class PatroniCluster implements AutoCloseable {
   /** Creates a database on the current primary. */
   public void createDatabase(String name) {
     Node primary = awaitPrimary(Duration.ofSeconds(30));
-    new PostgresServerHandle(primary.pgPort).createDatabase(name);
+    PostgresServer.createDatabase(
+        "jdbc:postgresql://127.0.0.1:" + primary.pgPort + "/postgres", name);
   }
 
   /**
@@ -354,18 +345,11 @@ public final class PatroniCluster implements AutoCloseable {
       if (node.agent != null && node.agent.isAlive()) {
         node.agent.stop(Duration.ofSeconds(30));
       }
-      node.postmasterPid().flatMap(ProcessHandle::of).ifPresent(PatroniCluster::killTree);
+      PostgresServer.postmaster(node.dataDir).ifPresent(ProcessTrees::kill);
     }
     if (etcd != null) {
       etcd.stop(Duration.ofSeconds(10));
     }
-  }
-
-  private static void killTree(ProcessHandle process) {
-    List<ProcessHandle> children = process.descendants().toList();
-    process.destroyForcibly();
-    children.forEach(ProcessHandle::destroyForcibly);
-    PostgresPair.awaitExit(process);
   }
 
   private static int restStatus(int port, String path) {
@@ -390,25 +374,6 @@ public final class PatroniCluster implements AutoCloseable {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Creates databases on a server this fixture did not start. */
-  private record PostgresServerHandle(int port) {
-    void createDatabase(String name) {
-      try (var c =
-          java.sql.DriverManager.getConnection(
-              "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "")) {
-        try (var check = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-          check.setString(1, name);
-          if (check.executeQuery().next()) {
-            return;
-          }
-        }
-        c.createStatement().execute("CREATE DATABASE " + name);
-      } catch (java.sql.SQLException e) {
-        throw new IllegalStateException("cannot create database " + name, e);
-      }
     }
   }
 }

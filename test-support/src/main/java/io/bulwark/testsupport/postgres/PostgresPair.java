@@ -2,6 +2,7 @@ package io.bulwark.testsupport.postgres;
 
 import io.bulwark.testsupport.process.Commands;
 import io.bulwark.testsupport.process.FreePorts;
+import io.bulwark.testsupport.process.ProcessTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -117,21 +118,10 @@ public final class PostgresPair implements AutoCloseable {
    * postmaster is gone.
    */
   public void killPrimary() {
-    try {
-      long pid =
-          Long.parseLong(
-              Files.readAllLines(primary.dataDir().resolve("postmaster.pid")).get(0).trim());
-      ProcessHandle.of(pid)
-          .ifPresent(
-              postmaster -> {
-                List<ProcessHandle> children = postmaster.descendants().toList();
-                postmaster.destroyForcibly();
-                children.forEach(ProcessHandle::destroyForcibly);
-                awaitExit(postmaster);
-              });
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    ProcessHandle postmaster =
+        PostgresServer.postmaster(primary.dataDir())
+            .orElseThrow(() -> new IllegalStateException("the primary is not running"));
+    ProcessTrees.kill(postmaster);
   }
 
   /** What an HA engine would do: promote the standby to primary. */
@@ -145,14 +135,6 @@ public final class PostgresPair implements AutoCloseable {
                 "-w",
                 "promote")),
         60);
-  }
-
-  static void awaitExit(ProcessHandle process) {
-    try {
-      process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException("process " + process.pid() + " did not die", e);
-    }
   }
 
   private void awaitSynchronous() {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -151,10 +152,18 @@ public final class PostgresServer implements AutoCloseable {
 
   /** Creates the database unless it exists already. */
   public void createDatabase(String name) {
+    createDatabase(jdbcUrl("postgres"), name);
+  }
+
+  /**
+   * Creates the database unless it exists already, on the server behind {@code adminUrl} (a URL of
+   * its {@code postgres} database).
+   */
+  public static void createDatabase(String adminUrl, String name) {
     if (!name.matches("[a-z_][a-z0-9_]*")) {
       throw new IllegalArgumentException("not a plain database name: " + name);
     }
-    try (Connection connection = DriverManager.getConnection(jdbcUrl("postgres"), "postgres", "")) {
+    try (Connection connection = DriverManager.getConnection(adminUrl, "postgres", "")) {
       boolean exists;
       try (var statement =
           connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
@@ -168,6 +177,19 @@ public final class PostgresServer implements AutoCloseable {
       }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create database " + name, e);
+    }
+  }
+
+  /** The postmaster's process id from the data directory's {@code postmaster.pid}, if running. */
+  public static Optional<ProcessHandle> postmaster(Path dataDir) {
+    try {
+      Path pid = dataDir.resolve("postmaster.pid");
+      if (!Files.exists(pid)) {
+        return Optional.empty();
+      }
+      return ProcessHandle.of(Long.parseLong(Files.readAllLines(pid).get(0).trim()));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
     }
   }
 

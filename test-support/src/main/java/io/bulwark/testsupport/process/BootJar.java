@@ -29,4 +29,18 @@ public final class BootJar {
     properties.forEach((key, value) -> command.add("--" + key + "=" + value));
     return ManagedProcess.start(name, command, Map.of(), log);
   }
+
+  /**
+   * The Spring Cloud LoadBalancer's static instance list of {@code service} (its simple discovery
+   * client), as properties to pass to a client of that service.
+   */
+  public static Map<String, String> instanceList(String service, List<String> urls) {
+    Map<String, String> properties = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < urls.size(); i++) {
+      properties.put(
+          "spring.cloud.discovery.client.simple.instances." + service + "[" + i + "].uri",
+          urls.get(i));
+    }
+    return properties;
+  }
 }

@@ -131,13 +131,7 @@ public final class ManagedProcess implements AutoCloseable {
 
   /** Crash: SIGKILL without any chance to clean up. */
   public void kill() {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
-    process.destroyForcibly();
-    try {
-      process.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    ProcessTrees.kill(process.toHandle());
   }
 
   @Override
