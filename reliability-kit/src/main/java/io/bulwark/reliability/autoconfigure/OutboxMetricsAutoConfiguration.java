@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import javax.sql.DataSource;
@@ -17,7 +18,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * {@code bulwark.outbox.backlog} (unpublished events) and {@code bulwark.outbox.oldest.age}
  * (seconds since the oldest unpublished event was committed; 0 when none): the two figures that say
- * whether the relay keeps up.
+ * whether the relay keeps up. Both come from one query, reused for a second, so a scrape reads the
+ * outbox once; while the database cannot be reached both are NaN.
  */
 @AutoConfiguration(after = OutboxAutoConfiguration.class)
 @ConditionalOnClass(MeterRegistry.class)
@@ -26,39 +28,61 @@ public class OutboxMetricsAutoConfiguration {
 
   @Bean
   MeterBinder outboxMetrics(DataSource dataSource, OutboxStore store) {
+    BacklogProbe probe = new BacklogProbe(dataSource, store, Clock.systemUTC());
     return registry -> {
-      Gauge.builder(
-              "bulwark.outbox.backlog",
-              () -> {
-                OutboxStore.Backlog backlog = backlog(dataSource, store);
-                return backlog == null ? Double.NaN : backlog.size();
-              })
+      Gauge.builder("bulwark.outbox.backlog", probe, BacklogProbe::size)
           .description("outbox events committed but not yet published")
           .register(registry);
-      Gauge.builder(
-              "bulwark.outbox.oldest.age",
-              () -> {
-                OutboxStore.Backlog backlog = backlog(dataSource, store);
-                if (backlog == null) {
-                  return Double.NaN;
-                }
-                Instant oldest = backlog.oldest();
-                return oldest == null
-                    ? 0.0
-                    : Duration.between(oldest, Instant.now()).toMillis() / 1000.0;
-              })
+      Gauge.builder("bulwark.outbox.oldest.age", probe, BacklogProbe::oldestAgeSeconds)
           .baseUnit("seconds")
           .description("age of the oldest unpublished outbox event")
           .register(registry);
     };
   }
 
-  /** The current backlog, or null while the database cannot be reached. */
-  private static OutboxStore.Backlog backlog(DataSource dataSource, OutboxStore store) {
-    try (Connection connection = dataSource.getConnection()) {
-      return store.backlog(connection);
-    } catch (SQLException e) {
-      return null;
+  /** The outbox backlog, read at most once a second. */
+  static final class BacklogProbe {
+    private static final Duration FRESH = Duration.ofSeconds(1);
+
+    private final DataSource dataSource;
+    private final OutboxStore store;
+    private final Clock clock;
+    private Instant readAt = Instant.MIN;
+    private OutboxStore.Backlog backlog;
+
+    BacklogProbe(DataSource dataSource, OutboxStore store, Clock clock) {
+      this.dataSource = dataSource;
+      this.store = store;
+      this.clock = clock;
+    }
+
+    double size() {
+      OutboxStore.Backlog current = current();
+      return current == null ? Double.NaN : current.size();
+    }
+
+    double oldestAgeSeconds() {
+      OutboxStore.Backlog current = current();
+      if (current == null) {
+        return Double.NaN;
+      }
+      return current.oldest() == null
+          ? 0.0
+          : Duration.between(current.oldest(), clock.instant()).toMillis() / 1000.0;
+    }
+
+    /** The backlog, or null while the database cannot be reached. */
+    private synchronized OutboxStore.Backlog current() {
+      Instant now = clock.instant();
+      if (now.isAfter(readAt.plus(FRESH))) {
+        readAt = now;
+        try (Connection connection = dataSource.getConnection()) {
+          backlog = store.backlog(connection);
+        } catch (SQLException e) {
+          backlog = null;
+        }
+      }
+      return backlog;
     }
   }
 }
