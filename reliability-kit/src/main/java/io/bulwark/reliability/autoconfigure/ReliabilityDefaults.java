@@ -53,6 +53,11 @@ public class ReliabilityDefaults implements EnvironmentPostProcessor {
     defaults.put("management.endpoints.web.exposure.include", "health,info,metrics,prometheus");
     defaults.put("management.endpoint.health.probes.enabled", "true");
     defaults.put("management.endpoint.health.show-details", "always");
+    // ready = able to serve: accepting traffic (false from the start of a shutdown) and its
+    // database reachable. Kafka is not counted (the outbox holds events while it is away) and
+    // neither are circuit breakers (they guard calls to others, and would take every instance
+    // out at once). An application without a database overrides this.
+    defaults.put("management.endpoint.health.group.readiness.include", "readinessState,db");
     environment.getPropertySources().addLast(new MapPropertySource(SOURCE, defaults));
   }
 

@@ -129,6 +129,24 @@ public final class ManagedProcess implements AutoCloseable {
     descendants.forEach(ProcessHandle::destroyForcibly);
   }
 
+  /** Sends SIGTERM and returns at once, as a platform does to begin a graceful shutdown. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** Waits for the process to end and returns its exit code. */
+  public int awaitExit(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError(name + " still runs after " + timeout);
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Crash: SIGKILL without any chance to clean up. */
   public void kill() {
     ProcessTrees.kill(process.toHandle());

@@ -1,0 +1,251 @@
+package io.bulwark.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.bulwark.testsupport.http.HttpJson;
+import io.bulwark.testsupport.http.HttpJson.Response;
+import io.bulwark.testsupport.kafka.TestKafka;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What a platform's SIGTERM (a rolling update, a scale-down, a node drain) does to real service
+ * processes: readiness turns down while the instance still serves, the request in flight finishes,
+ * and the Kafka consumers commit what they processed and leave their group at once instead of after
+ * the session timeout.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GracefulShutdownSystemTests {
+
+  private static final String ORDERS_TOPIC = "bulwark.orders.events";
+  private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(45);
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /** The order events inventory-service acts on; it skips the others without an inbox row. */
+  private static final Set<String> HANDLED = Set.of("OrderPlaced", "OrderCancelled");
+
+  private static Platform platform;
+  private static HttpJson gateway;
+
+  @BeforeAll
+  static void startPlatform() {
+    platform = new Platform(1);
+    gateway = new HttpJson(platform.gateway());
+    assertThat(gateway.put("/api/inventory/DRAIN-1", "{\"available\": 100000}").status())
+        .isEqualTo(200);
+  }
+
+  @AfterAll
+  static void stopPlatform() {
+    if (platform != null) {
+      platform.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void readinessCountsTheDatabaseButNeverACircuitBreaker() {
+    for (Platform.Instance instance :
+        List.of(platform.orderInstances.get(0), platform.inventoryInstances.get(0))) {
+      Response readiness = new HttpJson(instance.url()).get("/actuator/health/readiness");
+      assertThat(readiness.status()).isEqualTo(200);
+      assertThat(readiness.body())
+          .contains("\"readinessState\"", "\"db\"")
+          .doesNotContain("circuitBreakers", "kafka");
+    }
+    Response gatewayReadiness = gateway.get("/actuator/health/readiness");
+    assertThat(gatewayReadiness.status()).isEqualTo(200);
+    assertThat(gatewayReadiness.body()).contains("\"readinessState\"").doesNotContain("\"db\"");
+  }
+
+  @Test
+  @Order(2)
+  void aTerminatedConsumerCommitsWhatItProcessedAndLeavesItsGroupAtOnce() throws Exception {
+    Platform.Instance inventory = platform.inventoryInstances.get(0);
+    HttpJson orders = new HttpJson(platform.orderInstances.get(0).url());
+    CompletableFuture<Void> burst =
+        CompletableFuture.runAsync(
+            () -> {
+              for (int i = 0; i < 60; i++) {
+                assertThat(orders.postOnce("/api/orders", order()).status()).isEqualTo(201);
+              }
+            });
+    // terminate while the consumer is busy: some orders are reserved, more are on their way
+    await().atMost(Duration.ofSeconds(60)).until(() -> reservations() >= 5 || burst.isDone());
+    try (Admin admin = admin()) {
+      assertThat(group(admin).members()).isNotEmpty();
+
+      inventory.process().terminate();
+      int exit = inventory.process().awaitExit(Duration.ofSeconds(30));
+      long exitedAt = System.nanoTime();
+      burst.get();
+
+      assertThat(exit).as("exit code after SIGTERM").isIn(0, 143);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () -> {
+                ConsumerGroupDescription group = group(admin);
+                assertThat(group.members()).isEmpty();
+                assertThat(group.groupState()).isEqualTo(GroupState.EMPTY);
+              });
+      assertThat(Duration.ofNanos(System.nanoTime() - exitedAt)).isLessThan(SESSION_TIMEOUT);
+
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin.listConsumerGroupOffsets("inventory-service").partitionsToOffsetAndMetadata().get();
+      Set<UUID> processed = new HashSet<>(processedEventIds());
+      List<UUID> committedButNotProcessed = new ArrayList<>();
+      long committedRecords = 0;
+      long published =
+          admin
+              .listOffsets(
+                  committed.keySet().stream()
+                      .collect(
+                          java.util.stream.Collectors.toMap(
+                              p -> p, p -> org.apache.kafka.clients.admin.OffsetSpec.latest())))
+              .all()
+              .get()
+              .values()
+              .stream()
+              .mapToLong(o -> o.offset())
+              .sum();
+      for (var record : TestKafka.read(ORDERS_TOPIC, (int) published, Duration.ofSeconds(30))) {
+        OffsetAndMetadata offset =
+            committed.get(new TopicPartition(record.topic(), record.partition()));
+        var event = JSON.readTree(record.value());
+        if (offset != null
+            && record.offset() < offset.offset()
+            && HANDLED.contains(event.get("type").asString())) {
+          committedRecords++;
+          UUID id = UUID.fromString(event.get("eventId").asString());
+          if (!processed.contains(id)) {
+            committedButNotProcessed.add(id);
+          }
+        }
+      }
+      System.out.printf(
+          "inventory-service stopped: %d order events published, %d handled ones committed,"
+              + " %d processed%n",
+          published, committedRecords, processed.size());
+      assertThat(committedRecords).isPositive();
+      assertThat(committedButNotProcessed)
+          .as("an offset is committed only after its event's effect is")
+          .isEmpty();
+    }
+  }
+
+  @Test
+  @Order(3)
+  void aTerminatedInstanceTurnsUnreadyWhileItFinishesTheRequestInFlight() throws Exception {
+    Platform.Instance instance = platform.orderInstances.get(0);
+    HttpJson direct = new HttpJson(instance.url());
+    CompletableFuture<Response> inFlight;
+    List<String> observed = new ArrayList<>();
+    try (Connection lock = DriverManager.getConnection(platform.ordersUrl, "postgres", "")) {
+      lock.setAutoCommit(false);
+      try (Statement statement = lock.createStatement()) {
+        // new orders wait on this lock: the request below stays in flight until it is released
+        statement.execute("LOCK TABLE orders IN SHARE MODE");
+      }
+      inFlight = CompletableFuture.supplyAsync(() -> direct.postOnce("/api/orders", order()));
+      await().atMost(Duration.ofSeconds(30)).until(() -> waitingOnLock(lock));
+      assertThat(inFlight).isNotDone();
+
+      instance.process().terminate();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (System.nanoTime() < deadline && !observed.contains("refused")) {
+        observed.add(readiness(direct));
+        Thread.sleep(20);
+      }
+      lock.rollback();
+    }
+    Response placed = inFlight.get();
+    int exit = instance.process().awaitExit(Duration.ofSeconds(30));
+
+    System.out.println("readiness after SIGTERM, every 20 ms: " + observed);
+    assertThat(observed).as("readiness after SIGTERM").contains("503 OUT_OF_SERVICE");
+    assertThat(observed.subList(observed.indexOf("503 OUT_OF_SERVICE"), observed.size()))
+        .as("never ready again once it turned unready")
+        .doesNotContain("200 UP");
+    assertThat(placed.status()).as("the request in flight").isEqualTo(201);
+    String id = placed.header("Location").substring(placed.header("Location").lastIndexOf('/') + 1);
+    assertThat(
+            platform
+                .orders
+                .sql("SELECT count(*) FROM orders WHERE id = ?::uuid")
+                .param(id)
+                .query(Long.class)
+                .single())
+        .isEqualTo(1);
+    assertThat(exit).as("exit code after SIGTERM").isIn(0, 143);
+  }
+
+  private static String order() {
+    return "{\"customerId\": \"c-drain\", \"items\": [{\"sku\": \"DRAIN-1\", \"quantity\": 1}]}";
+  }
+
+  private static String readiness(HttpJson instance) {
+    try {
+      Response response = instance.get("/actuator/health/readiness");
+      return response.status() + " " + JSON.readTree(response.body()).get("status").asString();
+    } catch (RuntimeException refused) {
+      return "refused";
+    }
+  }
+
+  private static boolean waitingOnLock(Connection lock) throws Exception {
+    try (Statement statement = lock.createStatement();
+        var rows =
+            statement.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity"
+                    + " WHERE wait_event_type = 'Lock' AND datname = current_database()")) {
+      rows.next();
+      return rows.getLong(1) > 0;
+    }
+  }
+
+  private static long reservations() {
+    return platform.inventory.sql("SELECT count(*) FROM bulwark.inbox").query(Long.class).single();
+  }
+
+  private static List<UUID> processedEventIds() {
+    return platform.inventory.sql("SELECT message_id FROM bulwark.inbox").query(UUID.class).list();
+  }
+
+  private static Admin admin() {
+    return Admin.create(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()));
+  }
+
+  private static ConsumerGroupDescription group(Admin admin) throws Exception {
+    return admin
+        .describeConsumerGroups(List.of("inventory-service"))
+        .all()
+        .get()
+        .get("inventory-service");
+  }
+}
