@@ -1,0 +1,212 @@
+package io.bulwark.deployment;
+
+import static io.bulwark.deployment.Manifests.at;
+import static io.bulwark.deployment.Manifests.mapAt;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code docker-compose.yml}: valid for Compose (its own {@code config} command, which resolves the
+ * anchors and defaults, as {@code up} would), and the topology the local run has.
+ */
+class ComposeFileTests {
+
+  private static final List<String> SERVICE_INSTANCES =
+      List.of("order-service-1", "order-service-2", "inventory-service-1", "inventory-service-2");
+  private static final List<String> BROKERS = List.of("kafka-1", "kafka-2", "kafka-3");
+
+  private static Map<String, Object> services;
+
+  @BeforeAll
+  static void resolveTheComposeFile() {
+    if (!Tool.installed("docker-compose")) {
+      throw new AssertionError("docker-compose is needed to validate the file (see .ci/run)");
+    }
+    String resolved =
+        Tool.in(Repository.ROOT, "docker-compose", "--file", "docker-compose.yml", "config")
+            .run()
+            .assertSucceeded("docker-compose config")
+            .out();
+    services = mapAt(new Yaml(new LoaderOptions()).load(resolved), "services");
+  }
+
+  @Test
+  void theFileHasTheWholeTopologyOfTheLocalRun() {
+    assertThat(services.keySet())
+        .containsExactlyInAnyOrder(
+            "etcd",
+            "postgres-1",
+            "postgres-2",
+            "kafka-1",
+            "kafka-2",
+            "kafka-3",
+            "order-service-1",
+            "order-service-2",
+            "inventory-service-1",
+            "inventory-service-2",
+            "gateway",
+            "prometheus",
+            "grafana");
+    assertThat(at(services, "gateway", "ports", 0, "published")).isIn(8080, "8080");
+  }
+
+  @Test
+  void everyContainerHasAHealthcheckAndStartsOnlyOnceWhatItNeedsIsHealthy() {
+    for (var entry : services.entrySet()) {
+      var service = Manifests.map(entry.getValue());
+      assertThat(at(service, "healthcheck", "test"))
+          .as(entry.getKey() + " healthcheck")
+          .isNotNull()
+          .isNotEqualTo(List.of("NONE"));
+      mapAt(service, "depends_on")
+          .forEach(
+              (dependency, how) ->
+                  assertThat(at(how, "condition"))
+                      .as(entry.getKey() + " → " + dependency)
+                      .isEqualTo("service_healthy"));
+    }
+    assertThat(mapAt(services, "gateway", "depends_on").keySet())
+        .containsExactlyInAnyOrderElementsOf(SERVICE_INSTANCES);
+    for (String instance : SERVICE_INSTANCES) {
+      assertThat(mapAt(services, instance, "depends_on").keySet())
+          .contains("postgres-1", "postgres-2", "kafka-1", "kafka-2", "kafka-3");
+    }
+  }
+
+  @Test
+  void kafkaIsAKraftQuorumOfThreeBrokersWritingThreeReplicasAndAcknowledgingOnTwo() {
+    Set<String> nodeIds = new TreeSet<>();
+    for (String broker : BROKERS) {
+      var env = mapAt(services, broker, "environment");
+      nodeIds.add(String.valueOf(env.get("KAFKA_NODE_ID")));
+      assertThat(String.valueOf(env.get("KAFKA_PROCESS_ROLES"))).contains("broker", "controller");
+      assertThat(env.get("KAFKA_CONTROLLER_QUORUM_VOTERS"))
+          .isEqualTo("1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093");
+      assertThat(env.get("KAFKA_ADVERTISED_LISTENERS"))
+          .isEqualTo("PLAINTEXT://" + broker + ":9092");
+      assertThat(String.valueOf(env.get("KAFKA_DEFAULT_REPLICATION_FACTOR"))).isEqualTo("3");
+      assertThat(String.valueOf(env.get("KAFKA_MIN_INSYNC_REPLICAS"))).isEqualTo("2");
+      assertThat(String.valueOf(env.get("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"))).isEqualTo("3");
+      assertThat(String.valueOf(env.get("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR"))).isEqualTo("2");
+    }
+    assertThat(nodeIds).containsExactly("1", "2", "3");
+  }
+
+  @Test
+  void postgresIsAPatroniPairWithASynchronousStandby() throws IOException {
+    for (String node : List.of("postgres-1", "postgres-2")) {
+      var env = mapAt(services, node, "environment");
+      assertThat(env.get("PATRONI_NAME")).isEqualTo(node);
+      assertThat(env.get("PATRONI_POSTGRESQL_CONNECT_ADDRESS")).isEqualTo(node + ":5432");
+      assertThat(String.valueOf(at(services, node, "build", "context")))
+          .endsWith("deploy/compose/patroni");
+    }
+    Map<String, Object> patroni =
+        new Yaml(new LoaderOptions())
+            .load(Files.readString(Repository.path("deploy", "compose", "patroni", "patroni.yml")));
+    assertThat(at(patroni, "bootstrap", "dcs", "synchronous_mode")).isEqualTo(true);
+    assertThat(at(patroni, "etcd3", "hosts")).isEqualTo("etcd:2379");
+    assertThat(
+            Files.isExecutable(
+                Repository.path("deploy", "compose", "patroni", "create-databases.sh")))
+        .isTrue();
+  }
+
+  @Test
+  void theServicesRunTheBuiltImagesUnprivilegedAndFollowThePrimary() {
+    for (String instance : SERVICE_INSTANCES) {
+      var service = mapAt(services, instance);
+      String name = instance.substring(0, instance.lastIndexOf('-'));
+      assertThat(service.get("image"))
+          .isEqualTo("ghcr.io/bulwark/" + name + ":" + Repository.VERSION);
+      assertThat(service.get("read_only")).isEqualTo(true);
+      assertThat(String.valueOf(service.get("user"))).isEqualTo("65532:65532");
+      var env = mapAt(service, "environment");
+      assertThat(String.valueOf(env.get("SPRING_DATASOURCE_URL")))
+          .startsWith("jdbc:postgresql://postgres-1:5432,postgres-2:5432/")
+          .endsWith("?targetServerType=primary");
+      assertThat(env.get("SPRING_KAFKA_BOOTSTRAP_SERVERS"))
+          .isEqualTo("kafka-1:9092,kafka-2:9092,kafka-3:9092");
+    }
+    assertThat(at(services, "gateway", "image"))
+        .isEqualTo("ghcr.io/bulwark/gateway:" + Repository.VERSION);
+  }
+
+  @Test
+  void theGatewayAndOrderServiceBalanceOverBothInstancesOfWhatTheyCall() {
+    JsonMapper json = JsonMapper.builder().build();
+    JsonNode gateway =
+        json.readTree(
+            String.valueOf(at(services, "gateway", "environment", "SPRING_APPLICATION_JSON")));
+    assertThat(uris(gateway, "order-service"))
+        .containsExactly("http://order-service-1:8080", "http://order-service-2:8080");
+    assertThat(uris(gateway, "inventory-service"))
+        .containsExactly("http://inventory-service-1:8080", "http://inventory-service-2:8080");
+    JsonNode orders =
+        json.readTree(
+            String.valueOf(
+                at(services, "order-service-1", "environment", "SPRING_APPLICATION_JSON")));
+    assertThat(uris(orders, "inventory-service"))
+        .containsExactly("http://inventory-service-1:8080", "http://inventory-service-2:8080");
+  }
+
+  @Test
+  void prometheusScrapesEveryInstanceAndGrafanaHasThePlatformDashboard() throws IOException {
+    Map<String, Object> prometheus =
+        new Yaml(new LoaderOptions())
+            .load(
+                Files.readString(
+                    Repository.path("deploy", "compose", "prometheus", "prometheus.yml")));
+    Set<String> targets = new TreeSet<>();
+    for (var job : Manifests.listAt(prometheus, "scrape_configs")) {
+      for (var group : Manifests.listAt(job, "static_configs")) {
+        for (Object target : (List<?>) group.get("targets")) {
+          targets.add(target.toString());
+        }
+      }
+    }
+    for (String instance : SERVICE_INSTANCES) {
+      assertThat(targets).contains(instance + ":8080");
+    }
+    assertThat(targets).contains("gateway:8080", "postgres-1:8008", "postgres-2:8008");
+
+    JsonNode dashboard =
+        JsonMapper.builder()
+            .build()
+            .readTree(
+                Repository.path(
+                        "deploy", "compose", "grafana", "dashboards", "bulwark-platform.json")
+                    .toFile());
+    assertThat(dashboard.get("uid").asString()).isEqualTo("bulwark-platform");
+    List<String> queries =
+        dashboard
+            .get("panels")
+            .valueStream()
+            .map(panel -> panel.get("targets").get(0).get("expr").asString())
+            .toList();
+    assertThat(queries)
+        .anyMatch(q -> q.contains("http_server_requests_seconds"))
+        .anyMatch(q -> q.contains("bulwark_outbox_backlog"))
+        .anyMatch(q -> q.contains("resilience4j_circuitbreaker_state"))
+        .anyMatch(q -> q.contains("patroni_primary"));
+  }
+
+  private static List<String> uris(JsonNode json, String service) {
+    return json.get("spring.cloud.discovery.client.simple.instances." + service)
+        .valueStream()
+        .map(instance -> instance.get("uri").asString())
+        .toList();
+  }
+}
