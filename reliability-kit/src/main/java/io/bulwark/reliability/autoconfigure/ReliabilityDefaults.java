@@ -52,6 +52,9 @@ public class ReliabilityDefaults implements EnvironmentPostProcessor {
     resilienceDefaults(defaults);
     defaults.put("management.endpoints.web.exposure.include", "health,info,metrics,prometheus");
     defaults.put("management.endpoint.health.probes.enabled", "true");
+    // latency histograms, so dashboards and benchmarks can compute percentiles across instances
+    defaults.put(
+        "management.metrics.distribution.percentiles-histogram.http.server.requests", "true");
     defaults.put("management.endpoint.health.show-details", "always");
     // ready = able to serve: accepting traffic (false from the start of a shutdown) and its
     // database reachable. Kafka is not counted (the outbox holds events while it is away) and
