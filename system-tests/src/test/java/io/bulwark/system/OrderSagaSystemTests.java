@@ -47,6 +47,44 @@ class OrderSagaSystemTests {
   }
 
   @Test
+  void everyMetricOnThePlatformDashboardIsOneTheServicesExpose() {
+    setStock("METRIC-1", 5);
+    awaitDecided(placeOrder("c-m", "METRIC-1", 1).header("Location"));
+    StringBuilder scraped = new StringBuilder();
+    List<String> instances = new ArrayList<>(List.of(platform.gateway()));
+    instances.add(platform.orderInstances.get(0).url());
+    instances.add(platform.inventoryInstances.get(0).url());
+    for (String instance : instances) {
+      Response metrics =
+          new HttpJson(instance)
+              .send("GET", "/actuator/prometheus", null, null, Map.of("Accept", "text/plain"));
+      assertThat(metrics.status()).isEqualTo(200);
+      scraped.append(metrics.body());
+    }
+    JsonNode dashboard =
+        JSON.readTree(
+            java.nio.file.Path.of(
+                    "..", "deploy", "compose", "grafana", "dashboards", "bulwark-platform.json")
+                .toFile());
+    java.util.Set<String> metrics = new java.util.TreeSet<>();
+    for (JsonNode panel : dashboard.get("panels")) {
+      var names =
+          java.util.regex.Pattern.compile("\\b([a-z][a-z0-9]*_[a-z0-9_]+)\\b")
+              .matcher(panel.get("targets").get(0).get("expr").asString());
+      while (names.find()) {
+        metrics.add(names.group(1));
+      }
+    }
+    // PromQL's own functions, and Patroni's metrics (its nodes are not part of this platform)
+    metrics.removeIf(name -> name.equals("histogram_quantile") || name.startsWith("patroni_"));
+
+    assertThat(metrics).hasSizeGreaterThanOrEqualTo(7);
+    for (String metric : metrics) {
+      assertThat(scraped.toString()).as(metric).containsPattern("(?m)^" + metric + "[{ ]");
+    }
+  }
+
+  @Test
   void anOrderWithEnoughStockIsConfirmedAndItsStockReserved() {
     setStock("HAPPY-1", 10);
 
