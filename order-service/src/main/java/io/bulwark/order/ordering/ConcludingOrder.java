@@ -38,10 +38,15 @@ class ConcludingOrder {
     } catch (IllegalArgumentException e) {
       throw new io.bulwark.reliability.event.MalformedEventException("not an order id: " + orderId);
     }
+    // a reply is sent only for an order committed here, so one for an unknown order can never
+    // apply: retrying it would only hold up the replies behind it
     Order order =
         orders
             .lock(id)
-            .orElseThrow(() -> new IllegalStateException("reply for unknown order " + orderId));
+            .orElseThrow(
+                () ->
+                    new io.bulwark.reliability.event.MalformedEventException(
+                        "reply for unknown order " + orderId));
     if (change.test(order)) {
       orders.update(order);
     } else {

@@ -46,6 +46,31 @@ class SagaRepliesIntegrationTests extends OrderIntegrationTest {
   }
 
   @Test
+  void aReplyForAnOrderThatDoesNotExistIsDeadLetteredAtOnceAndTheNextReplyStillApplies() {
+    String unknown = UUID.randomUUID().toString();
+    String id = placeOrder();
+
+    TestKafka.send(
+        Topics.INVENTORY_EVENTS,
+        unknown,
+        envelope(unknown, "StockReserved", Map.of("orderId", unknown)));
+    reply(id, "StockReserved", Map.of("orderId", id));
+
+    assertThat(statusOf(id)).isEqualTo("CONFIRMED");
+    var deadLetters =
+        TestKafka.readUntil(
+            Topics.INVENTORY_EVENTS + ".DLT",
+            records -> records.stream().anyMatch(r -> unknown.equals(r.key())),
+            WAIT);
+    var deadLetter =
+        deadLetters.stream().filter(r -> unknown.equals(r.key())).findFirst().orElseThrow();
+    // classified as never applicable, so it skipped the retries with backoff
+    assertThat(
+            new String(deadLetter.headers().lastHeader("kafka_dlt-exception-cause-fqcn").value()))
+        .isEqualTo("io.bulwark.reliability.event.MalformedEventException");
+  }
+
+  @Test
   void aReplyDeliveredTwiceConfirmsOnce() {
     String id = placeOrder();
     byte[] reserved = envelope(id, "StockReserved", Map.of("orderId", id));
