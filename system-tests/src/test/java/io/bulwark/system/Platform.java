@@ -34,8 +34,9 @@ final class Platform implements AutoCloseable {
   final List<Instance> orderInstances = new ArrayList<>();
   private final List<ManagedProcess> processes = new ArrayList<>();
 
-  /** A started service instance. */
-  record Instance(ManagedProcess process, int port) {
+  /** A started service instance, and what it was started with. */
+  record Instance(
+      ManagedProcess process, int port, String service, int n, Map<String, String> properties) {
     String url() {
       return "http://127.0.0.1:" + port;
     }
@@ -113,7 +114,23 @@ final class Platform implements AutoCloseable {
     ManagedProcess process =
         BootJar.start(instance, jar, JVM, all, logs.resolve(instance + ".log"));
     processes.add(process);
-    return new Instance(process, port);
+    return new Instance(process, port, name, n, properties);
+  }
+
+  /**
+   * Starts the service of a stopped instance again, with the same settings on a new port, and waits
+   * until it is healthy: for example to consume what a terminated instance left behind.
+   */
+  Instance restart(Instance stopped) {
+    Instance started =
+        start(
+            stopped.service(),
+            stopped.n(),
+            FreePorts.next(),
+            stopped.properties(),
+            Path.of("target", "platform-logs"));
+    started.process().awaitHealthy(started.url() + "/actuator/health", Duration.ofSeconds(180));
+    return started;
   }
 
   private static Map<String, String> list(String service, List<Instance> instances) {
