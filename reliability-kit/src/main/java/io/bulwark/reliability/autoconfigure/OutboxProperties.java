@@ -35,7 +35,7 @@ public record OutboxProperties(@DefaultValue("16") int shards, @DefaultValue Rel
       @DefaultValue("100ms") Duration errorBackoff,
       @DefaultValue("5s") Duration maxErrorBackoff) {}
 
-  RelaySettings relaySettings() {
+  public RelaySettings relaySettings() {
     return new RelaySettings(
         shards,
         relay.batchSize(),

@@ -1,0 +1,333 @@
+package io.bulwark.benchmarks;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * {@code ./bulwark bench}: starts the local run on a data directory of its own, measures it, and
+ * writes a report (Markdown and PNG charts) into {@code benchmarks/results/<time>/}, with its
+ * summary also in {@code BENCHMARKS.md}. {@code --quick} shortens every phase (for a smoke run; its
+ * figures are not for comparison).
+ */
+public final class Bench {
+
+  static final List<String> SKUS = IntStream.range(0, 10).mapToObj(i -> "BENCH-" + i).toList();
+
+  private final Path root;
+  private final Path results;
+  private final boolean quick;
+  private final Report report;
+
+  private Bench(Path root, Path results, boolean quick) {
+    this.root = root;
+    this.results = results;
+    this.quick = quick;
+    this.report = new Report(results, quick);
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path root = Path.of(System.getProperty("bulwark.root", ".")).toAbsolutePath().normalize();
+    if (args.length == 3 && args[0].equals("--load")) {
+      // load alone, against a local run that is already up: for profiling
+      List<OpenLoad.Outcome> outcomes =
+          new OpenLoad(LocalRun.GATEWAY, SKUS)
+              .run(Double.parseDouble(args[1]), Duration.ofSeconds(Long.parseLong(args[2])), 0);
+      say(
+          Report.Step.of(
+                  Double.parseDouble(args[1]),
+                  Duration.ofSeconds(Long.parseLong(args[2])),
+                  outcomes,
+                  0)
+              .line());
+      return;
+    }
+    boolean quick = List.of(args).contains("--quick");
+    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    Path results = root.resolve("benchmarks/results").resolve(stamp);
+    Files.createDirectories(results);
+    new Bench(root, results, quick).run();
+  }
+
+  private Duration step(int seconds) {
+    return Duration.ofSeconds(quick ? Math.max(3, seconds / 5) : seconds);
+  }
+
+  private void run() throws Exception {
+    Path data = root.resolve(".bulwark/bench");
+    deleteRecursively(data);
+    say("starting the local run on " + data);
+    try (LocalRun run = LocalRun.start(root, data, results.resolve("local-run.log"))) {
+      report.startup = run.startup;
+      seedStock();
+      for (var instance : LocalRun.SERVICES.entrySet()) {
+        report.startSeconds.put(
+            instance.getKey(), run.startSeconds(instance.getKey()).orElse(Double.NaN));
+        report.rssIdle.put(
+            instance.getKey(), LocalRun.rssMiB(instance.getValue()).orElse(Double.NaN));
+      }
+      report.patroni = LocalRun.patroni();
+
+      baseline();
+      OpenLoad load = new OpenLoad(LocalRun.GATEWAY, SKUS);
+      warmUp(load);
+      awaitQuiet();
+
+      double sustained = sweep(load);
+      halfSaturation(load, sustained);
+      if (report.patroni) {
+        failovers(load, Math.max(20, sustained / 2), run);
+      }
+      relay();
+      for (var instance : LocalRun.SERVICES.entrySet()) {
+        report.rssAfter.put(
+            instance.getKey(), LocalRun.rssMiB(instance.getValue()).orElse(Double.NaN));
+      }
+      for (String service : List.of("order-service", "inventory-service", "gateway")) {
+        LocalRun.SoloStart solo =
+            run.soloStart(service, 8095, results.resolve(service + "-solo.log"));
+        say(
+            service
+                + " alone: healthy after "
+                + solo.secondsToHealthy()
+                + " s, "
+                + solo.rssMiB()
+                + " MiB");
+        report.solo.put(service, solo);
+      }
+    }
+    report.write(root);
+    say("report: " + results.resolve("report.md") + "\nsummary: " + root.resolve("BENCHMARKS.md"));
+  }
+
+  /**
+   * Every JVM compiles its hot code during the first minutes of load, and on two cores that work
+   * competes with the requests. Load at 60 orders/s in windows of 20 s until the median POST
+   * latency of two windows in a row changes by less than 15% (at least 3 windows, at most 15).
+   */
+  private void warmUp(OpenLoad load) throws InterruptedException {
+    double previous = Double.NaN;
+    int settled = 0;
+    int windows = quick ? 1 : 15;
+    for (int i = 1; i <= windows; i++) {
+      report.warmUpWindows = i;
+      Report.Step window = Report.Step.of(60, step(20), load.run(60, step(20), 0), 0);
+      double p50 = window.post().p50();
+      say(
+          "warming up, window "
+              + i
+              + ": POST p50 "
+              + Math.round(p50)
+              + " ms, p99 "
+              + Math.round(window.post().p99())
+              + " ms");
+      settled = Math.abs(p50 - previous) < 0.15 * previous ? settled + 1 : 0;
+      previous = p50;
+      if (i >= 3 && settled >= 2) {
+        break;
+      }
+    }
+  }
+
+  private void baseline() throws Exception {
+    int primary = LocalRun.primaryPort();
+    try (Connection admin =
+            DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + primary + "/postgres", "postgres", "");
+        Statement sql = admin.createStatement()) {
+      sql.execute("DROP DATABASE IF EXISTS pgbench");
+      sql.execute("CREATE DATABASE pgbench");
+    }
+    PgBench pgbench = new PgBench(primary);
+    pgbench.initialise("pgbench", 10);
+    for (int clients : List.of(8)) {
+      for (int i = 0; i < (quick ? 1 : 3); i++) {
+        double tps = pgbench.run("pgbench", clients, (int) step(15).toSeconds());
+        say("pgbench -N -c " + clients + ": " + Math.round(tps) + " tps");
+        report.pgbenchTps.add(tps);
+      }
+    }
+  }
+
+  /** Rising fixed rates until the platform stops keeping up; returns the highest sustained. */
+  private double sweep(OpenLoad load) throws Exception {
+    double sustained = 0;
+    double rate = 40;
+    for (int i = 0; i < 10; i++) {
+      Instant from = Instant.now();
+      List<OpenLoad.Outcome> outcomes;
+      long backlog;
+      try (Probe.BacklogSampler sampler = new Probe.BacklogSampler()) {
+        outcomes = load.run(rate, step(20), 0);
+        backlog = sampler.max();
+      }
+      Report.Step step = Report.Step.of(rate, step(20), outcomes, backlog);
+      // sagas keep up when every order of the step is concluded within 10 s of its end
+      Probe.SagaTimes sagas = Probe.sagaTimes(step.orderIds(), Duration.ofSeconds(10));
+      step = step.withSagas(sagas);
+      report.steps.add(step);
+      say(step.line());
+      boolean keptUp =
+          step.accepted() >= 0.95 * rate * step.seconds()
+              && step.errorShare() < 0.01
+              && sagas.notConcluded() == 0;
+      if (keptUp) {
+        sustained = rate;
+      }
+      awaitQuiet();
+      if (!keptUp || step.post().p99() > 2_000) {
+        break;
+      }
+      rate = rate < 200 ? rate + 40 : Math.round(rate * 1.2);
+    }
+    report.sustainedRate = sustained;
+    return sustained;
+  }
+
+  private void halfSaturation(OpenLoad load, double sustained) throws Exception {
+    double rate = Math.max(10, sustained / 2);
+    say("at half the sustained rate: " + rate + " orders/s, 10% replayed");
+    Instant from = Instant.now();
+    List<OpenLoad.Outcome> outcomes;
+    long backlog;
+    try (Probe.BacklogSampler sampler = new Probe.BacklogSampler()) {
+      outcomes = load.run(rate, step(30), 0.10);
+      backlog = sampler.max();
+    }
+    Report.Step step = Report.Step.of(rate, step(30), outcomes, backlog);
+    step = step.withSagas(Probe.sagaTimes(step.orderIds(), Duration.ofSeconds(30)));
+    report.half = step;
+    report.replay =
+        Latencies.ofMillis(
+            outcomes.stream()
+                .filter(o -> o.replay() && o.accepted())
+                .map(OpenLoad.Outcome::latencyMillis)
+                .toList());
+    report.replayKinds =
+        outcomes.stream()
+            .filter(OpenLoad.Outcome::replay)
+            .collect(
+                Collectors.groupingBy(OpenLoad.Outcome::kind, TreeMap::new, Collectors.counting()));
+    report.relayLagOrders = Latencies.ofMillis(Probe.relayLagMillis(LocalRun.ORDERS_DB, from));
+    report.relayLagInventory =
+        Latencies.ofMillis(Probe.relayLagMillis(LocalRun.INVENTORY_DB, from));
+    say(step.line());
+    awaitQuiet();
+  }
+
+  /** Kills the primary under load, each time once a synchronous standby is back. */
+  private void failovers(OpenLoad load, double rate, LocalRun run) throws Exception {
+    int kills = quick ? 1 : 3;
+    Duration duration = Duration.ofSeconds(quick ? 60 : 200);
+    say(
+        "failover: "
+            + rate
+            + " orders/s for "
+            + duration.toSeconds()
+            + " s, "
+            + kills
+            + " primary kills");
+    List<Long> killedAt = new ArrayList<>();
+    long start = System.nanoTime();
+    CompletableFuture<List<OpenLoad.Outcome>> loading =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return load.run(rate, duration, 0);
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    Thread.sleep(10_000);
+    for (int k = 0; k < kills; k++) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      while (!LocalRun.hasSyncStandby() && System.nanoTime() < deadline) {
+        Thread.sleep(500);
+      }
+      if (System.nanoTime() - start > duration.toNanos() - Duration.ofSeconds(40).toNanos()) {
+        break;
+      }
+      run.killPrimary();
+      // taken once the kill command has returned: no write after it can reach the old primary
+      killedAt.add(System.nanoTime());
+      say("primary killed");
+      Thread.sleep(30_000);
+    }
+    List<OpenLoad.Outcome> outcomes = loading.get();
+    report.failover = Report.Failover.of(rate, start, outcomes, killedAt);
+    say(report.failover.line());
+    awaitQuiet();
+  }
+
+  private void relay() throws Exception {
+    int events = quick ? 5_000 : 20_000;
+    RelayDrain drain =
+        new RelayDrain("jdbc:postgresql://127.0.0.1:" + LocalRun.primaryPort(), "127.0.0.1:19092");
+    for (int i = 0; i < (quick ? 1 : 3); i++) {
+      double rate = drain.eventsPerSecond(events);
+      say("relay drained " + events + " events at " + Math.round(rate) + " events/s");
+      report.relayRates.add(rate);
+    }
+  }
+
+  private void seedStock() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    for (String sku : SKUS) {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(LocalRun.GATEWAY + "/api/inventory/" + sku))
+                  .header("Content-Type", "application/json")
+                  .PUT(HttpRequest.BodyPublishers.ofString("{\"available\": 1000000000}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException("cannot stock " + sku + ": " + response.body());
+      }
+    }
+  }
+
+  /** Lets the outboxes drain between phases, so one phase's backlog does not weigh on the next. */
+  private static void awaitQuiet() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (Probe.backlog() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+    }
+    Thread.sleep(1_000);
+  }
+
+  static void say(String line) {
+    System.out.println(
+        "[bench "
+            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss"))
+            + "] "
+            + line);
+  }
+
+  private static void deleteRecursively(Path path) throws java.io.IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (var walk = Files.walk(path)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.bulwark.benchmarks;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogarithmicAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/** The report's PNG charts. */
+final class Charts {
+
+  static {
+    System.setProperty("java.awt.headless", "true");
+  }
+
+  private Charts() {}
+
+  /** Accepted orders per second against the offered rate, with the line where they are equal. */
+  static void throughput(Path file, List<double[]> offeredAndAchieved) throws IOException {
+    XYSeries achieved = new XYSeries("accepted orders/s");
+    XYSeries ideal = new XYSeries("offered (all accepted)");
+    for (double[] point : offeredAndAchieved) {
+      achieved.add(point[0], point[1]);
+      ideal.add(point[0], point[0]);
+    }
+    XYSeriesCollection data = new XYSeriesCollection();
+    data.addSeries(achieved);
+    data.addSeries(ideal);
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(
+            "Throughput against offered rate",
+            "offered orders/s",
+            "accepted orders/s",
+            data,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false);
+    style(chart);
+    ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 500);
+  }
+
+  /**
+   * POST latency per second (p50 and p99 of the requests due in that second), log scale, with the
+   * primary kills marked.
+   */
+  static void latencyOverTime(
+      Path file, String title, Map<String, List<double[]>> seriesBySecond, List<Double> kills)
+      throws IOException {
+    XYSeriesCollection data = new XYSeriesCollection();
+    seriesBySecond.forEach(
+        (name, points) -> {
+          XYSeries series = new XYSeries(name);
+          points.forEach(p -> series.add(p[0], Math.max(p[1], 0.1)));
+          data.addSeries(series);
+        });
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(
+            title,
+            "seconds",
+            "POST latency (ms)",
+            data,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false);
+    XYPlot plot = chart.getXYPlot();
+    LogarithmicAxis axis = new LogarithmicAxis("POST latency (ms, log scale)");
+    axis.setAllowNegativesFlag(false);
+    plot.setRangeAxis(axis);
+    for (double kill : kills) {
+      ValueMarker marker = new ValueMarker(kill);
+      marker.setPaint(Color.RED);
+      marker.setStroke(new BasicStroke(2f));
+      marker.setLabel("primary killed");
+      plot.addDomainMarker(marker);
+    }
+    style(chart);
+    ChartUtils.saveChartAsPNG(file.toFile(), chart, 1100, 500);
+  }
+
+  private static void style(JFreeChart chart) {
+    chart.setBackgroundPaint(Color.WHITE);
+    chart.getXYPlot().setBackgroundPaint(Color.WHITE);
+    chart.getXYPlot().setDomainGridlinePaint(Color.LIGHT_GRAY);
+    chart.getXYPlot().setRangeGridlinePaint(Color.LIGHT_GRAY);
+  }
+}

@@ -1,0 +1,303 @@
+package io.bulwark.benchmarks;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The local run ({@code ./bulwark run}'s platform) started for a benchmark, on a data directory of
+ * its own, and stopped with it. Knows the fixed ports of the local run.
+ */
+final class LocalRun implements AutoCloseable {
+
+  static final String GATEWAY = "http://127.0.0.1:8080";
+  static final Map<String, Integer> SERVICES = new LinkedHashMap<>();
+
+  static {
+    SERVICES.put("order-service-1", 8081);
+    SERVICES.put("order-service-2", 8083);
+    SERVICES.put("inventory-service-1", 8082);
+    SERVICES.put("inventory-service-2", 8084);
+    SERVICES.put("gateway", 8080);
+  }
+
+  static final String ORDERS_DB =
+      "jdbc:postgresql://127.0.0.1:15432,127.0.0.1:15433/orders?targetServerType=primary";
+  static final String INVENTORY_DB =
+      "jdbc:postgresql://127.0.0.1:15432,127.0.0.1:15433/inventory?targetServerType=primary";
+  static final List<Integer> PATRONI_REST = List.of(18008, 18009);
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+  final Path root;
+  final Path data;
+  final Duration startup;
+  private final Process process;
+
+  private LocalRun(Path root, Path data, Process process, Duration startup) {
+    this.root = root;
+    this.data = data;
+    this.process = process;
+    this.startup = startup;
+  }
+
+  static LocalRun start(Path root, Path data, Path log) throws IOException, InterruptedException {
+    String version = System.getProperty("bulwark.version", "0.1.0-SNAPSHOT");
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dbulwark.root=" + root,
+                "-Dbulwark.version=" + version,
+                "-cp",
+                root.resolve("devstack/target/devstack-" + version + ".jar")
+                    + ":"
+                    + root.resolve("devstack/target/lib/*"),
+                "io.bulwark.devstack.DevStack")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    builder.environment().put("BULWARK_DATA", data.toString());
+    long started = System.nanoTime();
+    Process process = builder.start();
+    long deadline = started + TimeUnit.MINUTES.toNanos(5);
+    while (!healthy(GATEWAY)) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        process.destroy();
+        throw new IllegalStateException("the local run did not come up; see " + log);
+      }
+      Thread.sleep(250);
+    }
+    return new LocalRun(root, data, process, Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  static boolean healthy(String base) {
+    try {
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(base + "/actuator/health"))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 && response.body().contains("\"UP\"");
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** The service's start time as Spring Boot logged it ("Started … in N seconds"). */
+  Optional<Double> startSeconds(String instance) throws IOException {
+    Path log = data.resolve("logs").resolve(instance + ".log");
+    if (!Files.exists(log)) {
+      return Optional.empty();
+    }
+    Pattern started = Pattern.compile("Started \\S+ in ([0-9.]+) seconds");
+    Double last = null;
+    for (String line : Files.readAllLines(log)) {
+      Matcher m = started.matcher(line);
+      if (m.find()) {
+        last = Double.parseDouble(m.group(1));
+      }
+    }
+    return Optional.ofNullable(last);
+  }
+
+  /** Resident memory of the process listening on the port, in MiB (from /proc). */
+  static Optional<Double> rssMiB(int port) throws IOException {
+    for (long pid : javaPids()) {
+      String cmdline = read(Path.of("/proc", String.valueOf(pid), "cmdline")).replace('\0', ' ');
+      if (cmdline.contains("server.port=" + port + " ")
+          || cmdline.endsWith("server.port=" + port)) {
+        for (String line : read(Path.of("/proc", String.valueOf(pid), "status")).split("\n")) {
+          if (line.startsWith("VmRSS:")) {
+            return Optional.of(Long.parseLong(line.replaceAll("\\D", "")) / 1024.0);
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static List<Long> javaPids() throws IOException {
+    List<Long> pids = new ArrayList<>();
+    try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+      for (Path entry : entries.toList()) {
+        String name = entry.getFileName().toString();
+        if (name.chars().allMatch(Character::isDigit)) {
+          pids.add(Long.parseLong(name));
+        }
+      }
+    }
+    return pids;
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** A service started alone, with the local run up around it. */
+  record SoloStart(double secondsToHealthy, double springSeconds, double rssMiB) {}
+
+  /**
+   * Starts one more instance of the service by itself on a spare port, with the JVM flags and
+   * settings of the local run's instances, and measures its start: the time to a healthy {@code
+   * /actuator/health}, Spring Boot's own figure, and its memory once up. Then stops it.
+   */
+  SoloStart soloStart(String service, int port, Path log) throws IOException, InterruptedException {
+    String version = System.getProperty("bulwark.version", "0.1.0-SNAPSHOT");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms64m",
+                "-Xmx384m",
+                "-XX:+UseSerialGC",
+                "-jar",
+                root.resolve(service + "/target/" + service + "-" + version + "-exec.jar")
+                    .toString(),
+                "--server.port=" + port,
+                "--spring.kafka.bootstrap-servers=127.0.0.1:19092"));
+    String discovery = "--spring.cloud.discovery.client.simple.instances.";
+    switch (service) {
+      case "order-service" -> {
+        command.add("--spring.datasource.url=" + ORDERS_DB);
+        command.add(discovery + "inventory-service[0].uri=http://127.0.0.1:8082");
+      }
+      case "inventory-service" -> command.add("--spring.datasource.url=" + INVENTORY_DB);
+      default -> {
+        command.add(discovery + "order-service[0].uri=http://127.0.0.1:8081");
+        command.add(discovery + "inventory-service[0].uri=http://127.0.0.1:8082");
+      }
+    }
+    long started = System.nanoTime();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      String base = "http://127.0.0.1:" + port;
+      long deadline = started + TimeUnit.MINUTES.toNanos(2);
+      while (!healthy(base)) {
+        if (!process.isAlive() || System.nanoTime() > deadline) {
+          throw new IllegalStateException(service + " did not start alone; see " + log);
+        }
+        Thread.sleep(50);
+      }
+      double toHealthy = (System.nanoTime() - started) / 1e9;
+      Thread.sleep(2_000);
+      Matcher m =
+          Pattern.compile("Started \\S+ in ([0-9.]+) seconds").matcher(Files.readString(log));
+      double spring = m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+      return new SoloStart(toHealthy, spring, rssMiB(port).orElse(Double.NaN));
+    } finally {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  /** Kills the primary's postmaster and its Patroni agent ({@code ./bulwark kill-primary}). */
+  void killPrimary() throws IOException, InterruptedException {
+    ProcessBuilder kill =
+        new ProcessBuilder(root.resolve("bulwark").toString(), "kill-primary")
+            .redirectErrorStream(true);
+    kill.environment().put("BULWARK_DATA", data.toString());
+    Process p = kill.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("kill-primary failed: " + out);
+    }
+  }
+
+  /** Whether a Patroni node reports a streaming synchronous standby. */
+  static boolean hasSyncStandby() {
+    for (int port : PATRONI_REST) {
+      try {
+        HttpResponse<String> cluster =
+            HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/cluster"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        String body = cluster.body();
+        if (cluster.statusCode() == 200
+            && body.contains("\"leader\"")
+            && body.contains("\"sync_standby\"")) {
+          return true;
+        }
+      } catch (IOException e) {
+        // that node is down; ask the other
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** The port of the PostgreSQL node that is primary now (the only one without Patroni). */
+  static int primaryPort() {
+    for (int i = 0; i < PATRONI_REST.size(); i++) {
+      try {
+        HttpResponse<Void> primary =
+            HTTP.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + PATRONI_REST.get(i) + "/primary"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (primary.statusCode() == 200) {
+          return 15432 + i;
+        }
+      } catch (IOException e) {
+        // that node is down
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return 15432;
+  }
+
+  static boolean patroni() {
+    for (int port : PATRONI_REST) {
+      try {
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/cluster")).build(),
+            HttpResponse.BodyHandlers.discarding());
+        return true;
+      } catch (IOException e) {
+        // not this one
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(90, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+}

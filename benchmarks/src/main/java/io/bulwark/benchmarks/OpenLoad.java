@@ -1,0 +1,127 @@
+package io.bulwark.benchmarks;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Order load at a fixed arrival rate (an open model): request i is due at start + i / rate, whether
+ * or not earlier ones have been answered, and its latency counts from when it was due, so a stall
+ * shows as latency instead of as fewer requests (no coordinated omission). Every order has its own
+ * {@code Idempotency-Key}; a share of them is sent a second time with the same key once answered,
+ * as a client retrying would, and those replays are recorded apart.
+ */
+final class OpenLoad {
+
+  /** One request: when it was due, sent and answered (nanoTime), and how it ended. */
+  record Outcome(
+      long dueNanos, long sentNanos, long doneNanos, String kind, boolean replay, String orderId) {
+
+    boolean accepted() {
+      return kind.equals("201");
+    }
+
+    double latencyMillis() {
+      return (doneNanos - (replay ? sentNanos : dueNanos)) / 1e6;
+    }
+  }
+
+  /** Simulated API clients; each stays well under the gateway's per-client limit. */
+  private static final int CLIENTS = 200;
+
+  private final HttpClient http;
+  private final String base;
+  private final List<String> skus;
+
+  OpenLoad(String base, List<String> skus) {
+    this.base = base;
+    this.skus = skus;
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+  }
+
+  /** Sends orders at {@code rate} per second for {@code duration}; returns every outcome. */
+  List<Outcome> run(double rate, Duration duration, double replayShare)
+      throws InterruptedException {
+    ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+    long count = Math.round(rate * duration.toNanos() / 1e9);
+    double interval = 1e9 / rate;
+    // a thread per request in flight (Java 17: no virtual threads), so none waits for another
+    ExecutorService senders = Executors.newCachedThreadPool();
+    try {
+      long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+      for (long i = 0; i < count; i++) {
+        long due = start + Math.round(i * interval);
+        long wait;
+        while ((wait = due - System.nanoTime()) > 0) {
+          LockSupport.parkNanos(wait);
+        }
+        boolean replay = ThreadLocalRandom.current().nextDouble() < replayShare;
+        senders.execute(() -> send(due, replay, outcomes));
+      }
+    } finally {
+      senders.shutdown();
+      senders.awaitTermination(2, TimeUnit.MINUTES);
+    }
+    return new ArrayList<>(outcomes);
+  }
+
+  private void send(long due, boolean replay, ConcurrentLinkedQueue<Outcome> outcomes) {
+    String key = UUID.randomUUID().toString();
+    // many API clients, as in production: the gateway's rate limit is per client
+    String client = "bench-client-" + ThreadLocalRandom.current().nextInt(CLIENTS);
+    String sku = skus.get(ThreadLocalRandom.current().nextInt(skus.size()));
+    String body = "{\"customerId\":\"bench\",\"items\":[{\"sku\":\"" + sku + "\",\"quantity\":1}]}";
+    Outcome first = post(due, client, key, body, false);
+    outcomes.add(first);
+    if (replay && first.accepted()) {
+      outcomes.add(post(System.nanoTime(), client, key, body, true));
+    }
+  }
+
+  private Outcome post(long due, String client, String key, String body, boolean replay) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + "/api/orders"))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", key)
+            .header("X-API-Key", client)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    long sent = System.nanoTime();
+    String kind;
+    String orderId = null;
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      kind = String.valueOf(response.statusCode());
+      if (response.statusCode() == 201) {
+        String location = response.headers().firstValue("Location").orElse("");
+        orderId = location.substring(location.lastIndexOf('/') + 1);
+      }
+    } catch (HttpTimeoutException e) {
+      kind = "timeout";
+    } catch (IOException e) {
+      kind = "io-error";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      kind = "interrupted";
+    }
+    return new Outcome(due, sent, System.nanoTime(), kind, replay, orderId);
+  }
+}

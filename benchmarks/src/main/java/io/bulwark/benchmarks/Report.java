@@ -1,0 +1,478 @@
+package io.bulwark.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** What a benchmark run measured, written as Markdown with charts. */
+final class Report {
+
+  /** One fixed-rate phase: first POSTs only (replays are counted apart). */
+  record Step(
+      double offered,
+      long seconds,
+      long accepted,
+      Map<String, Long> kinds,
+      Latencies post,
+      long maxBacklog,
+      List<String> orderIds,
+      Latencies saga,
+      long sagasNotConcluded) {
+
+    static Step of(
+        double offered, Duration duration, List<OpenLoad.Outcome> outcomes, long backlog) {
+      List<OpenLoad.Outcome> first = outcomes.stream().filter(o -> !o.replay()).toList();
+      List<String> ids =
+          first.stream().filter(OpenLoad.Outcome::accepted).map(OpenLoad.Outcome::orderId).toList();
+      return new Step(
+          offered,
+          duration.toSeconds(),
+          ids.size(),
+          first.stream()
+              .collect(
+                  Collectors.groupingBy(
+                      OpenLoad.Outcome::kind, TreeMap::new, Collectors.counting())),
+          Latencies.ofMillis(
+              first.stream()
+                  .filter(OpenLoad.Outcome::accepted)
+                  .map(OpenLoad.Outcome::latencyMillis)
+                  .toList()),
+          backlog,
+          ids,
+          null,
+          0);
+    }
+
+    Step withSagas(Probe.SagaTimes sagas) {
+      return new Step(
+          offered,
+          seconds,
+          accepted,
+          kinds,
+          post,
+          maxBacklog,
+          orderIds,
+          Latencies.ofMillis(sagas.confirmedMillis()),
+          sagas.notConcluded());
+    }
+
+    double acceptedPerSecond() {
+      return accepted / (double) seconds;
+    }
+
+    double errorShare() {
+      long all = kinds.values().stream().mapToLong(Long::longValue).sum();
+      return all == 0 ? 0 : (all - accepted) / (double) all;
+    }
+
+    String errors() {
+      return kinds.entrySet().stream()
+          .filter(e -> !e.getKey().equals("201"))
+          .map(e -> e.getKey() + ": " + e.getValue())
+          .collect(Collectors.joining(", "));
+    }
+
+    String line() {
+      return String.format(
+          Locale.ROOT,
+          "offered %.0f/s: accepted %.1f/s, POST p50 %.1f p99 %.1f max %.1f ms, saga p50 %.1f p99"
+              + " %.1f ms, not concluded %d, max backlog %d, errors [%s]",
+          offered,
+          acceptedPerSecond(),
+          post.p50(),
+          post.p99(),
+          post.max(),
+          saga == null ? Double.NaN : saga.p50(),
+          saga == null ? Double.NaN : saga.p99(),
+          sagasNotConcluded,
+          maxBacklog,
+          errors());
+    }
+  }
+
+  /** Primary kills under load: the write outage of each, and the latency over time. */
+  record Failover(
+      double rate,
+      List<Double> killSeconds,
+      List<Double> outages,
+      long accepted,
+      long missing,
+      Map<String, Long> kinds,
+      Map<String, List<double[]>> timeline) {
+
+    static Failover of(double rate, long start, List<OpenLoad.Outcome> outcomes, List<Long> kills)
+        throws Exception {
+      List<Double> killSeconds = kills.stream().map(k -> (k - start) / 1e9).toList();
+      List<Double> outages = new ArrayList<>();
+      for (long kill : kills) {
+        outage(kill, outcomes).ifPresent(outages::add);
+      }
+      List<String> ids =
+          outcomes.stream()
+              .filter(OpenLoad.Outcome::accepted)
+              .map(OpenLoad.Outcome::orderId)
+              .toList();
+      return new Failover(
+          rate,
+          killSeconds,
+          outages,
+          ids.size(),
+          missing(ids),
+          outcomes.stream()
+              .collect(
+                  Collectors.groupingBy(
+                      OpenLoad.Outcome::kind, TreeMap::new, Collectors.counting())),
+          timeline(start, outcomes));
+    }
+
+    /**
+     * Seconds from the kill to the first acknowledged write that was sent after it: no write sent
+     * after the kill can have reached the old primary, so this one found the new.
+     */
+    static java.util.Optional<Double> outage(long kill, List<OpenLoad.Outcome> outcomes) {
+      var first =
+          outcomes.stream()
+              .filter(o -> o.accepted() && o.sentNanos() > kill)
+              .mapToLong(OpenLoad.Outcome::doneNanos)
+              .min();
+      return first.isPresent()
+          ? java.util.Optional.of((first.getAsLong() - kill) / 1e9)
+          : java.util.Optional.empty();
+    }
+
+    /** Acknowledged orders that the database does not have (after the failovers). */
+    private static long missing(List<String> ids) throws Exception {
+      try (Connection orders = DriverManager.getConnection(LocalRun.ORDERS_DB, "postgres", "");
+          PreparedStatement count =
+              orders.prepareStatement("SELECT count(*) FROM orders WHERE id = ANY(?)")) {
+        Array array = orders.createArrayOf("uuid", ids.stream().map(UUID::fromString).toArray());
+        count.setArray(1, array);
+        try (ResultSet rows = count.executeQuery()) {
+          rows.next();
+          return ids.size() - rows.getLong(1);
+        }
+      }
+    }
+
+    private static Map<String, List<double[]>> timeline(
+        long start, List<OpenLoad.Outcome> outcomes) {
+      Map<Long, List<Double>> bySecond = new TreeMap<>();
+      for (OpenLoad.Outcome o : outcomes) {
+        if (o.accepted()) {
+          bySecond
+              .computeIfAbsent((o.dueNanos() - start) / 1_000_000_000L, s -> new ArrayList<>())
+              .add(o.latencyMillis());
+        }
+      }
+      Map<String, List<double[]>> series = new LinkedHashMap<>();
+      series.put("p50", new ArrayList<>());
+      series.put("p99", new ArrayList<>());
+      bySecond.forEach(
+          (second, millis) -> {
+            Latencies l = Latencies.ofMillis(millis);
+            series.get("p50").add(new double[] {second, l.p50()});
+            series.get("p99").add(new double[] {second, l.p99()});
+          });
+      return series;
+    }
+
+    String line() {
+      return String.format(
+          Locale.ROOT,
+          "failover at %.0f/s: kills at %s s, write outages %s s, %d acknowledged, %d missing",
+          rate,
+          round(killSeconds),
+          round(outages),
+          accepted,
+          missing);
+    }
+  }
+
+  final Path results;
+  final boolean quick;
+  Duration startup;
+  boolean patroni;
+  final Map<String, Double> startSeconds = new LinkedHashMap<>();
+  final Map<String, Double> rssIdle = new LinkedHashMap<>();
+  final Map<String, Double> rssAfter = new LinkedHashMap<>();
+  final List<Double> pgbenchTps = new ArrayList<>();
+  final List<Step> steps = new ArrayList<>();
+  double sustainedRate;
+  Step half;
+  Latencies replay;
+  Map<String, Long> replayKinds = Map.of();
+  Latencies relayLagOrders;
+  Latencies relayLagInventory;
+  Failover failover;
+  final List<Double> relayRates = new ArrayList<>();
+  int warmUpWindows;
+  final Map<String, LocalRun.SoloStart> solo = new LinkedHashMap<>();
+
+  Report(Path results, boolean quick) {
+    this.results = results;
+    this.quick = quick;
+  }
+
+  static double median(List<Double> values) {
+    if (values.isEmpty()) {
+      return Double.NaN;
+    }
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  private static String round(List<Double> values) {
+    return values.stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).toList().toString();
+  }
+
+  private static String f(double value) {
+    return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%.1f", value);
+  }
+
+  void write(Path root) throws IOException {
+    Charts.throughput(
+        results.resolve("throughput.png"),
+        steps.stream().map(s -> new double[] {s.offered(), s.acceptedPerSecond()}).toList());
+    if (failover != null) {
+      Charts.latencyOverTime(
+          results.resolve("failover-latency.png"),
+          "POST latency per second under load, primary killed "
+              + failover.killSeconds().size()
+              + " times",
+          failover.timeline(),
+          failover.killSeconds());
+    }
+    String summary = summary();
+    String relative = root.relativize(results).toString();
+    StringBuilder full = new StringBuilder(summary);
+    full.append("\n## Rate steps\n\n")
+        .append(
+            "| offered/s | accepted/s | POST p50 | p95 | p99 | max (ms) | saga p50 | p99 (ms) |")
+        .append(" not concluded | max outbox backlog | errors |\n")
+        .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (Step s : steps) {
+      full.append(
+          String.format(
+              Locale.ROOT,
+              "| %.0f | %.1f | %s | %s | %s | %s | %s | %s | %d | %d | %s |%n",
+              s.offered(),
+              s.acceptedPerSecond(),
+              f(s.post().p50()),
+              f(s.post().p95()),
+              f(s.post().p99()),
+              f(s.post().max()),
+              f(s.saga().p50()),
+              f(s.saga().p99()),
+              s.sagasNotConcluded(),
+              s.maxBacklog(),
+              s.errors().isEmpty() ? "none" : s.errors()));
+    }
+    full.append("\n![throughput](throughput.png)\n");
+    if (failover != null) {
+      full.append("\n![failover](failover-latency.png)\n");
+    }
+    Files.writeString(results.resolve("report.md"), full.toString());
+    Files.writeString(
+        root.resolve("BENCHMARKS.md"),
+        summary
+                .replace("](throughput.png)", "](" + relative + "/throughput.png)")
+                .replace("](failover-latency.png)", "](" + relative + "/failover-latency.png)")
+            + "\nThe full report of this run, with every rate step: ["
+            + relative
+            + "/report.md]("
+            + relative
+            + "/report.md).\n");
+  }
+
+  private String summary() throws IOException {
+    double pgbench = median(pgbenchTps);
+    double relay = median(relayRates);
+    double ratio = sustainedRate / pgbench;
+    StringBuilder md = new StringBuilder();
+    md.append("# Benchmarks\n\n");
+    if (quick) {
+      md.append("> A `--quick` run: phases cut short, figures not for comparison.\n\n");
+    }
+    md.append("Produced by `./bulwark bench` on ")
+        .append(machine())
+        .append(". The load generator, the services, PostgreSQL (a Patroni pair: primary and")
+        .append(" synchronous standby), Kafka and the gateway all share this machine, so every")
+        .append(" figure competes with the others for the same cores. Figures are from one run;")
+        .append(" pgbench and the relay drain are medians of their repetitions. The order load")
+        .append(" started after ")
+        .append(warmUpWindows)
+        .append(" warm-up windows of 20 s at 60 orders/s, once the POST median had settled.\n\n");
+    md.append("| measure | result | target | |\n|---|---|---|---|\n");
+    md.append(
+        row(
+            "pgbench -N TPS (same PostgreSQL, 8 clients, median of " + pgbenchTps.size() + ")",
+            f(pgbench),
+            "baseline",
+            ""));
+    md.append(
+        row(
+            "sustained orders/s (all accepted, every saga concluded within 10 s)",
+            f(sustainedRate) + " = " + String.format(Locale.ROOT, "%.2f", ratio) + " × pgbench",
+            "≥ 0.33 × pgbench (≈ 3 commits per saga)",
+            ratio >= 1 / 3.0 ? "met" : "not met"));
+    if (half != null) {
+      md.append(
+          row(
+              "POST p50 / p95 / p99 at half that rate (" + f(half.offered()) + "/s)",
+              f(half.post().p50())
+                  + " / "
+                  + f(half.post().p95())
+                  + " / "
+                  + f(half.post().p99())
+                  + " ms",
+              "p99 ≤ 20 ms",
+              half.post().p99() <= 20 ? "met" : "not met"));
+      md.append(
+          row(
+              "saga completion p50 / p99 (order commit → CONFIRMED commit)",
+              f(half.saga().p50()) + " / " + f(half.saga().p99()) + " ms",
+              "p99 ≤ 100 ms",
+              half.saga().p99() <= 100 ? "met" : "not met"));
+      md.append(
+          row(
+              "idempotent replay p50 vs first POST p50",
+              f(replay.p50())
+                  + " vs "
+                  + f(half.post().p50())
+                  + " ms ("
+                  + replay.count()
+                  + " replays, "
+                  + replayKinds
+                  + ")",
+              "≤ 0.5 ×",
+              replay.p50() <= 0.5 * half.post().p50() ? "met" : "not met"));
+      md.append(
+          row(
+              "relay lag p50 / p99 (outbox commit → published), orders / inventory",
+              f(relayLagOrders.p50())
+                  + " / "
+                  + f(relayLagOrders.p99())
+                  + " ms; "
+                  + f(relayLagInventory.p50())
+                  + " / "
+                  + f(relayLagInventory.p99())
+                  + " ms",
+              "",
+              ""));
+      md.append(row("max outbox backlog at that rate", String.valueOf(half.maxBacklog()), "", ""));
+    }
+    md.append(
+        row(
+            "relay alone: drain of a pre-filled outbox (median of " + relayRates.size() + ")",
+            f(relay) + " events/s",
+            "≥ 5,000 events/s",
+            relay >= 5000 ? "met" : "not met"));
+    if (failover != null) {
+      md.append(
+          row(
+              "write outage per primary kill (Patroni) at " + f(failover.rate()) + " orders/s",
+              round(failover.outages())
+                  + " s; "
+                  + failover.accepted()
+                  + " acknowledged, "
+                  + failover.missing()
+                  + " missing",
+              "≤ 8 s",
+              failover.outages().stream().allMatch(o -> o <= 8) ? "met" : "not met"));
+    } else {
+      md.append(row("write outage per primary kill", "not measured: no Patroni here", "≤ 8 s", ""));
+    }
+    for (var entry : solo.entrySet()) {
+      LocalRun.SoloStart start = entry.getValue();
+      double peak =
+          rssAfter.entrySet().stream()
+              .filter(e -> e.getKey().startsWith(entry.getKey()))
+              .mapToDouble(Map.Entry::getValue)
+              .max()
+              .orElse(Double.NaN);
+      md.append(
+          row(
+              entry.getKey()
+                  + ": start alone to healthy (Spring's figure) / RSS once up / RSS of the local"
+                  + " run's instances after the load",
+              f(start.secondsToHealthy())
+                  + " s ("
+                  + f(start.springSeconds())
+                  + " s) / "
+                  + f(start.rssMiB())
+                  + " MiB / "
+                  + f(peak)
+                  + " MiB",
+              "< 5 s, < 300 MB (286 MiB)",
+              start.secondsToHealthy() < 5 && Math.max(start.rssMiB(), peak) < 286.1
+                  ? "met"
+                  : "not met"));
+    }
+    for (String instance : startSeconds.keySet()) {
+      md.append(
+          row(
+              instance
+                  + " in the local run: Spring's start figure (all starting at once) / RSS idle",
+              f(startSeconds.get(instance)) + " s / " + f(rssIdle.get(instance)) + " MiB",
+              "",
+              ""));
+    }
+    md.append(
+        row(
+            "local run: start to gateway UP (PostgreSQL, Kafka, 5 JVMs)",
+            f(startup.toMillis() / 1000.0) + " s",
+            "",
+            ""));
+    md.append("\n![throughput against offered rate](throughput.png)\n");
+    if (failover != null) {
+      md.append("\n![POST latency over time with the primary kills](failover-latency.png)\n");
+      md.append("\nRequests during the failover run, by outcome: ")
+          .append(failover.kinds())
+          .append("\n");
+    }
+    return md.toString();
+  }
+
+  private static String row(String what, String result, String target, String verdict) {
+    return "| " + what + " | " + result + " | " + target + " | " + verdict + " |\n";
+  }
+
+  private static String machine() throws IOException {
+    String cpu =
+        Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+            .filter(l -> l.startsWith("model name"))
+            .findFirst()
+            .map(l -> l.substring(l.indexOf(':') + 2))
+            .orElse("unknown CPU");
+    long cores = Runtime.getRuntime().availableProcessors();
+    long memKb =
+        Files.readAllLines(Path.of("/proc/meminfo")).stream()
+            .filter(l -> l.startsWith("MemTotal"))
+            .map(l -> Long.parseLong(l.replaceAll("\\D", "")))
+            .findFirst()
+            .orElse(0L);
+    return String.format(
+        Locale.ROOT,
+        "%s, %d cores, %.0f GiB, Java %s, %s",
+        cpu,
+        cores,
+        memKb / 1024.0 / 1024.0,
+        System.getProperty("java.version"),
+        java.time.LocalDate.now());
+  }
+}

@@ -1,0 +1,79 @@
+package io.bulwark.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** How the benchmark turns what it saw into figures. */
+class MeasuresTests {
+
+  private static final long MS = 1_000_000L;
+
+  @Test
+  void latencyCountsFromWhenTheRequestWasDueNotFromWhenItWasSent() {
+    // due at 0, held up 90 ms on the client side, answered 10 ms after it was sent
+    OpenLoad.Outcome late = new OpenLoad.Outcome(0, 90 * MS, 100 * MS, "201", false, "o");
+
+    assertThat(late.latencyMillis()).isEqualTo(100.0);
+  }
+
+  @Test
+  void aReplayCountsFromItsOwnSending() {
+    OpenLoad.Outcome replay = new OpenLoad.Outcome(0, 90 * MS, 100 * MS, "201", true, "o");
+
+    assertThat(replay.latencyMillis()).isEqualTo(10.0);
+  }
+
+  @Test
+  void percentilesOfOneToAHundredMilliseconds() {
+    Latencies latencies =
+        Latencies.ofMillis(IntStream.rangeClosed(1, 100).mapToObj(i -> (double) i).toList());
+
+    assertThat(latencies.count()).isEqualTo(100);
+    assertThat(latencies.p50()).isCloseTo(50, within(0.1));
+    assertThat(latencies.p99()).isCloseTo(99, within(0.1));
+    assertThat(latencies.max()).isCloseTo(100, within(0.1));
+  }
+
+  @Test
+  void theWriteOutageRunsFromTheKillToTheFirstWriteAcknowledgedThatWasSentAfterIt() {
+    long kill = 1_000 * MS;
+    List<OpenLoad.Outcome> outcomes = new ArrayList<>();
+    // sent before the kill and answered after it: says nothing about the new primary
+    outcomes.add(new OpenLoad.Outcome(990 * MS, 990 * MS, 1_500 * MS, "201", false, "a"));
+    // sent after the kill: failed, then the first success 12 s after the kill
+    outcomes.add(new OpenLoad.Outcome(1_100 * MS, 1_100 * MS, 6_000 * MS, "503", false, null));
+    outcomes.add(new OpenLoad.Outcome(2_000 * MS, 2_000 * MS, 13_000 * MS, "201", false, "b"));
+    outcomes.add(new OpenLoad.Outcome(3_000 * MS, 3_000 * MS, 13_500 * MS, "201", false, "c"));
+
+    assertThat(Report.Failover.outage(kill, outcomes)).contains(12.0);
+  }
+
+  @Test
+  void aStepAcceptsOnlyFirstRequestsAndCountsErrorsByKind() {
+    List<OpenLoad.Outcome> outcomes =
+        List.of(
+            new OpenLoad.Outcome(0, 0, 5 * MS, "201", false, "a"),
+            new OpenLoad.Outcome(0, 5 * MS, 6 * MS, "201", true, "a"),
+            new OpenLoad.Outcome(0, 0, 7 * MS, "503", false, null),
+            new OpenLoad.Outcome(0, 0, 9 * MS, "timeout", false, null));
+
+    Report.Step step = Report.Step.of(10, Duration.ofSeconds(1), outcomes, 0);
+
+    assertThat(step.accepted()).isEqualTo(1);
+    assertThat(step.orderIds()).containsExactly("a");
+    assertThat(step.errorShare()).isCloseTo(2 / 3.0, within(1e-9));
+    assertThat(step.errors()).isEqualTo("503: 1, timeout: 1");
+  }
+
+  @Test
+  void theMedianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
+    assertThat(Report.median(List.of(4.0, 1.0, 3.0, 2.0))).isEqualTo(2.5);
+    assertThat(Report.median(List.of(5.0, 1.0, 3.0))).isEqualTo(3.0);
+  }
+}
