@@ -171,14 +171,7 @@ public final class Bench {
     double sustained = 0;
     double rate = 40;
     for (int i = 0; i < 10; i++) {
-      Instant from = Instant.now();
-      List<OpenLoad.Outcome> outcomes;
-      long backlog;
-      try (Probe.BacklogSampler sampler = new Probe.BacklogSampler()) {
-        outcomes = load.run(rate, step(20), 0);
-        backlog = sampler.max();
-      }
-      Report.Step step = Report.Step.of(rate, step(20), outcomes, backlog);
+      Report.Step step = measured(load, rate, step(20), 0).step();
       // kept up: every order accepted with POST p99 within 1 s, and every saga concluded within
       // 10 s of the step's end
       Probe.SagaTimes sagas = Probe.sagaTimes(step.orderIds(), Duration.ofSeconds(10));
@@ -203,17 +196,24 @@ public final class Bench {
     return sustained;
   }
 
+  /** A fixed-rate phase with the outbox backlog sampled throughout. */
+  private record Measured(Report.Step step, List<OpenLoad.Outcome> outcomes) {}
+
+  private static Measured measured(OpenLoad load, double rate, Duration duration, double replays)
+      throws InterruptedException {
+    try (Probe.BacklogSampler sampler = new Probe.BacklogSampler()) {
+      List<OpenLoad.Outcome> outcomes = load.run(rate, duration, replays);
+      return new Measured(Report.Step.of(rate, duration, outcomes, sampler.max()), outcomes);
+    }
+  }
+
   private void halfSaturation(OpenLoad load, double sustained) throws Exception {
     double rate = Math.max(10, sustained / 2);
     say("at half the sustained rate: " + rate + " orders/s, 10% replayed");
     Instant from = Instant.now();
-    List<OpenLoad.Outcome> outcomes;
-    long backlog;
-    try (Probe.BacklogSampler sampler = new Probe.BacklogSampler()) {
-      outcomes = load.run(rate, step(30), 0.10);
-      backlog = sampler.max();
-    }
-    Report.Step step = Report.Step.of(rate, step(30), outcomes, backlog);
+    Measured measured = measured(load, rate, step(30), 0.10);
+    List<OpenLoad.Outcome> outcomes = measured.outcomes();
+    Report.Step step = measured.step();
     step = step.withSagas(Probe.sagaTimes(step.orderIds(), Duration.ofSeconds(30)));
     report.half = step;
     report.replay =
