@@ -1,14 +1,12 @@
 package io.bulwark.benchmarks;
 
+import io.bulwark.testsupport.postgres.PostgresServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -148,13 +146,8 @@ public final class Bench {
 
   private void baseline() throws Exception {
     int primary = LocalRun.primaryPort();
-    try (Connection admin =
-            DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:" + primary + "/postgres", "postgres", "");
-        Statement sql = admin.createStatement()) {
-      sql.execute("DROP DATABASE IF EXISTS pgbench");
-      sql.execute("CREATE DATABASE pgbench");
-    }
+    PostgresServer.createDatabase(
+        "jdbc:postgresql://127.0.0.1:" + primary + "/postgres", "pgbench");
     PgBench pgbench = new PgBench(primary);
     pgbench.initialise("pgbench", 10);
     for (int clients : List.of(8)) {

@@ -1,5 +1,7 @@
 package io.bulwark.benchmarks;
 
+import io.bulwark.testsupport.process.BootJar;
+import io.bulwark.testsupport.process.ManagedProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,39 +49,37 @@ final class LocalRun implements AutoCloseable {
   final Path root;
   final Path data;
   final Duration startup;
-  private final Process process;
+  private final ManagedProcess process;
 
-  private LocalRun(Path root, Path data, Process process, Duration startup) {
+  private LocalRun(Path root, Path data, ManagedProcess process, Duration startup) {
     this.root = root;
     this.data = data;
     this.process = process;
     this.startup = startup;
   }
 
-  static LocalRun start(Path root, Path data, Path log) throws IOException, InterruptedException {
+  static LocalRun start(Path root, Path data, Path log) {
     String version = System.getProperty("bulwark.version", "0.1.0-SNAPSHOT");
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    long started = System.nanoTime();
+    ManagedProcess process =
+        ManagedProcess.start(
+            "local run",
+            List.of(
+                ManagedProcess.javaExecutable(),
                 "-Dbulwark.root=" + root,
                 "-Dbulwark.version=" + version,
                 "-cp",
                 root.resolve("devstack/target/devstack-" + version + ".jar")
                     + ":"
                     + root.resolve("devstack/target/lib/*"),
-                "io.bulwark.devstack.DevStack")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    builder.environment().put("BULWARK_DATA", data.toString());
-    long started = System.nanoTime();
-    Process process = builder.start();
-    long deadline = started + TimeUnit.MINUTES.toNanos(5);
-    while (!healthy(GATEWAY)) {
-      if (!process.isAlive() || System.nanoTime() > deadline) {
-        process.destroy();
-        throw new IllegalStateException("the local run did not come up; see " + log);
-      }
-      Thread.sleep(250);
+                "io.bulwark.devstack.DevStack"),
+            Map.of("BULWARK_DATA", data.toString()),
+            log);
+    try {
+      process.awaitHealthy(GATEWAY + "/actuator/health", Duration.ofMinutes(5));
+    } catch (RuntimeException e) {
+      process.close();
+      throw e;
     }
     return new LocalRun(root, data, process, Duration.ofNanos(System.nanoTime() - started));
   }
@@ -124,11 +124,16 @@ final class LocalRun implements AutoCloseable {
       String cmdline = read(Path.of("/proc", String.valueOf(pid), "cmdline")).replace('\0', ' ');
       if (cmdline.contains("server.port=" + port + " ")
           || cmdline.endsWith("server.port=" + port)) {
-        for (String line : read(Path.of("/proc", String.valueOf(pid), "status")).split("\n")) {
-          if (line.startsWith("VmRSS:")) {
-            return Optional.of(Long.parseLong(line.replaceAll("\\D", "")) / 1024.0);
-          }
-        }
+        return rssMiB(pid);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Double> rssMiB(long pid) {
+    for (String line : read(Path.of("/proc", String.valueOf(pid), "status")).split("\n")) {
+      if (line.startsWith("VmRSS:")) {
+        return Optional.of(Long.parseLong(line.replaceAll("\\D", "")) / 1024.0);
       }
     }
     return Optional.empty();
@@ -165,36 +170,34 @@ final class LocalRun implements AutoCloseable {
    */
   SoloStart soloStart(String service, int port, Path log) throws IOException, InterruptedException {
     String version = System.getProperty("bulwark.version", "0.1.0-SNAPSHOT");
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms64m",
-                "-Xmx384m",
-                "-XX:+UseSerialGC",
-                "-jar",
-                root.resolve(service + "/target/" + service + "-" + version + "-exec.jar")
-                    .toString(),
-                "--server.port=" + port,
-                "--spring.kafka.bootstrap-servers=127.0.0.1:19092"));
-    String discovery = "--spring.cloud.discovery.client.simple.instances.";
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put("server.port", String.valueOf(port));
+    properties.put("spring.kafka.bootstrap-servers", "127.0.0.1:19092");
     switch (service) {
       case "order-service" -> {
-        command.add("--spring.datasource.url=" + ORDERS_DB);
-        command.add(discovery + "inventory-service[0].uri=http://127.0.0.1:8082");
+        properties.put("spring.datasource.url", ORDERS_DB);
+        properties.putAll(
+            BootJar.instanceList("inventory-service", List.of("http://127.0.0.1:8082")));
       }
-      case "inventory-service" -> command.add("--spring.datasource.url=" + INVENTORY_DB);
+      case "inventory-service" -> properties.put("spring.datasource.url", INVENTORY_DB);
       default -> {
-        command.add(discovery + "order-service[0].uri=http://127.0.0.1:8081");
-        command.add(discovery + "inventory-service[0].uri=http://127.0.0.1:8082");
+        properties.putAll(BootJar.instanceList("order-service", List.of("http://127.0.0.1:8081")));
+        properties.putAll(
+            BootJar.instanceList("inventory-service", List.of("http://127.0.0.1:8082")));
       }
     }
     long started = System.nanoTime();
-    Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    try {
+    // the JVM options the local run gives its instances
+    try (ManagedProcess process =
+        BootJar.start(
+            service + " alone",
+            root.resolve(service + "/target/" + service + "-" + version + "-exec.jar"),
+            List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC"),
+            properties,
+            log)) {
       String base = "http://127.0.0.1:" + port;
       long deadline = started + TimeUnit.MINUTES.toNanos(2);
+      // polled every 50 ms: the time to healthy is the figure measured
       while (!healthy(base)) {
         if (!process.isAlive() || System.nanoTime() > deadline) {
           throw new IllegalStateException(service + " did not start alone; see " + log);
@@ -206,12 +209,7 @@ final class LocalRun implements AutoCloseable {
       Matcher m =
           Pattern.compile("Started \\S+ in ([0-9.]+) seconds").matcher(Files.readString(log));
       double spring = m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-      return new SoloStart(toHealthy, spring, rssMiB(port).orElse(Double.NaN));
-    } finally {
-      process.destroy();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
+      return new SoloStart(toHealthy, spring, rssMiB(process.pid()).orElse(Double.NaN));
     }
   }
 
@@ -228,76 +226,52 @@ final class LocalRun implements AutoCloseable {
     }
   }
 
-  /** Whether a Patroni node reports a streaming synchronous standby. */
+  /** Whether a Patroni node reports a leader and a synchronous standby. */
   static boolean hasSyncStandby() {
-    for (int port : PATRONI_REST) {
-      try {
-        HttpResponse<String> cluster =
-            HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/cluster"))
-                    .timeout(Duration.ofSeconds(2))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        String body = cluster.body();
-        if (cluster.statusCode() == 200
-            && body.contains("\"leader\"")
-            && body.contains("\"sync_standby\"")) {
-          return true;
-        }
-      } catch (IOException e) {
-        // that node is down; ask the other
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return false;
+    return PATRONI_REST.stream()
+        .map(port -> patroni(port, "/cluster"))
+        .flatMap(Optional::stream)
+        .anyMatch(
+            r ->
+                r.statusCode() == 200
+                    && r.body().contains("\"leader\"")
+                    && r.body().contains("\"sync_standby\""));
   }
 
   /** The port of the PostgreSQL node that is primary now (the only one without Patroni). */
   static int primaryPort() {
     for (int i = 0; i < PATRONI_REST.size(); i++) {
-      try {
-        HttpResponse<Void> primary =
-            HTTP.send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + PATRONI_REST.get(i) + "/primary"))
-                    .timeout(Duration.ofSeconds(2))
-                    .build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (primary.statusCode() == 200) {
-          return 15432 + i;
-        }
-      } catch (IOException e) {
-        // that node is down
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (patroni(PATRONI_REST.get(i), "/primary").filter(r -> r.statusCode() == 200).isPresent()) {
+        return 15432 + i;
       }
     }
     return 15432;
   }
 
+  /** Whether the local run's PostgreSQL runs under Patroni. */
   static boolean patroni() {
-    for (int port : PATRONI_REST) {
-      try {
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/cluster")).build(),
-            HttpResponse.BodyHandlers.discarding());
-        return true;
-      } catch (IOException e) {
-        // not this one
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    return PATRONI_REST.stream().anyMatch(port -> patroni(port, "/cluster").isPresent());
+  }
+
+  /** A Patroni node's REST answer, or empty if the node does not answer. */
+  private static Optional<HttpResponse<String>> patroni(int port, String path) {
+    try {
+      return Optional.of(
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
     }
-    return false;
   }
 
   @Override
-  public void close() throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(90, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-    }
+  public void close() {
+    process.stop(Duration.ofSeconds(90));
   }
 }

@@ -1,13 +1,12 @@
 package io.bulwark.benchmarks;
 
+import io.bulwark.testsupport.postgres.PostgresServer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The physical baseline: {@code pgbench -N} (simple updates, one commit per transaction) on the
@@ -19,17 +18,9 @@ final class PgBench {
   private final Path binary;
   private final int port;
 
-  PgBench(int port) throws IOException {
+  PgBench(int port) {
     this.port = port;
-    try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-      this.binary =
-          versions
-              .map(v -> v.resolve("bin/pgbench"))
-              .filter(Files::isExecutable)
-              .sorted()
-              .reduce((a, b) -> b)
-              .orElseThrow(() -> new IllegalStateException("pgbench not found"));
-    }
+    this.binary = PostgresServer.binDir().resolve("pgbench");
   }
 
   void initialise(String database, int scale) throws IOException, InterruptedException {

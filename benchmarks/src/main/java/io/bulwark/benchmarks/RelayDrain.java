@@ -8,8 +8,8 @@ import io.bulwark.reliability.outbox.OutboxRelay;
 import io.bulwark.reliability.outbox.OutboxWakeup;
 import io.bulwark.reliability.outbox.PostgresOutboxStore;
 import io.bulwark.reliability.schema.ReliabilitySchema;
+import io.bulwark.testsupport.postgres.PostgresServer;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -41,11 +41,7 @@ final class RelayDrain {
 
   double eventsPerSecond(int events) throws Exception {
     String database = "relaybench";
-    try (Connection admin = DriverManager.getConnection(primaryUrl + "/postgres", "postgres", "");
-        Statement sql = admin.createStatement()) {
-      sql.execute("DROP DATABASE IF EXISTS " + database);
-      sql.execute("CREATE DATABASE " + database);
-    }
+    PostgresServer.createDatabase(primaryUrl + "/postgres", database);
     try (Admin broker = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
       if (!broker.listTopics().names().get().contains(TOPIC)) {
         broker.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get();
@@ -60,6 +56,10 @@ final class RelayDrain {
     config.setMaximumPoolSize(4);
     try (HikariDataSource dataSource = new HikariDataSource(config)) {
       ReliabilitySchema.migrate(dataSource);
+      try (Connection connection = dataSource.getConnection();
+          Statement sql = connection.createStatement()) {
+        sql.execute("TRUNCATE bulwark.outbox"); // each repetition drains an outbox of its own
+      }
       fill(dataSource, events, defaults.shards());
       KafkaEventPublisher publisher =
           KafkaEventPublisher.create(
