@@ -97,6 +97,42 @@ class GracefulShutdownSystemTests {
 
   @Test
   @Order(2)
+  void anInstanceThatCannotReachItsDatabaseIsUnreadyButAliveAndReadyAgainWhenItCan()
+      throws Exception {
+    HttpJson instance = new HttpJson(platform.orderInstances.get(0).url());
+    String database =
+        platform.ordersUrl.substring(
+            platform.ordersUrl.lastIndexOf('/') + 1,
+            platform.ordersUrl.contains("?")
+                ? platform.ordersUrl.indexOf('?')
+                : platform.ordersUrl.length());
+    String admin = platform.ordersUrl.replace("/" + database, "/postgres");
+    try (Connection postgres = DriverManager.getConnection(admin, "postgres", "");
+        Statement sql = postgres.createStatement()) {
+      // the database turns unreachable: no new connections, the open ones cut
+      sql.execute("ALTER DATABASE " + database + " ALLOW_CONNECTIONS false");
+      try {
+        sql.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+                + database
+                + "'");
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(() -> assertThat(readiness(instance)).isEqualTo("503 DOWN"));
+        assertThat(instance.get("/actuator/health/liveness").status())
+            .as("alive: nothing a restart would mend")
+            .isEqualTo(200);
+      } finally {
+        sql.execute("ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
+      }
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(readiness(instance)).isEqualTo("200 UP"));
+  }
+
+  @Test
+  @Order(3)
   void aTerminatedConsumerCommitsWhatItProcessedAndLeavesItsGroupAtOnce() throws Exception {
     Platform.Instance inventory = platform.inventoryInstances.get(0);
     try (Admin admin = admin()) {
@@ -189,7 +225,7 @@ class GracefulShutdownSystemTests {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aTerminatedInstanceTurnsUnreadyWhileItFinishesTheRequestInFlight() throws Exception {
     Platform.Instance instance = platform.orderInstances.get(0);
     HttpJson direct = new HttpJson(instance.url());
