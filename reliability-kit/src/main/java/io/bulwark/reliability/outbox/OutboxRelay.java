@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * consumers' inbox drops the duplicates. Because a shard has one owner at a time and is read in
  * append order, the first delivery of one aggregate's events is always in order.
  *
- * <p>When the outbox is empty the relay waits for a commit notification, or the poll interval as a
- * safety net. It also purges published messages older than the retention.
+ * <p>After each pass the relay waits for a commit notification, or the poll interval as a safety
+ * net; a pass visits only the shards that hold unpublished messages. It also purges published
+ * messages older than the retention.
  */
 public final class OutboxRelay implements AutoCloseable {
 
@@ -68,12 +69,17 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   /**
-   * One pass over every shard, each drained until empty or claimed by another relay. Returns how
-   * many messages this relay published.
+   * One pass over the shards that hold unpublished messages, each drained until empty or claimed by
+   * another relay. Returns how many messages this relay published.
    */
   public int drainOnce() throws SQLException {
+    List<Integer> pending;
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(true);
+      pending = store.pendingShards(connection, settings.shards());
+    }
     int published = 0;
-    for (int shard = 0; shard < settings.shards(); shard++) {
+    for (int shard : pending) {
       int sent;
       do {
         sent = relayBatch(shard);
@@ -112,12 +118,13 @@ public final class OutboxRelay implements AutoCloseable {
     Duration backoff = settings.errorBackoff();
     while (running) {
       try {
-        int published = drainOnce();
+        drainOnce();
         purgeIfDue();
         backoff = settings.errorBackoff();
-        if (published == 0) {
-          wakeup.await(settings.pollInterval());
-        }
+        // every shard was drained as it was visited; a commit since then has notified, and its
+        // notification ends this wait at once. Going round again without waiting would poll the
+        // outbox continuously under a steady trickle of commits.
+        wakeup.await(settings.pollInterval());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;

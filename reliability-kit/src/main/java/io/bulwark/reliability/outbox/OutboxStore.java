@@ -15,6 +15,9 @@ import java.util.List;
  *   <li>{@link #tryClaim} takes the shard for the current transaction or returns false at once if
  *       another transaction holds it; the claim ends with the transaction, also when the relay's
  *       process or connection dies.
+ *   <li>{@link #pendingShards} names every shard below {@code shards} that holds unpublished
+ *       messages committed before the call, claimed or not; it may name a shard that is empty by
+ *       the time it is read.
  *   <li>{@link #fetchUnpublished} returns a shard's unpublished messages in append order.
  *   <li>{@link #markPublished} marks exactly the given messages; if the transaction then rolls back
  *       they stay unpublished and are sent again (at least once: consumers deduplicate by event
@@ -26,6 +29,8 @@ import java.util.List;
 public interface OutboxStore {
 
   boolean tryClaim(Connection connection, int shard) throws SQLException;
+
+  List<Integer> pendingShards(Connection connection, int shards) throws SQLException;
 
   List<OutboxMessage> fetchUnpublished(Connection connection, int shard, int limit)
       throws SQLException;

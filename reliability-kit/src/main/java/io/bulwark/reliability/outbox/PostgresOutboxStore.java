@@ -34,6 +34,24 @@ public final class PostgresOutboxStore implements OutboxStore {
     }
   }
 
+  /** One probe of the unpublished-messages index per shard, however long the backlog is. */
+  @Override
+  public List<Integer> pendingShards(Connection connection, int shards) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT s FROM generate_series(0, ? - 1) AS s WHERE EXISTS"
+                + " (SELECT 1 FROM bulwark.outbox WHERE shard = s AND published_at IS NULL)")) {
+      select.setInt(1, shards);
+      List<Integer> pending = new ArrayList<>();
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          pending.add(rows.getInt(1));
+        }
+      }
+      return pending;
+    }
+  }
+
   @Override
   public List<OutboxMessage> fetchUnpublished(Connection connection, int shard, int limit)
       throws SQLException {

@@ -20,6 +20,11 @@ class DelegatingStore implements OutboxStore {
   }
 
   @Override
+  public List<Integer> pendingShards(Connection connection, int shards) throws SQLException {
+    return delegate.pendingShards(connection, shards);
+  }
+
+  @Override
   public List<OutboxMessage> fetchUnpublished(Connection connection, int shard, int limit)
       throws SQLException {
     return delegate.fetchUnpublished(connection, shard, limit);

@@ -55,6 +55,37 @@ abstract class OutboxStoreContract {
   }
 
   @Test
+  void pendingShardsAreExactlyThoseHoldingUnpublishedMessagesClaimedOrNot() throws SQLException {
+    try (Connection connection = transaction()) {
+      assertThat(store.pendingShards(connection, SHARDS)).isEmpty();
+      connection.rollback();
+    }
+    String first = keyInShard(0);
+    String second = keyInShard(2);
+    kit.append("t", first, 0);
+    kit.append("t", second, 1);
+    try (Connection claimer = transaction();
+        Connection connection = transaction()) {
+      assertThat(store.tryClaim(claimer, 2)).isTrue();
+      assertThat(store.pendingShards(connection, SHARDS)).containsExactlyInAnyOrder(0, 2);
+
+      store.markPublished(connection, store.fetchUnpublished(connection, 0, 10));
+      connection.commit();
+      assertThat(store.pendingShards(connection, SHARDS)).containsExactly(2);
+      connection.rollback();
+      claimer.rollback();
+    }
+  }
+
+  private static String keyInShard(int shard) {
+    for (int i = 0; ; i++) {
+      if (Shards.of("aggregate-" + i, SHARDS) == shard) {
+        return "aggregate-" + i;
+      }
+    }
+  }
+
+  @Test
   void unpublishedMessagesOfAShardComeInAppendOrder() throws SQLException {
     for (int seq = 0; seq < 5; seq++) {
       kit.append("t", "same-aggregate", seq);
