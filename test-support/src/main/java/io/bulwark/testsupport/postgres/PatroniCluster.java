@@ -23,9 +23,17 @@ import java.util.Optional;
  * A PostgreSQL HA pair run by Patroni (with one etcd node as its store): a primary and a
  * synchronous standby, automatic failover, and the old primary rejoining as a standby through
  * pg_rewind. Needs Debian's {@code patroni} and {@code etcd-server} packages. The timings are tuned
- * for a fast failover: a leader key lives 10 s ({@code ttl}), Patroni's loop runs every second.
+ * for a fast failover: a leader key lives {@value #TTL_SECONDS} s ({@code ttl}), Patroni's loop
+ * runs every second, and a primary that cannot renew its key within {@value #RETRY_TIMEOUT_SECONDS}
+ * s steps down (Patroni's rule: {@code loop_wait + 2 × retry_timeout ≤ ttl}).
  */
 public final class PatroniCluster implements AutoCloseable {
+
+  /** How long the leader key outlives its last renewal: the bound on detecting a dead primary. */
+  public static final int TTL_SECONDS = 6;
+
+  static final int LOOP_WAIT_SECONDS = 1;
+  static final int RETRY_TIMEOUT_SECONDS = 2;
 
   /** One Patroni node: its agent process, and the PostgreSQL it runs. */
   public final class Node {
@@ -175,6 +183,7 @@ public final class PatroniCluster implements AutoCloseable {
         }
       }
       cluster.awaitSyncStandby(Duration.ofSeconds(120));
+      cluster.applyTimings();
       return cluster;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -221,9 +230,9 @@ public final class PatroniCluster implements AutoCloseable {
           hosts: 127.0.0.1:%d
         bootstrap:
           dcs:
-            ttl: 10
-            loop_wait: 1
-            retry_timeout: 4
+            ttl: %d
+            loop_wait: %d
+            retry_timeout: %d
             maximum_lag_on_failover: 1048576
             synchronous_mode: true
             postgresql:
@@ -261,6 +270,9 @@ public final class PatroniCluster implements AutoCloseable {
                 node.restPort,
                 node.restPort,
                 etcdPort,
+                TTL_SECONDS,
+                LOOP_WAIT_SECONDS,
+                RETRY_TIMEOUT_SECONDS,
                 node.pgPort,
                 node.pgPort,
                 node.dataDir,
@@ -309,6 +321,35 @@ public final class PatroniCluster implements AutoCloseable {
       sleep(200);
     }
     throw new IllegalStateException("no synchronous standby after " + timeout + "\n" + logs());
+  }
+
+  /**
+   * Sets the timings in the cluster's shared configuration too: the bootstrap section applies only
+   * when a cluster is created, and a cluster kept from an earlier start would keep its old ones.
+   */
+  private void applyTimings() {
+    Node primary = awaitPrimary(Duration.ofSeconds(30));
+    String timings =
+        "{\"ttl\": %d, \"loop_wait\": %d, \"retry_timeout\": %d}"
+            .formatted(TTL_SECONDS, LOOP_WAIT_SECONDS, RETRY_TIMEOUT_SECONDS);
+    try {
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + primary.restPort + "/config"))
+                  .timeout(Duration.ofSeconds(10))
+                  .method("PATCH", HttpRequest.BodyPublishers.ofString(timings))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException(
+            "Patroni refused the timings " + timings + ": " + response.body());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Creates a database on the current primary. */
