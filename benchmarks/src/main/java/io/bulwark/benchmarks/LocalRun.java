@@ -2,6 +2,7 @@ package io.bulwark.benchmarks;
 
 import io.bulwark.testsupport.process.BootJar;
 import io.bulwark.testsupport.process.ManagedProcess;
+import io.bulwark.testsupport.process.ServiceJvm;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -186,13 +187,13 @@ final class LocalRun implements AutoCloseable {
             BootJar.instanceList("inventory-service", List.of("http://127.0.0.1:8082")));
       }
     }
+    // the Java, flags and start-up cache of the local run's instances
+    ServiceJvm jvm = ServiceJvm.local(data.resolve("jvm-cache"));
     long started = System.nanoTime();
-    // the JVM options the local run gives its instances
     try (ManagedProcess process =
-        BootJar.start(
+        jvm.start(
             service + " alone",
             root.resolve(service + "/target/" + service + "-" + version + "-exec.jar"),
-            List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC"),
             properties,
             log)) {
       String base = "http://127.0.0.1:" + port;

@@ -6,6 +6,7 @@ import io.bulwark.testsupport.postgres.PostgresServer;
 import io.bulwark.testsupport.process.BootJar;
 import io.bulwark.testsupport.process.FreePorts;
 import io.bulwark.testsupport.process.ManagedProcess;
+import io.bulwark.testsupport.process.ServiceJvm;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,10 +35,10 @@ public final class DevStack {
   static final int KAFKA_PORT = 19092;
   static final int KAFKA_CONTROLLER_PORT = 19093;
   static final List<String> DEMO_SKUS = List.of("SKU-1", "SKU-2", "SKU-3");
-  static final List<String> SERVICE_JVM = List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC");
 
   private final Path root;
   private final Path data;
+  private final ServiceJvm serviceJvm;
   private final List<ManagedProcess> processes = new ArrayList<>();
   private final Map<ManagedProcess, Integer> ports = new java.util.HashMap<>();
   private PostgresServer postgres;
@@ -49,6 +50,7 @@ public final class DevStack {
   private DevStack(Path root, Path data) {
     this.root = root;
     this.data = data;
+    this.serviceJvm = ServiceJvm.local(data.resolve("jvm-cache"));
   }
 
   public static void main(String[] args) throws Exception {
@@ -88,6 +90,12 @@ public final class DevStack {
             data.resolve("kafka"), KAFKA_PORT, KAFKA_CONTROLLER_PORT, kafkaClasspath()));
 
     String kafka = "127.0.0.1:" + KAFKA_PORT;
+    step(
+        "services on Java "
+            + serviceJvm.featureVersion()
+            + " "
+            + serviceJvm.flags()
+            + " (the first start trains a start-up cache per service)");
     step(
         "inventory-service on :"
             + ports(INVENTORY_PORTS)
@@ -213,7 +221,7 @@ public final class DevStack {
               while (!stopping) {
                 for (PatroniCluster.Node node : patroni.nodes()) {
                   if (!stopping && !node.agentAlive()) {
-                    // longer than the leader key lives (ttl 10 s): the standby takes over first,
+                    // longer than the leader key lives (ttl 6 s): the standby takes over first,
                     // and the dead node comes back as its standby rather than reclaiming its lock
                     sleepQuietly(15_000);
                     if (!stopping) {
@@ -242,12 +250,8 @@ public final class DevStack {
     Path jar = root.resolve(name).resolve("target").resolve(name + "-" + version() + "-exec.jar");
     String instance = n == 0 ? name : name + "-" + n;
     ManagedProcess process =
-        BootJar.start(
-            instance,
-            jar,
-            SERVICE_JVM,
-            properties,
-            data.resolve("logs").resolve(instance + ".log"));
+        serviceJvm.start(
+            instance, jar, properties, data.resolve("logs").resolve(instance + ".log"));
     processes.add(process);
     ports.put(process, Integer.valueOf(properties.get("server.port")));
     return process;
