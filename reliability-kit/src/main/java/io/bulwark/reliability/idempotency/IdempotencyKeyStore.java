@@ -7,8 +7,8 @@ import java.util.Optional;
  * Remembers, per client scope and key, the fingerprint of the first request and the response it
  * got.
  *
- * <p>Contract: every method except {@link #purgeExpired} runs inside the transaction of the
- * request's effect.
+ * <p>Contract: {@link #tryLock} and {@link #save} run inside the transaction of the request's
+ * effect; {@link #find} may also run outside any transaction (it sees only committed records).
  *
  * <ul>
  *   <li>{@link #tryLock} takes the key for the current transaction, or returns false at once if

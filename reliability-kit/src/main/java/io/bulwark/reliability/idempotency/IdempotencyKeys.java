@@ -59,14 +59,23 @@ public final class IdempotencyKeys {
     if (!store.tryLock(scope, key)) {
       return new Decision.InFlight();
     }
-    Optional<IdempotencyKeyStore.Record> existing = store.find(scope, key, clock.instant());
-    if (existing.isEmpty()) {
-      return new Decision.Proceed();
-    }
-    if (!Arrays.equals(existing.get().fingerprint(), fingerprint)) {
-      return new Decision.Mismatch();
-    }
-    return new Decision.Replay(existing.get().response());
+    return completed(scope, key, fingerprint).orElse(new Decision.Proceed());
+  }
+
+  /**
+   * The answer for a key whose first request has completed ({@link Decision.Replay} or {@link
+   * Decision.Mismatch}), or empty if the key is new or its first request still in flight. It needs
+   * neither the key's lock nor a transaction: a stored response is committed with the request's
+   * effect and never changes, so a replay costs one read. On empty, {@link #begin} decides.
+   */
+  public Optional<Decision> completed(String scope, String key, byte[] fingerprint) {
+    return store
+        .find(scope, key, clock.instant())
+        .map(
+            existing ->
+                Arrays.equals(existing.fingerprint(), fingerprint)
+                    ? new Decision.Replay(existing.response())
+                    : new Decision.Mismatch());
   }
 
   public void complete(String scope, String key, byte[] fingerprint, StoredResponse response) {

@@ -16,7 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@link IdempotencyKeyStore} on PostgreSQL ({@code bulwark.idempotency_key}). The in-flight lock
  * is a transaction-scoped advisory lock on a hash of scope and key. The data source must hand out
- * the caller's transactional connection.
+ * the caller's transactional connection; outside a transaction, {@link #find} reads with a
+ * connection of its own.
  */
 public final class PostgresIdempotencyKeyStore implements IdempotencyKeyStore {
 
@@ -51,7 +52,7 @@ public final class PostgresIdempotencyKeyStore implements IdempotencyKeyStore {
 
   @Override
   public Optional<Record> find(String scope, String key, Instant now) {
-    try (Connection connection = transactional();
+    try (Connection connection = transactionalDataSource.getConnection();
         PreparedStatement select =
             connection.prepareStatement(
                 "SELECT fingerprint, status, headers::text, body, expires_at"

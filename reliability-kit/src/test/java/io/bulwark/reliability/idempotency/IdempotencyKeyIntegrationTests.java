@@ -32,6 +32,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -67,6 +68,7 @@ class IdempotencyKeyIntegrationTests {
   @LocalServerPort int port;
   @Autowired JdbcClient jdbc;
   @Autowired Gate gate;
+  @Autowired TransactionTemplate transactions;
   @Autowired IdempotencyKeys keys;
   @Autowired FailingOverController failingOver;
 
@@ -109,6 +111,28 @@ class IdempotencyKeyIntegrationTests {
     assertThat(again.header("Location")).isEqualTo(first.header("Location"));
     assertThat(again.body()).isEqualTo(first.body());
     assertThat(named("once")).isEqualTo(1);
+  }
+
+  @Test
+  void aCompletedKeyIsReplayedWithoutWaitingForItsLock() {
+    String key = UUID.randomUUID().toString();
+    Response first = post("/things", key, "{\"name\": \"unlocked\"}", null);
+
+    // another request holds the key's lock: a key not yet completed would get 409 now
+    Response again =
+        transactions.execute(
+            status -> {
+              jdbc.sql("SELECT pg_advisory_xact_lock(?, hashtext(? || chr(31) || ?))")
+                  .params(PostgresIdempotencyKeyStore.LOCK_SPACE, "anonymous", key)
+                  .query(Object.class)
+                  .single();
+              return post("/things", key, "{\"name\": \"unlocked\"}", null);
+            });
+
+    assertThat(again.status()).isEqualTo(201);
+    assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(again.body()).isEqualTo(first.body());
+    assertThat(named("unlocked")).isEqualTo(1);
   }
 
   @Test

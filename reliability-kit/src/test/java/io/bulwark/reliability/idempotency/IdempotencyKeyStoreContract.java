@@ -103,8 +103,34 @@ abstract class IdempotencyKeyStoreContract {
   }
 
   @Test
-  void outsideATransactionItRefuses() {
+  void outsideATransactionItRefusesToLockOrSave() {
     assertThatThrownBy(() -> store.tryLock("s", "k")).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> store.save("s", "k", record(NOW.plusSeconds(60))))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void outsideATransactionFindSeesCommittedRecordsOnly() throws Exception {
+    kit.transactions.executeWithoutResult(
+        status -> store.save("s", "committed", record(NOW.plusSeconds(60))));
+    CountDownLatch saved = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Void> uncommitted =
+        CompletableFuture.runAsync(
+            () ->
+                kit.transactions.executeWithoutResult(
+                    status -> {
+                      store.save("s", "in-flight", record(NOW.plusSeconds(60)));
+                      saved.countDown();
+                      await(release);
+                    }));
+    assertThat(saved.await(10, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(store.find("s", "committed", NOW)).isPresent();
+    assertThat(store.find("s", "in-flight", NOW)).isEmpty();
+    release.countDown();
+    uncommitted.get(10, TimeUnit.SECONDS);
+    assertThat(store.find("s", "in-flight", NOW)).isPresent();
   }
 
   private static IdempotencyKeyStore.Record record(Instant expiresAt) {

@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -135,6 +136,11 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
             request.getMethod(),
             request.getRequestURI() + (query == null ? "" : "?" + query),
             body);
+    Optional<Decision> completed = completedOrEmpty(scope, key, fingerprint);
+    if (completed.isPresent()) {
+      answer(response, completed.get());
+      return;
+    }
     CachedBodyRequest replayable = new CachedBodyRequest(request, body);
     ContentCachingResponseWrapper captured;
     Decision decision;
@@ -184,7 +190,26 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
 
     if (decision instanceof Decision.Proceed) {
       captured.copyBodyToResponse();
-    } else if (decision instanceof Decision.Replay replay) {
+    } else {
+      answer(response, decision);
+    }
+  }
+
+  /**
+   * A key whose first request completed is answered from one read, before any transaction or lock.
+   * If that read fails (a failover), the transactional path decides, with its retries.
+   */
+  private Optional<Decision> completedOrEmpty(String scope, String key, byte[] fingerprint) {
+    try {
+      return keys.completed(scope, key, fingerprint);
+    } catch (RuntimeException e) {
+      log.debug("idempotency key lookup failed, deciding in the transaction: {}", e.toString());
+      return Optional.empty();
+    }
+  }
+
+  private void answer(HttpServletResponse response, Decision decision) throws IOException {
+    if (decision instanceof Decision.Replay replay) {
       replay(response, replay.response());
     } else if (decision instanceof Decision.Mismatch) {
       problem(
