@@ -21,13 +21,14 @@ import java.util.stream.Stream;
  *       threads, ahead-of-time cache, compact object headers). Without either, the services run on
  *       this JVM's Java.
  *   <li><b>Memory.</b> A 256 MiB heap cap (the live set of a service is under 80 MiB), the serial
- *       collector, and two malloc arenas instead of glibc's eight per core.
+ *       collector, and two malloc arenas instead of glibc's eight per core. {@code
+ *       BULWARK_SERVICE_JVM_OPTIONS} adds to these flags or overrides them.
  *   <li><b>Start-up cache.</b> The executable jar is extracted once, and a training run (the
  *       application context refreshed, then the JVM exits) records the classes it loads: an
  *       ahead-of-time cache on Java 25 and later, a class-data-sharing archive before that. Later
  *       starts map them instead of loading, verifying and linking every class again. Both are keyed
- *       by the jar and the Java, so a rebuilt jar is trained again; a training run that fails only
- *       costs the cache, never the start.
+ *       by the jar, the Java and the flags, so a rebuilt jar is trained again; a training run that
+ *       fails only costs the cache, never the start.
  * </ul>
  */
 public final class ServiceJvm {
@@ -65,6 +66,13 @@ public final class ServiceJvm {
     List<String> flags = new ArrayList<>(FLAGS);
     if (feature >= 25) {
       flags.add("-XX:+UseCompactObjectHeaders");
+      // hands the compilers' freed malloc memory back to the system every few seconds
+      flags.add("-XX:TrimNativeHeapInterval=5000");
+    }
+    // the user's own, last so that they win
+    String extra = System.getenv().getOrDefault("BULWARK_SERVICE_JVM_OPTIONS", "").strip();
+    if (!extra.isEmpty()) {
+      flags.addAll(List.of(extra.split("\\s+")));
     }
     return flags;
   }
@@ -94,9 +102,12 @@ public final class ServiceJvm {
           cacheDir
               .resolve(service)
               .resolve(
-                  "java%d-%x-%x"
+                  "java%d-%x-%x-%x"
                       .formatted(
-                          feature, Files.size(jar), Files.getLastModifiedTime(jar).toMillis()));
+                          feature,
+                          Files.size(jar),
+                          Files.getLastModifiedTime(jar).toMillis(),
+                          flags().hashCode()));
       Path extracted = dir.resolve(jar.getFileName());
       Path cache = dir.resolve(feature >= 25 ? "app.aot" : "app.jsa");
       if (!Files.isRegularFile(cache)) {
