@@ -1,6 +1,7 @@
 package io.bulwark.benchmarks;
 
 import io.bulwark.testsupport.postgres.PostgresServer;
+import io.bulwark.testsupport.process.ServiceJvm;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,6 +75,8 @@ public final class Bench {
     say("starting the local run on " + data);
     try (LocalRun run = LocalRun.start(root, data, results.resolve("local-run.log"))) {
       report.startup = run.startup;
+      ServiceJvm jvm = ServiceJvm.local(data.resolve("jvm-cache"));
+      report.serviceJvm = "Java " + jvm.featureVersion() + " " + String.join(" ", jvm.flags());
       seedStock();
       for (var instance : LocalRun.SERVICES.entrySet()) {
         report.startSeconds.put(

@@ -206,6 +206,10 @@ final class Report {
   final boolean quick;
   Duration startup;
   boolean patroni;
+
+  /** The services' Java and flags, as the local run starts them. */
+  String serviceJvm = "";
+
   final Map<String, Double> startSeconds = new LinkedHashMap<>();
   final Map<String, Double> rssIdle = new LinkedHashMap<>();
   final Map<String, Double> rssAfter = new LinkedHashMap<>();
@@ -310,6 +314,8 @@ final class Report {
     }
     md.append("Produced by `./bulwark bench` on ")
         .append(machine())
+        .append("; the services run on ")
+        .append(serviceJvm)
         .append(". The load generator, the services, PostgreSQL (a Patroni pair: primary and")
         .append(" synchronous standby), Kafka and the gateway all share this machine, so every")
         .append(" figure competes with the others for the same cores. Figures are from one run;")
@@ -468,11 +474,11 @@ final class Report {
             .orElse(0L);
     return String.format(
         Locale.ROOT,
-        "%s, %d cores, %.0f GiB, Java %s, %s",
+        "%s, %d cores, %.0f GiB, %s (load generator: Java %s)",
         cpu,
         cores,
         memKb / 1024.0 / 1024.0,
-        System.getProperty("java.version"),
-        java.time.LocalDate.now());
+        java.time.LocalDate.now(),
+        System.getProperty("java.version"));
   }
 }
