@@ -1,12 +1,16 @@
 package io.bulwark.testsupport.process;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -27,8 +31,9 @@ import java.util.stream.Stream;
  *       application context refreshed, then the JVM exits) records the classes it loads: an
  *       ahead-of-time cache on Java 25 and later, a class-data-sharing archive before that. Later
  *       starts map them instead of loading, verifying and linking every class again. Both are keyed
- *       by the jar, the Java and the flags, so a rebuilt jar is trained again; a training run that
- *       fails only costs the cache, never the start.
+ *       by the jar's content (the build is reproducible), the Java and the flags, so a changed jar
+ *       is trained again and an unchanged rebuild is not; a training run that fails only costs the
+ *       cache, never the start.
  * </ul>
  */
 public final class ServiceJvm {
@@ -101,13 +106,7 @@ public final class ServiceJvm {
       Path dir =
           cacheDir
               .resolve(service)
-              .resolve(
-                  "java%d-%x-%x-%x"
-                      .formatted(
-                          feature,
-                          Files.size(jar),
-                          Files.getLastModifiedTime(jar).toMillis(),
-                          flags().hashCode()));
+              .resolve("java%d-%s-%x".formatted(feature, contentHash(jar), flags().hashCode()));
       Path extracted = dir.resolve(jar.getFileName());
       Path cache = dir.resolve(feature >= 25 ? "app.aot" : "app.jsa");
       if (!Files.isRegularFile(cache)) {
@@ -151,6 +150,20 @@ public final class ServiceJvm {
     appendTo(log, Commands.run(command, 300));
     if (!Files.isRegularFile(cache)) {
       throw new IllegalStateException("the training run wrote no " + cache);
+    }
+  }
+
+  /** The jar's content, not its time stamp: the build is reproducible, so a rebuild keeps it. */
+  private static String contentHash(Path jar) throws IOException {
+    try (InputStream in = Files.newInputStream(jar)) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+      return HexFormat.of().formatHex(digest.digest(), 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
