@@ -1,6 +1,7 @@
 package io.bulwark.benchmarks;
 
 import io.bulwark.testsupport.postgres.PostgresServer;
+import io.bulwark.testsupport.process.Directories;
 import io.bulwark.testsupport.process.ServiceJvm;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,7 +14,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -71,11 +71,11 @@ public final class Bench {
 
   private void run() throws Exception {
     Path data = root.resolve(".bulwark/bench");
-    deleteRecursively(data);
+    Directories.delete(data);
     say("starting the local run on " + data);
     try (LocalRun run = LocalRun.start(root, data, results.resolve("local-run.log"))) {
       report.startup = run.startup;
-      ServiceJvm jvm = ServiceJvm.local(data.resolve("jvm-cache"));
+      ServiceJvm jvm = run.serviceJvm();
       report.serviceJvm = "Java " + jvm.featureVersion() + " " + String.join(" ", jvm.flags());
       seedStock();
       for (var instance : LocalRun.SERVICES.entrySet()) {
@@ -316,16 +316,5 @@ public final class Bench {
             + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss"))
             + "] "
             + line);
-  }
-
-  private static void deleteRecursively(Path path) throws java.io.IOException {
-    if (!Files.exists(path)) {
-      return;
-    }
-    try (var walk = Files.walk(path)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

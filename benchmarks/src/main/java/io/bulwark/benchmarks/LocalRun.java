@@ -51,12 +51,19 @@ final class LocalRun implements AutoCloseable {
   final Path data;
   final Duration startup;
   private final ManagedProcess process;
+  private final ServiceJvm serviceJvm;
 
   private LocalRun(Path root, Path data, ManagedProcess process, Duration startup) {
     this.root = root;
     this.data = data;
     this.process = process;
     this.startup = startup;
+    this.serviceJvm = ServiceJvm.local(data.resolve("jvm-cache"));
+  }
+
+  /** How the local run starts its services (the same Java, flags and start-up caches). */
+  ServiceJvm serviceJvm() {
+    return serviceJvm;
   }
 
   static LocalRun start(Path root, Path data, Path log) {
@@ -187,11 +194,10 @@ final class LocalRun implements AutoCloseable {
             BootJar.instanceList("inventory-service", List.of("http://127.0.0.1:8082")));
       }
     }
-    // the Java, flags and start-up cache of the local run's instances
-    ServiceJvm jvm = ServiceJvm.local(data.resolve("jvm-cache"));
     long started = System.nanoTime();
+    // the Java, flags and start-up cache of the local run's instances
     try (ManagedProcess process =
-        jvm.start(
+        serviceJvm.start(
             service + " alone",
             root.resolve(service + "/target/" + service + "-" + version + "-exec.jar"),
             properties,

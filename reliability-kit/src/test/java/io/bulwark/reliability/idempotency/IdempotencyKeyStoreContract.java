@@ -31,23 +31,11 @@ abstract class IdempotencyKeyStoreContract {
 
   @Test
   void aKeyLockedByOneTransactionCannotBeLockedByAnotherUntilItEnds() throws Exception {
-    CountDownLatch locked = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<Void> holder =
-        CompletableFuture.runAsync(
-            () ->
-                kit.transactions.executeWithoutResult(
-                    status -> {
-                      assertThat(store.tryLock("s", "k")).isTrue();
-                      locked.countDown();
-                      await(release);
-                    }));
-    assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+    OpenTransaction holder = openTransaction(() -> assertThat(store.tryLock("s", "k")).isTrue());
 
     assertThat(inTransaction(() -> store.tryLock("s", "k"))).isFalse();
     assertThat(inTransaction(() -> store.tryLock("other-scope", "k"))).isTrue();
-    release.countDown();
-    holder.get(10, TimeUnit.SECONDS);
+    holder.end();
     assertThat(inTransaction(() -> store.tryLock("s", "k"))).isTrue();
   }
 
@@ -113,23 +101,12 @@ abstract class IdempotencyKeyStoreContract {
   void outsideATransactionFindSeesCommittedRecordsOnly() throws Exception {
     kit.transactions.executeWithoutResult(
         status -> store.save("s", "committed", record(NOW.plusSeconds(60))));
-    CountDownLatch saved = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<Void> uncommitted =
-        CompletableFuture.runAsync(
-            () ->
-                kit.transactions.executeWithoutResult(
-                    status -> {
-                      store.save("s", "in-flight", record(NOW.plusSeconds(60)));
-                      saved.countDown();
-                      await(release);
-                    }));
-    assertThat(saved.await(10, TimeUnit.SECONDS)).isTrue();
+    OpenTransaction uncommitted =
+        openTransaction(() -> store.save("s", "in-flight", record(NOW.plusSeconds(60))));
 
     assertThat(store.find("s", "committed", NOW)).isPresent();
     assertThat(store.find("s", "in-flight", NOW)).isEmpty();
-    release.countDown();
-    uncommitted.get(10, TimeUnit.SECONDS);
+    uncommitted.end();
     assertThat(store.find("s", "in-flight", NOW)).isPresent();
   }
 
@@ -138,6 +115,31 @@ abstract class IdempotencyKeyStoreContract {
         new byte[] {1, 2, 3},
         new StoredResponse(201, Map.of("Location", "/x/1"), "{\"id\":1}".getBytes()),
         expiresAt);
+  }
+
+  /** A transaction on another thread, kept open after its work until {@link #end}. */
+  private interface OpenTransaction {
+    /** Lets the transaction commit, and waits for it. */
+    void end() throws Exception;
+  }
+
+  private OpenTransaction openTransaction(Runnable work) throws InterruptedException {
+    CountDownLatch done = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Void> holder =
+        CompletableFuture.runAsync(
+            () ->
+                kit.transactions.executeWithoutResult(
+                    status -> {
+                      work.run();
+                      done.countDown();
+                      await(release);
+                    }));
+    assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    return () -> {
+      release.countDown();
+      holder.get(10, TimeUnit.SECONDS);
+    };
   }
 
   private <T> T inTransaction(java.util.function.Supplier<T> work) {

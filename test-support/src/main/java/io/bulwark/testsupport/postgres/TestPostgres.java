@@ -1,5 +1,6 @@
 package io.bulwark.testsupport.postgres;
 
+import io.bulwark.testsupport.process.Directories;
 import io.bulwark.testsupport.process.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,8 +64,8 @@ public final class TestPostgres {
   }
 
   private static void deleteQuietly(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    try {
+      Directories.delete(dir);
     } catch (IOException ignored) {
       // a temporary directory; the OS cleans it eventually
     }

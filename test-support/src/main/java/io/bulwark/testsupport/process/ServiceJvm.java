@@ -9,11 +9,10 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * How the local run starts a service: on which Java, with which flags, and from a start-up cache.
@@ -44,11 +43,16 @@ public final class ServiceJvm {
   private final String java;
   private final int feature;
   private final Path cacheDir;
+  private final List<String> flags;
+
+  /** Per jar, the arguments that start it from its cache: each jar is hashed and trained once. */
+  private final Map<Path, List<String>> launches = new HashMap<>();
 
   private ServiceJvm(String java, int feature, Path cacheDir) {
     this.java = java;
     this.feature = feature;
     this.cacheDir = cacheDir;
+    this.flags = flagsFor(feature);
   }
 
   /** The local run's service JVM, keeping its start-up caches under {@code cacheDir}. */
@@ -68,17 +72,6 @@ public final class ServiceJvm {
 
   /** The JVM options every service instance gets, cache aside. */
   public List<String> flags() {
-    List<String> flags = new ArrayList<>(FLAGS);
-    if (feature >= 25) {
-      flags.add("-XX:+UseCompactObjectHeaders");
-      // hands the compilers' freed malloc memory back to the system every few seconds
-      flags.add("-XX:TrimNativeHeapInterval=5000");
-    }
-    // the user's own, last so that they win
-    String extra = System.getenv().getOrDefault("BULWARK_SERVICE_JVM_OPTIONS", "").strip();
-    if (!extra.isEmpty()) {
-      flags.addAll(List.of(extra.split("\\s+")));
-    }
     return flags;
   }
 
@@ -93,7 +86,7 @@ public final class ServiceJvm {
     }
     List<String> command = new ArrayList<>();
     command.add(java);
-    command.addAll(flags());
+    command.addAll(flags);
     command.addAll(cached(jar, properties, log));
     properties.forEach((key, value) -> command.add("--" + key + "=" + value));
     return ManagedProcess.start(name, command, ENVIRONMENT, log);
@@ -101,16 +94,26 @@ public final class ServiceJvm {
 
   /** {@code -XX:...Cache... -jar <extracted jar>}, or {@code -jar <jar>} when training failed. */
   private synchronized List<String> cached(Path jar, Map<String, String> properties, Path log) {
+    List<String> known = launches.get(jar);
+    if (known != null) {
+      return known;
+    }
+    List<String> launch = cachedOrPlain(jar, properties, log);
+    launches.put(jar, launch);
+    return launch;
+  }
+
+  private List<String> cachedOrPlain(Path jar, Map<String, String> properties, Path log) {
     try {
       String service = jar.getFileName().toString().replace(".jar", "");
       Path dir =
           cacheDir
               .resolve(service)
-              .resolve("java%d-%s-%x".formatted(feature, contentHash(jar), flags().hashCode()));
+              .resolve("java%d-%s-%x".formatted(feature, contentHash(jar), flags.hashCode()));
       Path extracted = dir.resolve(jar.getFileName());
       Path cache = dir.resolve(feature >= 25 ? "app.aot" : "app.jsa");
       if (!Files.isRegularFile(cache)) {
-        deleteTree(cacheDir.resolve(service));
+        Directories.delete(cacheDir.resolve(service));
         Files.createDirectories(dir);
         Commands.run(
             List.of(
@@ -134,10 +137,25 @@ public final class ServiceJvm {
     }
   }
 
+  private static List<String> flagsFor(int feature) {
+    List<String> flags = new ArrayList<>(FLAGS);
+    if (feature >= 25) {
+      flags.add("-XX:+UseCompactObjectHeaders");
+      // hands the compilers' freed malloc memory back to the system every few seconds
+      flags.add("-XX:TrimNativeHeapInterval=5000");
+    }
+    // the user's own, last so that they win
+    String extra = System.getenv().getOrDefault("BULWARK_SERVICE_JVM_OPTIONS", "").strip();
+    if (!extra.isEmpty()) {
+      flags.addAll(List.of(extra.split("\\s+")));
+    }
+    return List.copyOf(flags);
+  }
+
   private void train(Path extracted, Path cache, Map<String, String> properties, Path log) {
     List<String> command = new ArrayList<>();
     command.add(java);
-    command.addAll(flags());
+    command.addAll(flags);
     command.add(
         feature >= 25 ? "-XX:AOTCacheOutput=" + cache : "-XX:ArchiveClassesAtExit=" + cache);
     // the classes it cannot archive (Spring's own class loading) are expected, not worth a warning
@@ -189,17 +207,6 @@ public final class ServiceJvm {
           StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
     }
   }
 }
