@@ -84,6 +84,7 @@ public final class KitFixture {
         pollInterval,
         Duration.ofHours(1),
         Duration.ofMinutes(1),
+        5_000,
         Duration.ofMillis(50),
         Duration.ofSeconds(1));
   }

@@ -1,7 +1,7 @@
 package io.bulwark.gateway.edge;
 
-import io.bulwark.reliability.autoconfigure.web.CachedBodyRequest;
-import io.bulwark.reliability.autoconfigure.web.Problems;
+import io.bulwark.reliability.web.CachedBodyRequest;
+import io.bulwark.reliability.web.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,11 +1,12 @@
 package io.bulwark.reliability.autoconfigure;
 
+import io.bulwark.reliability.autoconfigure.ReliabilitySchemaAutoConfiguration.ReliabilitySchemaMigration;
 import io.bulwark.reliability.event.EventCodec;
 import io.bulwark.reliability.inbox.IdempotentConsumers;
 import io.bulwark.reliability.inbox.Inbox;
 import io.bulwark.reliability.inbox.PostgresInbox;
 import io.bulwark.reliability.inbox.TransactionRunner;
-import java.time.Instant;
+import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -24,7 +25,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @AutoConfiguration(
     after = {
-      OutboxAutoConfiguration.class,
+      ReliabilityCoreAutoConfiguration.class,
+      ReliabilitySchemaAutoConfiguration.class,
       DataSourceTransactionManagerAutoConfiguration.class,
       TransactionAutoConfiguration.class
     })
@@ -34,8 +36,7 @@ public class InboxAutoConfiguration {
 
   @Bean
   @ConditionalOnMissingBean
-  Inbox inbox(
-      DataSource dataSource, OutboxAutoConfiguration.ReliabilitySchemaMigration schemaReady) {
+  Inbox inbox(DataSource dataSource, ReliabilitySchemaMigration schemaReady) {
     return new PostgresInbox(new TransactionAwareDataSourceProxy(dataSource));
   }
 
@@ -54,10 +55,10 @@ public class InboxAutoConfiguration {
 
   /** Purges processed-message records older than the deduplication window. */
   @Bean
-  PeriodicTask inboxPurge(Inbox inbox, InboxProperties properties) {
+  PeriodicTask inboxPurge(Inbox inbox, InboxProperties properties, Clock clock) {
     return new PeriodicTask(
         "inbox-purge",
         properties.purgeInterval(),
-        () -> inbox.purgeProcessedBefore(Instant.now().minus(properties.retention())));
+        () -> inbox.purgeProcessedBefore(clock.instant().minus(properties.retention())));
   }
 }

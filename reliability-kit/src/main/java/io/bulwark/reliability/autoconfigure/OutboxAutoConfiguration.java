@@ -1,5 +1,6 @@
 package io.bulwark.reliability.autoconfigure;
 
+import io.bulwark.reliability.autoconfigure.ReliabilitySchemaAutoConfiguration.ReliabilitySchemaMigration;
 import io.bulwark.reliability.event.EventCodec;
 import io.bulwark.reliability.outbox.KafkaEventPublisher;
 import io.bulwark.reliability.outbox.Outbox;
@@ -8,7 +9,6 @@ import io.bulwark.reliability.outbox.OutboxStore;
 import io.bulwark.reliability.outbox.PostgresNotificationWakeup;
 import io.bulwark.reliability.outbox.PostgresOutbox;
 import io.bulwark.reliability.outbox.PostgresOutboxStore;
-import io.bulwark.reliability.schema.ReliabilitySchema;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -25,7 +25,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 
 /** The outbox on the service's data source, and a relay to Kafka unless switched off. */
-@AutoConfiguration(after = {DataSourceAutoConfiguration.class, KafkaAutoConfiguration.class})
+@AutoConfiguration(
+    after = {
+      ReliabilityCoreAutoConfiguration.class,
+      ReliabilitySchemaAutoConfiguration.class,
+      DataSourceAutoConfiguration.class,
+      KafkaAutoConfiguration.class
+    })
 @ConditionalOnClass({TransactionAwareDataSourceProxy.class, KafkaProperties.class})
 @ConditionalOnBean(DataSource.class)
 @EnableConfigurationProperties(OutboxProperties.class)
@@ -33,29 +39,14 @@ public class OutboxAutoConfiguration {
 
   @Bean
   @ConditionalOnMissingBean
-  ReliabilitySchemaMigration reliabilitySchemaMigration(DataSource dataSource) {
-    ReliabilitySchema.migrate(dataSource);
-    return new ReliabilitySchemaMigration();
-  }
-
-  @Bean
-  @ConditionalOnMissingBean
-  EventCodec eventCodec() {
-    return new EventCodec();
-  }
-
-  @Bean
-  @ConditionalOnMissingBean
   Outbox outbox(
       DataSource dataSource,
       EventCodec codec,
       OutboxProperties properties,
+      Clock clock,
       ReliabilitySchemaMigration schema) {
     return new PostgresOutbox(
-        new TransactionAwareDataSourceProxy(dataSource),
-        codec,
-        properties.shards(),
-        Clock.systemUTC());
+        new TransactionAwareDataSourceProxy(dataSource), codec, properties.shards(), clock);
   }
 
   @Bean
@@ -74,6 +65,7 @@ public class OutboxAutoConfiguration {
       OutboxStore store,
       OutboxProperties properties,
       KafkaProperties kafka,
+      Clock clock,
       ReliabilitySchemaMigration schema) {
     KafkaEventPublisher publisher =
         KafkaEventPublisher.create(
@@ -85,12 +77,9 @@ public class OutboxAutoConfiguration {
             publisher,
             new PostgresNotificationWakeup(dataSource),
             properties.relaySettings(),
-            Clock.systemUTC()),
+            clock),
         publisher);
   }
-
-  /** Marks that the kit's tables exist; beans that use them depend on it. */
-  public static final class ReliabilitySchemaMigration {}
 
   /** Starts the relay with the application and stops it before the data source closes. */
   static final class OutboxRelayLifecycle implements SmartLifecycle {

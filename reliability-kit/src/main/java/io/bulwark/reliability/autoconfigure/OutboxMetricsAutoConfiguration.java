@@ -27,8 +27,8 @@ import org.springframework.context.annotation.Bean;
 public class OutboxMetricsAutoConfiguration {
 
   @Bean
-  MeterBinder outboxMetrics(DataSource dataSource, OutboxStore store) {
-    BacklogProbe probe = new BacklogProbe(dataSource, store, Clock.systemUTC());
+  MeterBinder outboxMetrics(DataSource dataSource, OutboxStore store, Clock clock) {
+    BacklogProbe probe = new BacklogProbe(dataSource, store, clock);
     return registry -> {
       Gauge.builder("bulwark.outbox.backlog", probe, BacklogProbe::size)
           .description("outbox events committed but not yet published")

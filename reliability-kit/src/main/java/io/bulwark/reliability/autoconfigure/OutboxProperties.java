@@ -22,6 +22,7 @@ public record OutboxProperties(@DefaultValue("16") int shards, @DefaultValue Rel
    * @param publishTimeout how long a batch may wait for the broker's acknowledgements
    * @param retention how long published messages are kept before purging
    * @param purgeInterval how often published messages past retention are purged
+   * @param purgeBatchSize rows per delete while purging, so no purge holds long locks
    * @param errorBackoff first pause after a failure, doubling up to {@code maxErrorBackoff}
    * @param maxErrorBackoff longest pause between attempts while failing
    */
@@ -32,6 +33,7 @@ public record OutboxProperties(@DefaultValue("16") int shards, @DefaultValue Rel
       @DefaultValue("10s") Duration publishTimeout,
       @DefaultValue("1h") Duration retention,
       @DefaultValue("1m") Duration purgeInterval,
+      @DefaultValue("5000") int purgeBatchSize,
       @DefaultValue("100ms") Duration errorBackoff,
       @DefaultValue("5s") Duration maxErrorBackoff) {}
 
@@ -42,6 +44,7 @@ public record OutboxProperties(@DefaultValue("16") int shards, @DefaultValue Rel
         relay.pollInterval(),
         relay.retention(),
         relay.purgeInterval(),
+        relay.purgeBatchSize(),
         relay.errorBackoff(),
         relay.maxErrorBackoff());
   }

@@ -37,13 +37,27 @@ public final class IdempotencyKeys {
   private final IdempotencyKeyStore store;
   private final Duration timeToLive;
   private final int maxKeyLength;
+  private final int purgeBatchSize;
   private final Clock clock;
 
+  /**
+   * @param timeToLive how long a key and its response are kept
+   * @param maxKeyLength the longest key accepted
+   * @param purgeBatchSize records per delete while purging expired keys
+   */
   public IdempotencyKeys(
-      IdempotencyKeyStore store, Duration timeToLive, int maxKeyLength, Clock clock) {
+      IdempotencyKeyStore store,
+      Duration timeToLive,
+      int maxKeyLength,
+      int purgeBatchSize,
+      Clock clock) {
+    if (purgeBatchSize < 1) {
+      throw new IllegalArgumentException("purgeBatchSize must be positive: " + purgeBatchSize);
+    }
     this.store = store;
     this.timeToLive = timeToLive;
     this.maxKeyLength = maxKeyLength;
+    this.purgeBatchSize = purgeBatchSize;
     this.clock = clock;
   }
 
@@ -89,9 +103,9 @@ public final class IdempotencyKeys {
     int purged = 0;
     int batch;
     do {
-      batch = store.purgeExpired(clock.instant(), 5_000);
+      batch = store.purgeExpired(clock.instant(), purgeBatchSize);
       purged += batch;
-    } while (batch == 5_000);
+    } while (batch == purgeBatchSize);
     return purged;
   }
 

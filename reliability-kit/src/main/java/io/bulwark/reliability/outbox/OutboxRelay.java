@@ -149,12 +149,12 @@ public final class OutboxRelay implements AutoCloseable {
     do {
       try (Connection connection = dataSource.getConnection()) {
         connection.setAutoCommit(true);
-        purged = store.purgePublished(connection, cutOff, 5_000);
+        purged = store.purgePublished(connection, cutOff, settings.purgeBatchSize());
       }
       if (purged > 0) {
         log.debug("purged {} published outbox messages", purged);
       }
-    } while (purged == 5_000 && running());
+    } while (purged == settings.purgeBatchSize() && running());
   }
 
   private boolean running() {

@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * How a relay works: shards of the outbox (must match the appending side), messages per batch, the
  * safety-net poll when no notification arrives, how long published messages are kept and how often
- * they are purged, and the pause after a failure (doubling up to {@code maxErrorBackoff}).
+ * they are purged (in deletes of at most {@code purgeBatchSize} rows), and the pause after a
+ * failure (doubling up to {@code maxErrorBackoff}).
  */
 public record RelaySettings(
     int shards,
@@ -13,12 +14,13 @@ public record RelaySettings(
     Duration pollInterval,
     Duration retention,
     Duration purgeInterval,
+    int purgeBatchSize,
     Duration errorBackoff,
     Duration maxErrorBackoff) {
 
   public RelaySettings {
-    if (shards < 1 || batchSize < 1) {
-      throw new IllegalArgumentException("shards and batchSize must be positive");
+    if (shards < 1 || batchSize < 1 || purgeBatchSize < 1) {
+      throw new IllegalArgumentException("shards, batchSize and purgeBatchSize must be positive");
     }
   }
 }

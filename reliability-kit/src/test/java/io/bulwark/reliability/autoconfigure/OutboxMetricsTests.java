@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bulwark.reliability.KitFixture;
 import io.bulwark.reliability.outbox.PostgresOutboxStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import org.junit.jupiter.api.Test;
 
 class OutboxMetricsTests {
@@ -14,7 +15,7 @@ class OutboxMetricsTests {
     KitFixture kit = new KitFixture(4);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     new OutboxMetricsAutoConfiguration()
-        .outboxMetrics(kit.dataSource, new PostgresOutboxStore())
+        .outboxMetrics(kit.dataSource, new PostgresOutboxStore(), Clock.systemUTC())
         .bindTo(registry);
     assertThat(registry.get("bulwark.outbox.backlog").gauge().value()).isZero();
 

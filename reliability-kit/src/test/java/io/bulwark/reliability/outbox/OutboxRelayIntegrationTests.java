@@ -216,6 +216,7 @@ class OutboxRelayIntegrationTests {
             Duration.ofSeconds(1),
             Duration.ZERO,
             Duration.ZERO,
+            1, // one row per delete: the purge goes round until nothing is left
             Duration.ofMillis(50),
             Duration.ofSeconds(1));
     try (OutboxRelay relay =

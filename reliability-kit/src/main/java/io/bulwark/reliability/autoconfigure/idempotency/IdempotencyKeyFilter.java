@@ -1,12 +1,14 @@
 package io.bulwark.reliability.autoconfigure.idempotency;
 
-import io.bulwark.reliability.autoconfigure.web.CachedBodyRequest;
-import io.bulwark.reliability.autoconfigure.web.Problems;
 import io.bulwark.reliability.correlation.CorrelationId;
-import io.bulwark.reliability.failover.TransientFailures;
 import io.bulwark.reliability.idempotency.IdempotencyKeys;
-import io.bulwark.reliability.idempotency.IdempotencyKeys.Decision;
+import io.bulwark.reliability.idempotency.IdempotentRequests;
+import io.bulwark.reliability.idempotency.IdempotentRequests.Outcome;
+import io.bulwark.reliability.idempotency.IdempotentRequests.Result;
+import io.bulwark.reliability.idempotency.KeyedRequest;
 import io.bulwark.reliability.idempotency.StoredResponse;
+import io.bulwark.reliability.web.CachedBodyRequest;
+import io.bulwark.reliability.web.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,61 +18,50 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.PathContainer;
-import org.springframework.transaction.TransactionException;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
- * The HTTP {@code Idempotency-Key} header on the configured endpoints. The key check, the request's
- * effect and the stored response share one database transaction (the endpoint's own
- * {@code @Transactional} methods join it), and the response leaves only after the commit: a client
- * that saw no answer retries with the same key and gets the outcome that was committed, or a first
- * execution if nothing was.
+ * The HTTP side of the {@code Idempotency-Key} protocol on the configured endpoints: it checks the
+ * header and the body, hands the request to {@link IdempotentRequests} (which owns the protocol:
+ * replay, lock, one transaction, retries) and writes the answer.
  *
  * <ul>
- *   <li>no key, or a key that is not 1 to n visible ASCII characters: {@code 400};
- *   <li>the same key with the same request again: the stored response, marked by the replay header,
- *       without acting again;
+ *   <li>no key, or a key that is not 1 to n visible ASCII characters: {@code 400}; a body over the
+ *       limit: {@code 413};
+ *   <li>the same key with the same request again: the stored response, marked by the replay header;
  *   <li>the same key with a different request: {@code 422};
  *   <li>the same key while the first request is still in flight: {@code 409} with {@code
  *       Retry-After};
- *   <li>only a success ({@code 2xx}, {@code 3xx}) is stored: a refused request ({@code 4xx}) had no
- *       effect and leaves no trace, so the client may correct it and retry with the same key; a
- *       {@code 5xx} or a rolled-back transaction stores nothing either, so a retry acts afresh;
- *   <li>a transient database failure before the commit (a failover: the connection lost, a standby
- *       reached) rolled everything back, so the request runs again, up to three times;
- *   <li>a commit whose outcome is unknown: {@code 503}, retry with the same key, which finds the
- *       stored response if the commit did happen.
+ *   <li>a success ({@code 2xx}, {@code 3xx}) is stored; a refusal ({@code 4xx}) had no effect and
+ *       leaves no trace; a {@code 5xx} rolls back, and a {@code 503} (the database failed under the
+ *       request) runs it again;
+ *   <li>no transaction to be had, or a commit whose outcome is unknown: {@code 503}, to be retried
+ *       with the same key.
  * </ul>
  */
 public class IdempotencyKeyFilter extends OncePerRequestFilter {
 
   private static final Logger log = LoggerFactory.getLogger(IdempotencyKeyFilter.class);
 
-  /** Attempts of a request whose transaction failed transiently before its commit. */
-  private static final int ATTEMPTS = 3;
-
-  private static final long RETRY_PAUSE_MILLIS = 250;
   private static final List<String> STORED_HEADERS =
       List.of(HttpHeaders.LOCATION, HttpHeaders.CONTENT_TYPE, HttpHeaders.CONTENT_LANGUAGE);
 
   private final IdempotencyKeys keys;
-  private final TransactionTemplate transactions;
+  private final IdempotentRequests requests;
   private final IdempotencyProperties properties;
   private final List<Endpoint> endpoints;
 
   public IdempotencyKeyFilter(
-      IdempotencyKeys keys, TransactionTemplate transactions, IdempotencyProperties properties) {
+      IdempotencyKeys keys, IdempotentRequests requests, IdempotencyProperties properties) {
     this.keys = keys;
-    this.transactions = transactions;
+    this.requests = requests;
     this.properties = properties;
     this.endpoints = properties.endpoints().stream().map(Endpoint::parse).toList();
   }
@@ -102,7 +93,7 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
       throws ServletException, IOException {
     String key = request.getHeader(properties.header());
     if (key == null) {
-      problem(
+      Problems.write(
           response,
           400,
           "Idempotency-Key required",
@@ -112,7 +103,7 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
       return;
     }
     if (!keys.isValidKey(key)) {
-      problem(
+      Problems.write(
           response,
           400,
           "Invalid Idempotency-Key",
@@ -122,125 +113,104 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
     long limit = properties.maxBodySize().toBytes();
     byte[] body = request.getInputStream().readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE));
     if (body.length > limit) {
-      problem(
+      Problems.write(
           response,
           413,
           "Request body too large",
           "The body may have at most " + limit + " bytes.");
       return;
     }
-    String scope = IdempotencyKeys.scopeOf(request.getHeader(properties.clientHeader()));
     String query = request.getQueryString();
-    byte[] fingerprint =
-        IdempotencyKeys.fingerprint(
-            request.getMethod(),
-            request.getRequestURI() + (query == null ? "" : "?" + query),
-            body);
-    Optional<Decision> completed = completedOrEmpty(scope, key, fingerprint);
-    if (completed.isPresent()) {
-      answer(response, completed.get());
-      return;
-    }
+    KeyedRequest keyed =
+        new KeyedRequest(
+            IdempotencyKeys.scopeOf(request.getHeader(properties.clientHeader())),
+            key,
+            IdempotencyKeys.fingerprint(
+                request.getMethod(),
+                request.getRequestURI() + (query == null ? "" : "?" + query),
+                body));
     CachedBodyRequest replayable = new CachedBodyRequest(request, body);
-    ContentCachingResponseWrapper captured;
-    Decision decision;
-    for (int attempt = 1; ; attempt++) {
-      ContentCachingResponseWrapper attemptResponse = new ContentCachingResponseWrapper(response);
-      Phase[] phase = {Phase.BEGIN};
-      try {
-        decision =
-            transactions.execute(
-                status -> {
-                  Decision d = keys.begin(scope, key, fingerprint);
-                  if (d instanceof Decision.Proceed) {
-                    phase[0] = Phase.WORK;
-                    proceed(chain, replayable, attemptResponse);
-                    if (status.isRollbackOnly() || attemptResponse.getStatus() >= 500) {
-                      status.setRollbackOnly();
-                      phase[0] = Phase.ROLLBACK;
-                      return d;
-                    }
-                    if (attemptResponse.getStatus() < 400) {
-                      keys.complete(scope, key, fingerprint, stored(attemptResponse));
-                    }
-                  }
-                  phase[0] = Phase.COMMIT;
-                  return d;
-                });
-      } catch (TransactionException e) {
-        if (phase[0] != Phase.COMMIT && TransientFailures.isTransient(e) && attempt < ATTEMPTS) {
-          resetForRetry(response, attempt);
-          continue;
-        }
-        answerUnavailable(request, response, e, phase[0] == Phase.COMMIT);
-        return;
-      } catch (ChainFailure e) {
-        throw e.unwrap();
-      }
-      if (phase[0] == Phase.ROLLBACK
-          && attemptResponse.getStatus() == HttpServletResponse.SC_SERVICE_UNAVAILABLE
-          && attempt < ATTEMPTS) {
-        // the database failed under the request and everything rolled back: run it again
-        resetForRetry(response, attempt);
-        continue;
-      }
-      captured = attemptResponse;
-      break;
-    }
-
-    if (decision instanceof Decision.Proceed) {
-      captured.copyBodyToResponse();
-    } else {
-      answer(response, decision);
-    }
-  }
-
-  /**
-   * A key whose first request completed is answered from one read, before any transaction or lock.
-   * If that read fails (a failover), the transactional path decides, with its retries.
-   */
-  private Optional<Decision> completedOrEmpty(String scope, String key, byte[] fingerprint) {
+    Result<ContentCachingResponseWrapper> result;
     try {
-      return keys.completed(scope, key, fingerprint);
-    } catch (RuntimeException e) {
-      log.debug("idempotency key lookup failed, deciding in the transaction: {}", e.toString());
-      return Optional.empty();
+      result = requests.execute(keyed, attempt -> run(chain, replayable, response, attempt));
+    } catch (ChainFailure e) {
+      throw e.unwrap();
     }
+    answer(request, response, result);
   }
 
-  private void answer(HttpServletResponse response, Decision decision) throws IOException {
-    if (decision instanceof Decision.Replay replay) {
-      replay(response, replay.response());
-    } else if (decision instanceof Decision.Mismatch) {
-      problem(
+  /** One attempt: the rest of the chain into a captured response, judged by its status. */
+  private static Outcome<ContentCachingResponseWrapper> run(
+      FilterChain chain, HttpServletRequest request, HttpServletResponse response, int attempt) {
+    if (attempt > 1) {
+      resetKeepingCorrelation(response);
+    }
+    ContentCachingResponseWrapper captured = new ContentCachingResponseWrapper(response);
+    try {
+      chain.doFilter(request, captured);
+    } catch (IOException | ServletException e) {
+      throw new ChainFailure(e);
+    }
+    int status = captured.getStatus();
+    if (status >= 500) {
+      return new Outcome.Failed<>(captured, status == HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+    }
+    if (status >= 400) {
+      return new Outcome.Refused<>(captured);
+    }
+    return new Outcome.Succeeded<>(captured, stored(captured));
+  }
+
+  private void answer(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      Result<ContentCachingResponseWrapper> result)
+      throws IOException {
+    if (result instanceof Result.Executed<ContentCachingResponseWrapper> executed) {
+      executed.response().copyBodyToResponse();
+    } else if (result instanceof Result.Replayed<ContentCachingResponseWrapper> replayed) {
+      replay(response, replayed.response());
+    } else if (result instanceof Result.Mismatched) {
+      Problems.write(
           response,
           422,
           "Idempotency-Key reused",
           "This key was used for a different request. Use a new key for a new operation.");
-    } else {
+    } else if (result instanceof Result.InFlight) {
       response.setHeader(HttpHeaders.RETRY_AFTER, "1");
-      problem(
+      Problems.write(
           response,
           409,
           "Request in progress",
           "A request with this Idempotency-Key is still being processed. Retry shortly.");
+    } else if (result instanceof Result.Unavailable<ContentCachingResponseWrapper> unavailable) {
+      answerUnavailable(request, response, unavailable);
     }
   }
 
-  /** Where the transaction was when something failed: only a commit leaves the outcome unknown. */
-  private enum Phase {
-    BEGIN,
-    WORK,
-    ROLLBACK,
-    COMMIT
-  }
-
-  private static void resetForRetry(HttpServletResponse response, int attempt) {
+  private static void answerUnavailable(
+      HttpServletRequest request, HttpServletResponse response, Result.Unavailable<?> unavailable)
+      throws IOException {
+    log.warn(
+        "{} for {} {}: {}",
+        unavailable.outcomeUnknown() ? "commit outcome unknown" : "database unavailable",
+        request.getMethod(),
+        request.getRequestURI(),
+        unavailable.cause().getCause().toString());
     resetKeepingCorrelation(response);
-    try {
-      Thread.sleep(RETRY_PAUSE_MILLIS * attempt);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    response.setHeader(HttpHeaders.RETRY_AFTER, "1");
+    if (unavailable.outcomeUnknown()) {
+      Problems.write(
+          response,
+          503,
+          "Outcome unknown",
+          "The request may or may not have taken effect. Retry with the same Idempotency-Key.");
+    } else {
+      Problems.write(
+          response,
+          503,
+          "Temporarily unavailable",
+          "Nothing was done. Retry shortly with the same Idempotency-Key.");
     }
   }
 
@@ -249,41 +219,6 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
     String correlation = CorrelationId.current();
     if (correlation != null) {
       response.setHeader(CorrelationId.HEADER, correlation);
-    }
-  }
-
-  private static void answerUnavailable(
-      HttpServletRequest request, HttpServletResponse response, Exception e, boolean committing)
-      throws IOException {
-    log.warn(
-        "{} for {} {}: {}",
-        committing ? "commit outcome unknown" : "database unavailable",
-        request.getMethod(),
-        request.getRequestURI(),
-        e.toString());
-    resetKeepingCorrelation(response);
-    response.setHeader(HttpHeaders.RETRY_AFTER, "1");
-    if (committing) {
-      problem(
-          response,
-          503,
-          "Outcome unknown",
-          "The request may or may not have taken effect. Retry with the same Idempotency-Key.");
-    } else {
-      problem(
-          response,
-          503,
-          "Temporarily unavailable",
-          "Nothing was done. Retry shortly with the same Idempotency-Key.");
-    }
-  }
-
-  private static void proceed(
-      FilterChain chain, HttpServletRequest request, HttpServletResponse response) {
-    try {
-      chain.doFilter(request, response);
-    } catch (IOException | ServletException e) {
-      throw new ChainFailure(e);
     }
   }
 
@@ -307,12 +242,7 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
     response.getOutputStream().write(body);
   }
 
-  private static void problem(HttpServletResponse response, int status, String title, String detail)
-      throws IOException {
-    Problems.write(response, status, title, detail);
-  }
-
-  /** Carries the filter chain's checked exceptions out of the transaction callback. */
+  /** Carries the filter chain's checked exceptions out of the transaction. */
   private static final class ChainFailure extends RuntimeException {
     ChainFailure(Exception cause) {
       super(cause);

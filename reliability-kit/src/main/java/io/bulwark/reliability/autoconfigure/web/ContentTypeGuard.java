@@ -1,5 +1,6 @@
 package io.bulwark.reliability.autoconfigure.web;
 
+import io.bulwark.reliability.web.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

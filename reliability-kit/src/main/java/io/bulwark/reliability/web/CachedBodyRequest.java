@@ -1,4 +1,4 @@
-package io.bulwark.reliability.autoconfigure.web;
+package io.bulwark.reliability.web;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
