@@ -1,5 +1,8 @@
 package io.bulwark.inventory;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -35,15 +38,18 @@ class InventoryServiceBoundaryTests {
   }
 
   @Test
-  void theAggregatesKnowNothingOfSpringOrTheDatabase() {
+  void theAggregatesKnowNothingOfSpringOrTheDatabaseAndOfTheKitOnlyItsEventTypes() {
     noClasses()
         .that()
         .haveSimpleName("Reservation")
         .or()
         .haveSimpleName("StockItem")
         .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage("org.springframework..", "java.sql..", "io.bulwark.reliability..")
+        .dependOnClassesThat(
+            resideInAnyPackage("org.springframework..", "java.sql..")
+                .or(
+                    resideInAPackage("io.bulwark.reliability..")
+                        .and(not(resideInAPackage("io.bulwark.reliability.event")))))
         .check(service);
   }
 }

@@ -1,5 +1,8 @@
 package io.bulwark.order;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
@@ -26,15 +29,18 @@ class OrderServiceBoundaryTests {
   }
 
   @Test
-  void theOrderAggregateKnowsNothingOfSpringOrTheDatabase() {
+  void theOrderAggregateKnowsNothingOfSpringOrTheDatabaseAndOfTheKitOnlyItsEventTypes() {
     noClasses()
         .that()
         .haveNameMatching(
             "io\\.bulwark\\.order\\.ordering\\."
                 + "(Order|OrderLine|OrderStatus|OrderEvents.*|OrderNot.*Exception)")
         .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage("org.springframework..", "java.sql..", "io.bulwark.reliability..")
+        .dependOnClassesThat(
+            resideInAnyPackage("org.springframework..", "java.sql..")
+                .or(
+                    resideInAPackage("io.bulwark.reliability..")
+                        .and(not(resideInAPackage("io.bulwark.reliability.event")))))
         .check(service);
   }
 

@@ -5,6 +5,7 @@ import io.bulwark.inventory.reservation.InventoryEvents.StockRejected;
 import io.bulwark.inventory.reservation.InventoryEvents.StockReleased;
 import io.bulwark.inventory.reservation.InventoryEvents.StockReserved;
 import io.bulwark.inventory.stock.StockItem;
+import io.bulwark.reliability.event.PublishedEvent;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -27,7 +28,7 @@ final class Reservation {
   private final List<Line> lines;
   private Status status;
   private String reason;
-  private final List<Object> events = new ArrayList<>();
+  private final List<PublishedEvent> events = new ArrayList<>();
 
   private Reservation(String orderId, List<Line> lines, Status status, String reason) {
     this.orderId = orderId;
@@ -103,8 +104,8 @@ final class Reservation {
     events.add(new StockReleased(orderId, lines));
   }
 
-  List<Object> pullEvents() {
-    List<Object> pulled = List.copyOf(events);
+  List<PublishedEvent> pullEvents() {
+    List<PublishedEvent> pulled = List.copyOf(events);
     events.clear();
     return pulled;
   }

@@ -2,7 +2,6 @@ package io.bulwark.inventory.reservation;
 
 import io.bulwark.inventory.reservation.InventoryEvents.Line;
 import io.bulwark.reliability.outbox.Outbox;
-import io.bulwark.reliability.outbox.OutboxEvent;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -43,14 +42,14 @@ class Reservations {
           .params(reservation.orderId(), line.sku(), line.quantity())
           .update();
     }
-    publish(reservation);
+    outbox.appendAll(reservation.orderId(), reservation.pullEvents());
   }
 
   void update(Reservation reservation) {
     jdbc.sql("UPDATE reservation SET status = ?, reason = ?, updated_at = now() WHERE order_id = ?")
         .params(reservation.status().name(), reservation.reason(), reservation.orderId())
         .update();
-    publish(reservation);
+    outbox.appendAll(reservation.orderId(), reservation.pullEvents());
   }
 
   private List<Line> lines(String orderId) {
@@ -58,18 +57,5 @@ class Reservations {
         .param(orderId)
         .query((rs, n) -> new Line(rs.getString(1), rs.getInt(2)))
         .list();
-  }
-
-  private void publish(Reservation reservation) {
-    for (Object event : reservation.pullEvents()) {
-      outbox.append(
-          new OutboxEvent(
-              InventoryEvents.TOPIC,
-              InventoryEvents.AGGREGATE,
-              reservation.orderId(),
-              event.getClass().getSimpleName(),
-              1,
-              event));
-    }
   }
 }

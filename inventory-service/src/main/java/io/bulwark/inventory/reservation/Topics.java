@@ -1,5 +1,6 @@
 package io.bulwark.inventory.reservation;
 
+import io.bulwark.reliability.autoconfigure.DeadLetterTopics;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,7 +16,7 @@ class Topics {
   }
 
   @Bean
-  NewTopic orderEventsDeadLetters() {
-    return TopicBuilder.name(OrderEvents.TOPIC + ".DLT").partitions(3).build();
+  NewTopic orderEventsDeadLetters(DeadLetterTopics deadLetters) {
+    return deadLetters.newTopic(OrderEvents.TOPIC, 3);
   }
 }

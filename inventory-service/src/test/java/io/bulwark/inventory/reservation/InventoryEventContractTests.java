@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bulwark.inventory.reservation.InventoryEvents.Line;
 import io.bulwark.reliability.event.EventCodec;
 import io.bulwark.reliability.event.EventEnvelope;
+import io.bulwark.reliability.event.EventType;
+import io.bulwark.reliability.event.PublishedEvent;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -24,6 +26,28 @@ class InventoryEventContractTests {
     assertShape("StockReserved", new InventoryEvents.StockReserved(id, lines));
     assertShape("StockRejected", new InventoryEvents.StockRejected(id, "unknown SKU X"));
     assertShape("StockReleased", new InventoryEvents.StockReleased(id, lines));
+  }
+
+  @Test
+  void everyPublishedReplyDeclaresTheWireTypeOfItsContractOnTheInventoryTopic() {
+    List<InventoryEvents.Line> lines = List.of(new InventoryEvents.Line("SKU-1", 2));
+    List<PublishedEvent> events =
+        List.of(
+            new InventoryEvents.StockReserved(id, lines),
+            new InventoryEvents.StockRejected(id, "unknown SKU X"),
+            new InventoryEvents.StockReleased(id, lines));
+
+    assertThat(events)
+        .extracting(e -> e.eventType().name())
+        .containsExactly("StockReserved", "StockRejected", "StockReleased");
+    for (PublishedEvent event : events) {
+      EventType type = event.eventType();
+      assertThat(type.topic()).isEqualTo(InventoryEvents.TOPIC);
+      assertThat(type.aggregateType()).isEqualTo("Reservation");
+      assertThat(shapeDifferences(example(type.name(), type.version()), codec.toPayload(event)))
+          .as(type.toString())
+          .isEmpty();
+    }
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.bulwark.inventory.reservation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bulwark.inventory.InventoryIntegrationTest;
+import io.bulwark.reliability.autoconfigure.DeadLetterTopics;
 import io.bulwark.reliability.event.EventCodec;
 import io.bulwark.reliability.event.EventEnvelope;
 import io.bulwark.testsupport.kafka.TestKafka;
@@ -23,6 +24,7 @@ class ReservationIntegrationTests extends InventoryIntegrationTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @Autowired EventCodec codec;
+  @Autowired DeadLetterTopics deadLetters;
   @Autowired JdbcClient jdbc;
 
   @Test
@@ -154,7 +156,7 @@ class ReservationIntegrationTests extends InventoryIntegrationTest {
     assertThat(awaitReplies(order, 1).get(0).type()).isEqualTo("StockReserved");
     var dead =
         TestKafka.readUntil(
-            OrderEvents.TOPIC + ".DLT",
+            deadLetters.of(OrderEvents.TOPIC),
             records -> records.stream().anyMatch(r -> order.equals(r.key())),
             WAIT);
     assertThat(dead).anySatisfy(r -> assertThat(r.value()).isEqualTo(poison));
@@ -169,7 +171,7 @@ class ReservationIntegrationTests extends InventoryIntegrationTest {
 
     var dead =
         TestKafka.readUntil(
-            OrderEvents.TOPIC + ".DLT",
+            deadLetters.of(OrderEvents.TOPIC),
             records -> records.stream().anyMatch(r -> order.equals(r.key())),
             WAIT);
     assertThat(dead).anySatisfy(r -> assertThat(r.value()).isEqualTo(wrongShape));

@@ -4,6 +4,7 @@ import io.bulwark.order.ordering.OrderEvents.OrderCancelled;
 import io.bulwark.order.ordering.OrderEvents.OrderConfirmed;
 import io.bulwark.order.ordering.OrderEvents.OrderPlaced;
 import io.bulwark.order.ordering.OrderEvents.OrderRejected;
+import io.bulwark.reliability.event.PublishedEvent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ final class Order {
   private OrderStatus status;
   private String rejectionReason;
   private Instant updatedAt;
-  private final List<Object> events = new ArrayList<>();
+  private final List<PublishedEvent> events = new ArrayList<>();
 
   private Order(
       UUID id,
@@ -110,8 +111,8 @@ final class Order {
     }
   }
 
-  List<Object> pullEvents() {
-    List<Object> pulled = List.copyOf(events);
+  List<PublishedEvent> pullEvents() {
+    List<PublishedEvent> pulled = List.copyOf(events);
     events.clear();
     return pulled;
   }

@@ -1,7 +1,6 @@
 package io.bulwark.order.ordering;
 
 import io.bulwark.reliability.outbox.Outbox;
-import io.bulwark.reliability.outbox.OutboxEvent;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.Optional;
@@ -67,7 +66,7 @@ class Orders {
           .params(order.id(), i, items.get(i).sku(), items.get(i).quantity())
           .update();
     }
-    publish(order);
+    outbox.appendAll(order.id().toString(), order.pullEvents());
   }
 
   void update(Order order) {
@@ -78,7 +77,7 @@ class Orders {
             Timestamp.from(order.updatedAt()),
             order.id())
         .update();
-    publish(order);
+    outbox.appendAll(order.id().toString(), order.pullEvents());
   }
 
   private List<OrderLine> lines(UUID id) {
@@ -86,18 +85,5 @@ class Orders {
         .param(id)
         .query((rs, n) -> new OrderLine(rs.getString(1), rs.getInt(2)))
         .list();
-  }
-
-  private void publish(Order order) {
-    for (Object event : order.pullEvents()) {
-      outbox.append(
-          new OutboxEvent(
-              OrderEvents.TOPIC,
-              OrderEvents.AGGREGATE,
-              order.id().toString(),
-              event.getClass().getSimpleName(),
-              1,
-              event));
-    }
   }
 }

@@ -1,6 +1,6 @@
 package io.bulwark.order.ordering;
 
-import java.time.Clock;
+import io.bulwark.reliability.autoconfigure.DeadLetterTopics;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,12 +19,7 @@ class Topics {
   }
 
   @Bean
-  NewTopic inventoryEventsDeadLetters() {
-    return TopicBuilder.name(INVENTORY_EVENTS + ".DLT").partitions(3).build();
-  }
-
-  @Bean
-  Clock clock() {
-    return Clock.systemUTC();
+  NewTopic inventoryEventsDeadLetters(DeadLetterTopics deadLetters) {
+    return deadLetters.newTopic(INVENTORY_EVENTS, 3);
   }
 }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bulwark.reliability.event.EventCodec;
 import io.bulwark.reliability.event.EventEnvelope;
+import io.bulwark.reliability.event.EventType;
+import io.bulwark.reliability.event.PublishedEvent;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -28,6 +30,28 @@ class OrderEventContractTests {
     assertShape("OrderConfirmed", new OrderEvents.OrderConfirmed(id));
     assertShape("OrderRejected", new OrderEvents.OrderRejected(id, "no stock"));
     assertShape("OrderCancelled", new OrderEvents.OrderCancelled(id, OrderStatus.PENDING));
+  }
+
+  @Test
+  void everyPublishedEventDeclaresTheWireTypeOfItsContractOnTheOrderTopic() {
+    List<PublishedEvent> events =
+        List.of(
+            new OrderEvents.OrderPlaced(id, "c-1", List.of(new OrderLine("SKU-1", 1))),
+            new OrderEvents.OrderConfirmed(id),
+            new OrderEvents.OrderRejected(id, "no stock"),
+            new OrderEvents.OrderCancelled(id, OrderStatus.CONFIRMED));
+
+    assertThat(events)
+        .extracting(e -> e.eventType().name())
+        .containsExactly("OrderPlaced", "OrderConfirmed", "OrderRejected", "OrderCancelled");
+    for (PublishedEvent event : events) {
+      EventType type = event.eventType();
+      assertThat(type.topic()).isEqualTo(OrderEvents.TOPIC);
+      assertThat(type.aggregateType()).isEqualTo("Order");
+      assertThat(shapeDifferences(example(type.name(), type.version()), codec.toPayload(event)))
+          .as(type.toString())
+          .isEmpty();
+    }
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.bulwark.order.ordering;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bulwark.order.OrderIntegrationTest;
+import io.bulwark.reliability.autoconfigure.DeadLetterTopics;
 import io.bulwark.reliability.event.EventCodec;
 import io.bulwark.reliability.event.EventEnvelope;
 import io.bulwark.testsupport.kafka.TestKafka;
@@ -22,6 +23,7 @@ class SagaRepliesIntegrationTests extends OrderIntegrationTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @Autowired EventCodec codec;
+  @Autowired DeadLetterTopics deadLetterTopics;
   @Autowired JdbcClient jdbc;
 
   @Test
@@ -59,7 +61,7 @@ class SagaRepliesIntegrationTests extends OrderIntegrationTest {
     assertThat(statusOf(id)).isEqualTo("CONFIRMED");
     var deadLetters =
         TestKafka.readUntil(
-            Topics.INVENTORY_EVENTS + ".DLT",
+            deadLetterTopics.of(Topics.INVENTORY_EVENTS),
             records -> records.stream().anyMatch(r -> unknown.equals(r.key())),
             WAIT);
     var deadLetter =

@@ -37,8 +37,14 @@ import org.springframework.util.backoff.ExponentialBackOff;
 public class ConsumerFailureAutoConfiguration {
 
   @Bean
+  DeadLetterTopics deadLetterTopics(ConsumerProperties properties) {
+    return new DeadLetterTopics(properties.deadLetterSuffix());
+  }
+
+  @Bean
   @ConditionalOnMissingBean(CommonErrorHandler.class)
-  DefaultErrorHandler bulwarkErrorHandler(KafkaProperties kafka, ConsumerProperties properties) {
+  DefaultErrorHandler bulwarkErrorHandler(
+      KafkaProperties kafka, ConsumerProperties properties, DeadLetterTopics topics) {
     Map<String, Object> producer = new HashMap<>(kafka.buildProducerProperties());
     producer.put(ProducerConfig.ACKS_CONFIG, "all");
     producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -49,9 +55,7 @@ public class ConsumerFailureAutoConfiguration {
                 producer, new StringSerializer(), new ByteArraySerializer()));
     DeadLetterPublishingRecoverer recoverer =
         new DeadLetterPublishingRecoverer(
-            deadLetters,
-            (record, exception) ->
-                new TopicPartition(record.topic() + properties.deadLetterSuffix(), -1));
+            deadLetters, (record, exception) -> new TopicPartition(topics.of(record.topic()), -1));
     ExponentialBackOffWithMaxRetries backOff =
         new ExponentialBackOffWithMaxRetries(properties.maxRetries());
     backOff.setInitialInterval(properties.initialInterval().toMillis());

@@ -1,5 +1,8 @@
 package io.bulwark.reliability.outbox;
 
+import io.bulwark.reliability.event.PublishedEvent;
+import java.util.List;
+
 /**
  * Appends events inside the caller's database transaction, so an event exists if and only if the
  * business change that raised it was committed. A relay publishes them afterwards.
@@ -11,4 +14,14 @@ package io.bulwark.reliability.outbox;
 public interface Outbox {
 
   void append(OutboxEvent event);
+
+  /**
+   * Appends the events one aggregate raised, in order, each under the identity it declares and
+   * keyed by {@code aggregateId}.
+   */
+  default void appendAll(String aggregateId, List<? extends PublishedEvent> events) {
+    for (PublishedEvent event : events) {
+      append(OutboxEvent.of(aggregateId, event));
+    }
+  }
 }

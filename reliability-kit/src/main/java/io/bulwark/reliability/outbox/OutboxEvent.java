@@ -1,5 +1,7 @@
 package io.bulwark.reliability.outbox;
 
+import io.bulwark.reliability.event.EventType;
+import io.bulwark.reliability.event.PublishedEvent;
 import java.util.Objects;
 
 /**
@@ -20,5 +22,12 @@ public record OutboxEvent(
     Objects.requireNonNull(aggregateId, "aggregateId");
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(payload, "payload");
+  }
+
+  /** The event under the identity it declares, keyed by its aggregate's id. */
+  public static OutboxEvent of(String aggregateId, PublishedEvent event) {
+    EventType type = event.eventType();
+    return new OutboxEvent(
+        type.topic(), type.aggregateType(), aggregateId, type.name(), type.version(), event);
   }
 }
