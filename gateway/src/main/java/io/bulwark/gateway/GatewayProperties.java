@@ -26,12 +26,12 @@ public record GatewayProperties(
     @DefaultValue("http://localhost:3000") List<String> allowedOrigins) {
 
   /**
+   * A client is told by the kit's client header ({@code bulwark.idempotency.client-header}), and
+   * without it by its remote address.
+   *
    * @param limitForPeriod requests a client may make per period
    * @param period the refresh period
-   * @param clientHeader identifies a client; without it, the remote address does
    */
   public record RateLimit(
-      @DefaultValue("100") int limitForPeriod,
-      @DefaultValue("1s") Duration period,
-      @DefaultValue("X-API-Key") String clientHeader) {}
+      @DefaultValue("100") int limitForPeriod, @DefaultValue("1s") Duration period) {}
 }

@@ -1,6 +1,7 @@
 package io.bulwark.gateway.edge;
 
 import io.bulwark.gateway.GatewayProperties;
+import io.bulwark.reliability.autoconfigure.idempotency.IdempotencyProperties;
 import io.bulwark.reliability.correlation.CorrelationId;
 import java.util.List;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -8,6 +9,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
@@ -21,14 +23,23 @@ import org.springframework.web.filter.CorsFilter;
 class EdgeConfiguration {
 
   @Bean
-  FilterRegistrationBean<CorsFilter> corsFilter(GatewayProperties properties) {
+  FilterRegistrationBean<CorsFilter> corsFilter(
+      GatewayProperties properties, IdempotencyProperties protocol) {
     CorsConfiguration cors = new CorsConfiguration();
     cors.setAllowedOrigins(properties.allowedOrigins());
     cors.setAllowedMethods(List.of("GET", "POST", "PUT", "OPTIONS"));
     cors.setAllowedHeaders(
-        List.of("Content-Type", "Idempotency-Key", "X-API-Key", CorrelationId.HEADER));
+        List.of(
+            HttpHeaders.CONTENT_TYPE,
+            protocol.header(),
+            protocol.clientHeader(),
+            CorrelationId.HEADER));
     cors.setExposedHeaders(
-        List.of("Location", "Retry-After", "Idempotent-Replayed", CorrelationId.HEADER));
+        List.of(
+            HttpHeaders.LOCATION,
+            HttpHeaders.RETRY_AFTER,
+            protocol.replayHeader(),
+            CorrelationId.HEADER));
     cors.setMaxAge(3600L);
     UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
     source.registerCorsConfiguration("/api/**", cors);
@@ -39,9 +50,11 @@ class EdgeConfiguration {
   }
 
   @Bean
-  FilterRegistrationBean<RateLimitFilter> rateLimitFilter(GatewayProperties properties) {
+  FilterRegistrationBean<RateLimitFilter> rateLimitFilter(
+      GatewayProperties properties, IdempotencyProperties protocol) {
     FilterRegistrationBean<RateLimitFilter> registration =
-        new FilterRegistrationBean<>(new RateLimitFilter(properties.rateLimit()));
+        new FilterRegistrationBean<>(
+            new RateLimitFilter(properties.rateLimit(), protocol.clientHeader()));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
     return registration;
   }

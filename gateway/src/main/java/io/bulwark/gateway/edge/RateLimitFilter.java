@@ -1,7 +1,7 @@
 package io.bulwark.gateway.edge;
 
 import io.bulwark.gateway.GatewayProperties;
-import io.bulwark.reliability.autoconfigure.web.Problems;
+import io.bulwark.reliability.web.Problems;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import jakarta.servlet.FilterChain;
@@ -16,7 +16,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Limits requests per client: the API key header when present, else the remote address. A client
+ * Limits requests per client: the client header when present, else the remote address. A client
  * over its limit gets {@code 429} with {@code Retry-After}; other clients are not affected.
  */
 final class RateLimitFilter extends OncePerRequestFilter {
@@ -25,11 +25,13 @@ final class RateLimitFilter extends OncePerRequestFilter {
   private static final int MAX_CLIENTS = 50_000;
 
   private final GatewayProperties.RateLimit settings;
+  private final String clientHeader;
   private final RateLimiterConfig config;
   private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
 
-  RateLimitFilter(GatewayProperties.RateLimit settings) {
+  RateLimitFilter(GatewayProperties.RateLimit settings, String clientHeader) {
     this.settings = settings;
+    this.clientHeader = clientHeader;
     this.config =
         RateLimiterConfig.custom()
             .limitForPeriod(settings.limitForPeriod())
@@ -61,7 +63,7 @@ final class RateLimitFilter extends OncePerRequestFilter {
   }
 
   private String clientOf(HttpServletRequest request) {
-    String apiKey = request.getHeader(settings.clientHeader());
+    String apiKey = request.getHeader(clientHeader);
     return apiKey != null && !apiKey.isBlank()
         ? "key:" + apiKey
         : "addr:" + request.getRemoteAddr();

@@ -7,6 +7,7 @@ import static org.springframework.cloud.gateway.server.mvc.handler.HandlerFuncti
 import static org.springframework.web.servlet.function.RequestPredicates.path;
 
 import io.bulwark.gateway.GatewayProperties;
+import io.bulwark.reliability.autoconfigure.idempotency.IdempotencyProperties;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import java.util.concurrent.ExecutorService;
@@ -44,6 +45,7 @@ class Routes {
       CircuitBreakerRegistry breakers,
       TimeLimiterRegistry timeLimiters,
       GatewayProperties properties,
+      IdempotencyProperties protocol,
       ExecutorService upstreamCalls) {
     return apiRoute(
         "orders",
@@ -52,6 +54,7 @@ class Routes {
         breakers,
         timeLimiters,
         properties,
+        protocol,
         upstreamCalls);
   }
 
@@ -60,6 +63,7 @@ class Routes {
       CircuitBreakerRegistry breakers,
       TimeLimiterRegistry timeLimiters,
       GatewayProperties properties,
+      IdempotencyProperties protocol,
       ExecutorService upstreamCalls) {
     return apiRoute(
         "inventory",
@@ -68,6 +72,7 @@ class Routes {
         breakers,
         timeLimiters,
         properties,
+        protocol,
         upstreamCalls);
   }
 
@@ -95,13 +100,15 @@ class Routes {
       CircuitBreakerRegistry breakers,
       TimeLimiterRegistry timeLimiters,
       GatewayProperties properties,
+      IdempotencyProperties protocol,
       ExecutorService upstreamCalls) {
     return route(id)
         .route(paths, http())
         .filter(
             GuardedRoute.guard(
                 breakers.circuitBreaker(id), timeLimiters.timeLimiter(id), upstreamCalls))
-        .filter(SafeRetry.safeRetry(properties.retries(), properties.retryBackoff()))
+        .filter(
+            SafeRetry.safeRetry(properties.retries(), properties.retryBackoff(), protocol.header()))
         .filter(lb(service))
         .build();
   }

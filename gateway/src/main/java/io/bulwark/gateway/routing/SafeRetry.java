@@ -20,12 +20,13 @@ import org.springframework.web.servlet.function.ServerResponse;
  */
 final class SafeRetry {
 
-  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-
   private SafeRetry() {}
 
+  /**
+   * @param keyHeader the header that carries an idempotency key
+   */
   static HandlerFilterFunction<ServerResponse, ServerResponse> safeRetry(
-      int retries, Duration backoff) {
+      int retries, Duration backoff, String keyHeader) {
     HandlerFilterFunction<ServerResponse, ServerResponse> retry =
         RetryFilterFunctions.retry(
             config ->
@@ -40,14 +41,14 @@ final class SafeRetry {
                             ResourceAccessException.class))
                     .setCacheBody(false) // the edge buffers bodies; each attempt re-reads it
                     .setBackoff(backoff, backoff.multipliedBy(8), 2));
-    return (request, next) -> isSafe(request) ? retry.filter(request, next) : next.handle(request);
+    return (request, next) ->
+        isSafe(request, keyHeader) ? retry.filter(request, next) : next.handle(request);
   }
 
-  static boolean isSafe(ServerRequest request) {
+  static boolean isSafe(ServerRequest request, String keyHeader) {
     HttpMethod method = request.method();
     return HttpMethod.GET.equals(method)
         || HttpMethod.HEAD.equals(method)
-        || (HttpMethod.POST.equals(method)
-            && request.headers().firstHeader(IDEMPOTENCY_KEY) != null);
+        || (HttpMethod.POST.equals(method) && request.headers().firstHeader(keyHeader) != null);
   }
 }
