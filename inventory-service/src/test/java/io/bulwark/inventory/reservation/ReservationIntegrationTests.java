@@ -2,7 +2,7 @@ package io.bulwark.inventory.reservation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bulwark.inventory.InventoryIntegrationTest;
+import io.bulwark.inventory.InventoryServiceTestBase;
 import io.bulwark.reliability.autoconfigure.DeadLetterTopics;
 import io.bulwark.reliability.event.EventCodec;
 import io.bulwark.reliability.event.EventEnvelope;
@@ -19,7 +19,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The inventory's part of the saga, driven by order events on the real broker. */
-class ReservationIntegrationTests extends InventoryIntegrationTest {
+class ReservationIntegrationTests extends InventoryServiceTestBase {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
 

@@ -2,12 +2,12 @@ package io.bulwark.inventory.stock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bulwark.inventory.InventoryIntegrationTest;
+import io.bulwark.inventory.InventoryServiceTestBase;
 import io.bulwark.testsupport.http.HttpJson.Response;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class StockApiIntegrationTests extends InventoryIntegrationTest {
+class StockApiIntegrationTests extends InventoryServiceTestBase {
 
   @Test
   void setStockIsReadBackWithNothingReserved() {

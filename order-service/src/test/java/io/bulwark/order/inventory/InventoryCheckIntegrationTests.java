@@ -3,7 +3,7 @@ package io.bulwark.order.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.bulwark.order.OrderIntegrationTest;
+import io.bulwark.order.OrderServiceTestBase;
 import io.bulwark.testsupport.http.HttpJson.Response;
 import io.bulwark.testsupport.net.StubHttpServer.Mode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -22,7 +22,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * a real HTTP server, and the order service must keep accepting orders while the breaker counts
  * exactly what it should.
  */
-class InventoryCheckIntegrationTests extends OrderIntegrationTest {
+class InventoryCheckIntegrationTests extends OrderServiceTestBase {
 
   private static final String ORDER =
       "{\"customerId\": \"c-1\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 1}]}";

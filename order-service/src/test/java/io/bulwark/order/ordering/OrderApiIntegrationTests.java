@@ -2,7 +2,7 @@ package io.bulwark.order.ordering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bulwark.order.OrderIntegrationTest;
+import io.bulwark.order.OrderServiceTestBase;
 import io.bulwark.testsupport.http.HttpJson.Response;
 import java.util.Map;
 import java.util.UUID;
@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-class OrderApiIntegrationTests extends OrderIntegrationTest {
+class OrderApiIntegrationTests extends OrderServiceTestBase {
 
   @Autowired JdbcClient jdbc;
 

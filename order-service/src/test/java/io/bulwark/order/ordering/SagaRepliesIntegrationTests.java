@@ -2,7 +2,7 @@ package io.bulwark.order.ordering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bulwark.order.OrderIntegrationTest;
+import io.bulwark.order.OrderServiceTestBase;
 import io.bulwark.reliability.autoconfigure.DeadLetterTopics;
 import io.bulwark.reliability.event.EventCodec;
 import io.bulwark.reliability.event.EventEnvelope;
@@ -18,7 +18,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The inventory's replies, sent on the real broker, conclude orders exactly once. */
-class SagaRepliesIntegrationTests extends OrderIntegrationTest {
+class SagaRepliesIntegrationTests extends OrderServiceTestBase {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
 

@@ -3,7 +3,7 @@ package io.bulwark.reliability.idempotency;
 import javax.sql.DataSource;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 
-class PostgresIdempotencyKeyStoreTests extends IdempotencyKeyStoreContract {
+class PostgresIdempotencyKeyStoreIntegrationTests extends IdempotencyKeyStoreContract {
 
   @Override
   protected IdempotencyKeyStore createStore(DataSource dataSource) {

@@ -15,7 +15,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"bulwark.consumer.initial-interval=100ms", "bulwark.consumer.max-retries=2"})
-public abstract class InventoryIntegrationTest {
+public abstract class InventoryServiceTestBase {
 
   @LocalServerPort protected int port;
 

@@ -20,7 +20,7 @@ import org.testcontainers.junit.jupiter.Testcontainers;
  * order-service,inventory-service,gateway jib:dockerBuild}.
  */
 @Testcontainers(disabledWithoutDocker = true)
-class ComposeStackTests {
+class ComposeStackSystemTests {
 
   private static final List<String> IMAGES =
       List.of("order-service", "inventory-service", "gateway");

@@ -7,7 +7,7 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-class PatroniClusterTests {
+class PatroniClusterIntegrationTests {
 
   @Test
   void aCrashedPrimaryIsReplacedByItsSyncStandbyAndRejoinsAsAStandby() throws Exception {

@@ -1,6 +1,6 @@
 package io.bulwark.reliability.outbox;
 
-class PostgresOutboxStoreTests extends OutboxStoreContract {
+class PostgresOutboxStoreIntegrationTests extends OutboxStoreContract {
 
   @Override
   protected OutboxStore createStore() {

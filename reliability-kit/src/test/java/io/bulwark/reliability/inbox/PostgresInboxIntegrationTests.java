@@ -3,7 +3,7 @@ package io.bulwark.reliability.inbox;
 import javax.sql.DataSource;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 
-class PostgresInboxTests extends InboxContract {
+class PostgresInboxIntegrationTests extends InboxContract {
 
   @Override
   protected Inbox createInbox(DataSource dataSource) {

@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code target/image-layout.tar} on an empty base (this machine cannot pull the Temurin base); its
  * configuration and application layers are those of the published image.
  */
-class ImageLayoutTests {
+class ImageLayoutIntegrationTests {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 

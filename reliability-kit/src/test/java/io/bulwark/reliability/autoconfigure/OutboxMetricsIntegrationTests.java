@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 
-class OutboxMetricsTests {
+class OutboxMetricsIntegrationTests {
 
   @Test
   void theBacklogAndTheAgeOfItsOldestEventAreReported() throws Exception {

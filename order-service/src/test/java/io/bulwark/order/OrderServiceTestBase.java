@@ -25,7 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
       "resilience4j.timelimiter.instances.inventory.timeout-duration=300ms",
       "resilience4j.retry.instances.inventory.wait-duration=20ms"
     })
-public abstract class OrderIntegrationTest {
+public abstract class OrderServiceTestBase {
 
   /** The inventory as order-service sees it over HTTP; tests switch its faults on and off. */
   protected static final InventoryStub INVENTORY =

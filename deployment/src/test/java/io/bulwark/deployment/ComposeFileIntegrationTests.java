@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code docker-compose.yml}: valid for Compose (its own {@code config} command, which resolves the
  * anchors and defaults, as {@code up} would), and the topology the local run has.
  */
-class ComposeFileTests {
+class ComposeFileIntegrationTests {
 
   private static final List<String> SERVICE_INSTANCES =
       List.of("order-service-1", "order-service-2", "inventory-service-1", "inventory-service-2");

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every overlay under {@code k8s/overlays}, rendered with {@code kubectl kustomize}: valid against
  * the Kubernetes and operator schemas, and held to the platform's rules.
  */
-class KubernetesManifestsTests {
+class KubernetesManifestsIntegrationTests {
 
   private static final Set<String> SERVICES = Set.of("order-service", "inventory-service");
   private static final Map<String, String> DATABASE_OF =
