@@ -1,13 +1,14 @@
 package io.bulwark.reliability;
 
+import io.bulwark.reliability.autoconfigure.SpringTransactions;
 import io.bulwark.reliability.event.EventCodec;
-import io.bulwark.reliability.inbox.TransactionRunner;
 import io.bulwark.reliability.outbox.KafkaEventPublisher;
 import io.bulwark.reliability.outbox.Outbox;
 import io.bulwark.reliability.outbox.OutboxEvent;
 import io.bulwark.reliability.outbox.PostgresOutbox;
 import io.bulwark.reliability.outbox.RelaySettings;
 import io.bulwark.reliability.schema.ReliabilitySchema;
+import io.bulwark.reliability.transaction.Transactions;
 import io.bulwark.testsupport.kafka.TestKafka;
 import io.bulwark.testsupport.postgres.TestPostgres;
 import java.time.Clock;
@@ -50,8 +51,8 @@ public final class KitFixture {
             new TransactionAwareDataSourceProxy(plain), codec, shards, Clock.systemUTC());
   }
 
-  public TransactionRunner transactionRunner() {
-    return work -> transactions.executeWithoutResult(status -> work.run());
+  public Transactions transactionPort() {
+    return new SpringTransactions(new DataSourceTransactionManager(dataSource));
   }
 
   public void append(String topic, String aggregate, int seq) {

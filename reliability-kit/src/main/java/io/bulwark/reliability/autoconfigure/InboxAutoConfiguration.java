@@ -5,32 +5,23 @@ import io.bulwark.reliability.event.EventCodec;
 import io.bulwark.reliability.inbox.IdempotentConsumers;
 import io.bulwark.reliability.inbox.Inbox;
 import io.bulwark.reliability.inbox.PostgresInbox;
-import io.bulwark.reliability.inbox.TransactionRunner;
+import io.bulwark.reliability.transaction.Transactions;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
-import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The inbox on the service's data source, and {@link IdempotentConsumers} to build consumers that
  * apply each message once, in the transaction of the service's transaction manager.
  */
 @AutoConfiguration(
-    after = {
-      ReliabilityCoreAutoConfiguration.class,
-      ReliabilitySchemaAutoConfiguration.class,
-      DataSourceTransactionManagerAutoConfiguration.class,
-      TransactionAutoConfiguration.class
-    })
-@ConditionalOnBean({DataSource.class, PlatformTransactionManager.class})
+    after = {ReliabilityCoreAutoConfiguration.class, ReliabilitySchemaAutoConfiguration.class})
+@ConditionalOnBean({DataSource.class, Transactions.class})
 @EnableConfigurationProperties(InboxProperties.class)
 public class InboxAutoConfiguration {
 
@@ -41,15 +32,8 @@ public class InboxAutoConfiguration {
   }
 
   @Bean
-  @ConditionalOnMissingBean
-  TransactionRunner transactionRunner(PlatformTransactionManager transactionManager) {
-    TransactionTemplate template = new TransactionTemplate(transactionManager);
-    return work -> template.executeWithoutResult(status -> work.run());
-  }
-
-  @Bean
   IdempotentConsumers idempotentConsumers(
-      Inbox inbox, EventCodec codec, TransactionRunner transactions) {
+      Inbox inbox, EventCodec codec, Transactions transactions) {
     return new IdempotentConsumers(inbox, codec, transactions);
   }
 

@@ -1,17 +1,27 @@
 package io.bulwark.reliability.autoconfigure;
 
 import io.bulwark.reliability.event.EventCodec;
+import io.bulwark.reliability.transaction.Transactions;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * What every part of the kit shares: the clock it reads time from and the event codec. An
- * application's own {@link Clock} bean (a fixed one in a test) replaces the system's UTC clock in
- * every part of the kit.
+ * What every part of the kit shares: the clock it reads time from, the event codec, and the one
+ * transaction port on the service's transaction manager. An application's own {@link Clock} bean (a
+ * fixed one in a test) replaces the system's UTC clock in every part of the kit.
  */
-@AutoConfiguration
+@AutoConfiguration(
+    after = {
+      DataSourceTransactionManagerAutoConfiguration.class,
+      TransactionAutoConfiguration.class
+    })
 public class ReliabilityCoreAutoConfiguration {
 
   @Bean
@@ -24,5 +34,17 @@ public class ReliabilityCoreAutoConfiguration {
   @ConditionalOnMissingBean
   EventCodec eventCodec() {
     return new EventCodec();
+  }
+
+  /** Present wherever the service has a transaction manager. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnBean(PlatformTransactionManager.class)
+  static class TransactionsConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    Transactions transactions(PlatformTransactionManager transactionManager) {
+      return new SpringTransactions(transactionManager);
+    }
   }
 }

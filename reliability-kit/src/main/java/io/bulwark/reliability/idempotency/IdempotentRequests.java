@@ -2,7 +2,8 @@ package io.bulwark.reliability.idempotency;
 
 import io.bulwark.reliability.failover.TransientFailures;
 import io.bulwark.reliability.idempotency.IdempotencyKeys.Decision;
-import io.bulwark.reliability.idempotency.KeyTransactions.TransactionFailedException;
+import io.bulwark.reliability.transaction.Transactions;
+import io.bulwark.reliability.transaction.Transactions.TransactionFailedException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one keyed request at most once in effect. The key's lock, the request's effect and the
- * stored response share one transaction ({@link KeyTransactions}), and the answer leaves only after
+ * stored response share one transaction ({@link Transactions}), and the answer leaves only after
  * the commit: a client that saw no answer retries with the same key and gets the outcome that was
  * committed, or a first execution if nothing was.
  *
@@ -96,10 +97,10 @@ public final class IdempotentRequests {
   }
 
   private final IdempotencyKeys keys;
-  private final KeyTransactions transactions;
+  private final Transactions transactions;
   private final Settings settings;
 
-  public IdempotentRequests(IdempotencyKeys keys, KeyTransactions transactions, Settings settings) {
+  public IdempotentRequests(IdempotencyKeys keys, Transactions transactions, Settings settings) {
     this.keys = keys;
     this.transactions = transactions;
     this.settings = settings;
@@ -138,7 +139,7 @@ public final class IdempotentRequests {
     private final KeyedRequest request;
     private final Action<R> action;
     private final int number;
-    private Decision decision = new Decision.InFlight();
+    private Decision decision;
     private Outcome<R> outcome;
 
     /** Whether the work ended and its transaction is to commit: only then is a failure unknown. */
@@ -150,7 +151,7 @@ public final class IdempotentRequests {
       this.number = number;
     }
 
-    void run(KeyTransactions.Transaction transaction) {
+    void run(Transactions.Transaction transaction) {
       decision = keys.begin(request.scope(), request.key(), request.fingerprint());
       if (decision instanceof Decision.Proceed) {
         outcome = action.attempt(number);

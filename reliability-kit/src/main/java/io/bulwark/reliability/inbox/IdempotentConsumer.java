@@ -3,6 +3,7 @@ package io.bulwark.reliability.inbox;
 import io.bulwark.reliability.correlation.CorrelationId;
 import io.bulwark.reliability.event.EventCodec;
 import io.bulwark.reliability.event.EventEnvelope;
+import io.bulwark.reliability.transaction.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,14 +33,10 @@ public final class IdempotentConsumer {
   private final Inbox inbox;
   private final EventCodec codec;
   private final EventRouter router;
-  private final TransactionRunner transactions;
+  private final Transactions transactions;
 
   public IdempotentConsumer(
-      String name,
-      Inbox inbox,
-      EventCodec codec,
-      EventRouter router,
-      TransactionRunner transactions) {
+      String name, Inbox inbox, EventCodec codec, EventRouter router, Transactions transactions) {
     this.name = name;
     this.inbox = inbox;
     this.codec = codec;
@@ -55,7 +52,7 @@ public final class IdempotentConsumer {
     Outcome[] outcome = new Outcome[1];
     try (CorrelationId.Scope scope = CorrelationId.open(envelope.correlationId())) {
       transactions.inTransaction(
-          () -> {
+          transaction -> {
             if (!inbox.firstDelivery(name, envelope.eventId())) {
               outcome[0] = Outcome.DUPLICATE;
               return;

@@ -265,7 +265,7 @@ class OutboxRelayIntegrationTests {
         new PostgresInbox(new TransactionAwareDataSourceProxy(kit.dataSource)),
         kit.codec,
         effects,
-        kit.transactionRunner());
+        kit.transactionPort());
   }
 
   private Set<UUID> distinctEventIds(List<ConsumerRecord<String, byte[]>> records) {

@@ -7,8 +7,8 @@ import io.bulwark.reliability.autoconfigure.ReliabilitySchemaAutoConfiguration.R
 import io.bulwark.reliability.idempotency.IdempotencyKeyStore;
 import io.bulwark.reliability.idempotency.IdempotencyKeys;
 import io.bulwark.reliability.idempotency.IdempotentRequests;
-import io.bulwark.reliability.idempotency.KeyTransactions;
 import io.bulwark.reliability.idempotency.PostgresIdempotencyKeyStore;
+import io.bulwark.reliability.transaction.Transactions;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -16,16 +16,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
-import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionException;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * HTTP {@code Idempotency-Key} handling for the endpoints listed in {@code
@@ -34,19 +29,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * (the protocol's header names among them) are bound in every servlet application.
  */
 @AutoConfiguration(
-    after = {
-      ReliabilityCoreAutoConfiguration.class,
-      ReliabilitySchemaAutoConfiguration.class,
-      DataSourceTransactionManagerAutoConfiguration.class,
-      TransactionAutoConfiguration.class
-    })
+    after = {ReliabilityCoreAutoConfiguration.class, ReliabilitySchemaAutoConfiguration.class})
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableConfigurationProperties(IdempotencyProperties.class)
 public class IdempotencyAutoConfiguration {
 
   /** The keys, their protocol and the filter, on the service's database. */
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnBean({DataSource.class, PlatformTransactionManager.class})
+  @ConditionalOnBean({DataSource.class, Transactions.class})
   static class KeyedRequestsConfiguration {
 
     @Bean
@@ -71,11 +61,8 @@ public class IdempotencyAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     IdempotentRequests idempotentRequests(
-        IdempotencyKeys keys,
-        PlatformTransactionManager transactionManager,
-        IdempotencyProperties properties) {
-      return new IdempotentRequests(
-          keys, keyTransactions(transactionManager), properties.executionSettings());
+        IdempotencyKeys keys, Transactions transactions, IdempotencyProperties properties) {
+      return new IdempotentRequests(keys, transactions, properties.executionSettings());
     }
 
     @Bean
@@ -93,31 +80,6 @@ public class IdempotencyAutoConfiguration {
     PeriodicTask idempotencyKeyPurge(IdempotencyKeys keys, IdempotencyProperties properties) {
       return new PeriodicTask(
           "idempotency-key-purge", properties.purgeInterval(), keys::purgeExpired);
-    }
-
-    /** The protocol's transaction port on Spring's transaction manager. */
-    private static KeyTransactions keyTransactions(PlatformTransactionManager transactionManager) {
-      TransactionTemplate template = new TransactionTemplate(transactionManager);
-      return work -> {
-        try {
-          template.executeWithoutResult(
-              status ->
-                  work.run(
-                      new KeyTransactions.Transaction() {
-                        @Override
-                        public boolean isRollbackOnly() {
-                          return status.isRollbackOnly();
-                        }
-
-                        @Override
-                        public void setRollbackOnly() {
-                          status.setRollbackOnly();
-                        }
-                      }));
-        } catch (TransactionException e) {
-          throw new KeyTransactions.TransactionFailedException(e);
-        }
-      };
     }
   }
 }

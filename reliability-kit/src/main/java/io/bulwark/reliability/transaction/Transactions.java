@@ -1,8 +1,9 @@
-package io.bulwark.reliability.idempotency;
+package io.bulwark.reliability.transaction;
 
 /**
- * The transaction port of {@link IdempotentRequests}: the key's lock, the request's effect and the
- * stored response share the one transaction it opens.
+ * The kit's one transaction port: an idempotent consumer's inbox row and its effect, and a keyed
+ * request's lock, effect and stored response, each share the one transaction it opens. With Spring
+ * it is {@code SpringTransactions} on the service's transaction manager.
  *
  * <p>Contract: {@link #inTransaction} runs the work in a new transaction. If the work returns and
  * did not call {@link Transaction#setRollbackOnly}, and nothing else marked the transaction
@@ -11,7 +12,7 @@ package io.bulwark.reliability.idempotency;
  * back) is thrown as {@link TransactionFailedException} with the original failure as its cause.
  */
 @FunctionalInterface
-public interface KeyTransactions {
+public interface Transactions {
 
   void inTransaction(Work work);
 
