@@ -1,8 +1,10 @@
 package io.bulwark.benchmarks;
 
-import io.bulwark.testsupport.postgres.PostgresServer;
-import io.bulwark.testsupport.process.Directories;
-import io.bulwark.testsupport.process.ServiceJvm;
+import io.bulwark.harness.Await;
+import io.bulwark.harness.platform.QuietPoint;
+import io.bulwark.harness.postgres.PostgresServer;
+import io.bulwark.harness.process.Directories;
+import io.bulwark.harness.process.ServiceJvm;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -255,10 +257,9 @@ public final class Bench {
             });
     Thread.sleep(10_000);
     for (int k = 0; k < kills; k++) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-      while (!LocalRun.hasSyncStandby() && System.nanoTime() < deadline) {
-        Thread.sleep(500);
-      }
+      Await.until(LocalRun::hasSyncStandby)
+          .every(Duration.ofMillis(500))
+          .within(Duration.ofSeconds(90));
       if (System.nanoTime() - start > duration.toNanos() - Duration.ofSeconds(40).toNanos()) {
         break;
       }
@@ -277,7 +278,9 @@ public final class Bench {
   private void relay() throws Exception {
     int events = quick ? 5_000 : 20_000;
     RelayDrain drain =
-        new RelayDrain("jdbc:postgresql://127.0.0.1:" + LocalRun.primaryPort(), "127.0.0.1:19092");
+        new RelayDrain(
+            "jdbc:postgresql://127.0.0.1:" + LocalRun.primaryPort(),
+            LocalRun.TOPOLOGY.kafkaBootstrap());
     for (int i = 0; i < (quick ? 1 : 3); i++) {
       double rate = drain.eventsPerSecond(events);
       say("relay drained " + events + " events at " + Math.round(rate) + " events/s");
@@ -301,12 +304,14 @@ public final class Bench {
     }
   }
 
-  /** Lets the outboxes drain between phases, so one phase's backlog does not weigh on the next. */
+  /**
+   * Lets the platform reach a quiet point between phases (the harness's definition: no saga
+   * running, both outboxes drained), so one phase's backlog does not weigh on the next. A phase
+   * that ends saturated may take longer than a minute to settle; the next phase then starts anyway.
+   */
   private static void awaitQuiet() throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (Probe.backlog() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(250);
-    }
+    new QuietPoint(LocalRun.ORDERS_DB, LocalRun.INVENTORY_DB)
+        .reachedWithin(Duration.ofSeconds(60), Duration.ofMillis(250));
     Thread.sleep(1_000);
   }
 

@@ -1,8 +1,10 @@
 package io.bulwark.benchmarks;
 
-import io.bulwark.testsupport.process.BootJar;
-import io.bulwark.testsupport.process.ManagedProcess;
-import io.bulwark.testsupport.process.ServiceJvm;
+import io.bulwark.harness.Await;
+import io.bulwark.harness.platform.Topology;
+import io.bulwark.harness.process.BootJar;
+import io.bulwark.harness.process.ManagedProcess;
+import io.bulwark.harness.process.ServiceJvm;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,33 +18,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * The local run ({@code ./bulwark run}'s platform) started for a benchmark, on a data directory of
- * its own, and stopped with it. Knows the fixed ports of the local run.
+ * its own, and stopped with it. Its ports are the harness's {@link Topology#local()}.
  */
 final class LocalRun implements AutoCloseable {
 
-  static final String GATEWAY = "http://127.0.0.1:8080";
-  static final Map<String, Integer> SERVICES = new LinkedHashMap<>();
-
-  static {
-    SERVICES.put("order-service-1", 8081);
-    SERVICES.put("order-service-2", 8083);
-    SERVICES.put("inventory-service-1", 8082);
-    SERVICES.put("inventory-service-2", 8084);
-    SERVICES.put("gateway", 8080);
-  }
-
-  static final String ORDERS_DB =
-      "jdbc:postgresql://127.0.0.1:15432,127.0.0.1:15433/orders?targetServerType=primary";
-  static final String INVENTORY_DB =
-      "jdbc:postgresql://127.0.0.1:15432,127.0.0.1:15433/inventory?targetServerType=primary";
-  static final List<Integer> PATRONI_REST = List.of(18008, 18009);
+  static final Topology TOPOLOGY = Topology.local();
+  static final String GATEWAY = TOPOLOGY.gatewayUrl();
+  static final Map<String, Integer> SERVICES = TOPOLOGY.instances();
+  static final String ORDERS_DB = TOPOLOGY.pairJdbcUrl("orders");
+  static final String INVENTORY_DB = TOPOLOGY.pairJdbcUrl("inventory");
+  static final List<Integer> PATRONI_REST = TOPOLOGY.patroniRestPorts();
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -90,23 +81,6 @@ final class LocalRun implements AutoCloseable {
       throw e;
     }
     return new LocalRun(root, data, process, Duration.ofNanos(System.nanoTime() - started));
-  }
-
-  static boolean healthy(String base) {
-    try {
-      HttpResponse<String> response =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create(base + "/actuator/health"))
-                  .timeout(Duration.ofSeconds(2))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200 && response.body().contains("\"UP\"");
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 
   /** The service's start time as Spring Boot logged it ("Started … in N seconds"). */
@@ -180,18 +154,18 @@ final class LocalRun implements AutoCloseable {
     String version = System.getProperty("bulwark.version", "0.1.0-SNAPSHOT");
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put("server.port", String.valueOf(port));
-    properties.put("spring.kafka.bootstrap-servers", "127.0.0.1:19092");
+    properties.put("spring.kafka.bootstrap-servers", TOPOLOGY.kafkaBootstrap());
+    Map<String, String> firstOrders = firstInstance(Topology.ORDER_SERVICE);
+    Map<String, String> firstInventory = firstInstance(Topology.INVENTORY_SERVICE);
     switch (service) {
-      case "order-service" -> {
+      case Topology.ORDER_SERVICE -> {
         properties.put("spring.datasource.url", ORDERS_DB);
-        properties.putAll(
-            BootJar.instanceList("inventory-service", List.of("http://127.0.0.1:8082")));
+        properties.putAll(firstInventory);
       }
-      case "inventory-service" -> properties.put("spring.datasource.url", INVENTORY_DB);
+      case Topology.INVENTORY_SERVICE -> properties.put("spring.datasource.url", INVENTORY_DB);
       default -> {
-        properties.putAll(BootJar.instanceList("order-service", List.of("http://127.0.0.1:8081")));
-        properties.putAll(
-            BootJar.instanceList("inventory-service", List.of("http://127.0.0.1:8082")));
+        properties.putAll(firstOrders);
+        properties.putAll(firstInventory);
       }
     }
     long started = System.nanoTime();
@@ -202,15 +176,17 @@ final class LocalRun implements AutoCloseable {
             root.resolve(service + "/target/" + service + "-" + version + "-exec.jar"),
             properties,
             log)) {
-      String base = "http://127.0.0.1:" + port;
-      long deadline = started + TimeUnit.MINUTES.toNanos(2);
+      String health = Topology.url(port) + "/actuator/health";
       // polled every 50 ms: the time to healthy is the figure measured
-      while (!healthy(base)) {
-        if (!process.isAlive() || System.nanoTime() > deadline) {
-          throw new IllegalStateException(service + " did not start alone; see " + log);
-        }
-        Thread.sleep(50);
-      }
+      Await.until(
+              () -> {
+                if (!process.isAlive()) {
+                  throw new IllegalStateException(service + " did not start alone; see " + log);
+                }
+                return ManagedProcess.isHealthy(health);
+              })
+          .every(Duration.ofMillis(50))
+          .within(Duration.ofMinutes(2), () -> service + " did not start alone; see " + log);
       double toHealthy = (System.nanoTime() - started) / 1e9;
       Thread.sleep(2_000);
       Matcher m =
@@ -218,6 +194,11 @@ final class LocalRun implements AutoCloseable {
       double spring = m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
       return new SoloStart(toHealthy, spring, rssMiB(process.pid()).orElse(Double.NaN));
     }
+  }
+
+  /** The load balancer's list of a service's first local instance alone. */
+  private static Map<String, String> firstInstance(String service) {
+    return BootJar.instanceList(service, List.of(Topology.url(TOPOLOGY.ports(service).get(0))));
   }
 
   /** Kills the primary's postmaster and its Patroni agent ({@code ./bulwark kill-primary}). */
@@ -249,10 +230,10 @@ final class LocalRun implements AutoCloseable {
   static int primaryPort() {
     for (int i = 0; i < PATRONI_REST.size(); i++) {
       if (patroni(PATRONI_REST.get(i), "/primary").filter(r -> r.statusCode() == 200).isPresent()) {
-        return 15432 + i;
+        return TOPOLOGY.postgresPorts().get(i);
       }
     }
-    return 15432;
+    return TOPOLOGY.postgresPort();
   }
 
   /** Whether the local run's PostgreSQL runs under Patroni. */

@@ -1,6 +1,6 @@
 package io.bulwark.benchmarks;
 
-import io.bulwark.testsupport.postgres.PostgresServer;
+import io.bulwark.harness.postgres.PostgresServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.bulwark.benchmarks;
 
+import io.bulwark.harness.Await;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -66,7 +67,8 @@ final class Probe {
    */
   static long backlog() {
     long sum = 0;
-    for (int port : List.of(8081, 8082)) {
+    for (int port :
+        List.of(LocalRun.TOPOLOGY.orderPorts().get(0), LocalRun.TOPOLOGY.inventoryPorts().get(0))) {
       try {
         String metrics =
             HTTP.send(
@@ -98,11 +100,8 @@ final class Probe {
    */
   static SagaTimes sagaTimes(List<String> orderIds, Duration wait)
       throws SQLException, InterruptedException {
-    long deadline = System.nanoTime() + wait.toNanos();
     try (Connection orders = DriverManager.getConnection(LocalRun.ORDERS_DB, "postgres", "")) {
-      while (pending(orders, orderIds) > 0 && System.nanoTime() < deadline) {
-        Thread.sleep(250);
-      }
+      Await.until(() -> concluded(orders, orderIds)).every(Duration.ofMillis(250)).within(wait);
       List<Double> millis = new ArrayList<>();
       try (PreparedStatement select =
           orders.prepareStatement(
@@ -121,6 +120,14 @@ final class Probe {
   }
 
   record SagaTimes(List<Double> confirmedMillis, long notConcluded) {}
+
+  private static boolean concluded(Connection orders, List<String> orderIds) {
+    try {
+      return pending(orders, orderIds) == 0;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the orders", e);
+    }
+  }
 
   private static long pending(Connection orders, List<String> orderIds) throws SQLException {
     try (PreparedStatement count =

@@ -2,13 +2,13 @@ package io.bulwark.benchmarks;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.bulwark.harness.postgres.PostgresServer;
 import io.bulwark.reliability.autoconfigure.OutboxProperties;
 import io.bulwark.reliability.outbox.KafkaEventPublisher;
 import io.bulwark.reliability.outbox.OutboxRelay;
 import io.bulwark.reliability.outbox.OutboxWakeup;
 import io.bulwark.reliability.outbox.PostgresOutboxStore;
 import io.bulwark.reliability.schema.ReliabilitySchema;
-import io.bulwark.testsupport.postgres.PostgresServer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

@@ -1,5 +1,6 @@
 package io.bulwark.benchmarks;
 
+import io.bulwark.harness.platform.WriteOutage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,13 +145,15 @@ final class Report {
      * after the kill can have reached the old primary, so this one found the new.
      */
     static java.util.Optional<Double> outage(long kill, List<OpenLoad.Outcome> outcomes) {
-      var first =
-          outcomes.stream()
-              .filter(o -> o.accepted() && o.sentNanos() > kill)
-              .mapToLong(OpenLoad.Outcome::doneNanos)
-              .min();
-      return first.isPresent()
-          ? java.util.Optional.of((first.getAsLong() - kill) / 1e9)
+      var outage =
+          WriteOutage.after(
+              kill,
+              outcomes.stream()
+                  .filter(OpenLoad.Outcome::accepted)
+                  .map(o -> new WriteOutage.Write(o.sentNanos(), o.doneNanos()))
+                  .toList());
+      return outage.isPresent()
+          ? java.util.Optional.of(outage.getAsDouble())
           : java.util.Optional.empty();
     }
 

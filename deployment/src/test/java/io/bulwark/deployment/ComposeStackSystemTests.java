@@ -2,7 +2,7 @@ package io.bulwark.deployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bulwark.testsupport.http.HttpJson;
+import io.bulwark.harness.http.HttpJson;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;

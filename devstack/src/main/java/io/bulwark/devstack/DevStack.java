@@ -1,20 +1,20 @@
 package io.bulwark.devstack;
 
-import io.bulwark.testsupport.http.HttpJson;
-import io.bulwark.testsupport.postgres.PatroniCluster;
-import io.bulwark.testsupport.postgres.PostgresServer;
-import io.bulwark.testsupport.process.BootJar;
-import io.bulwark.testsupport.process.FreePorts;
-import io.bulwark.testsupport.process.ManagedProcess;
-import io.bulwark.testsupport.process.ServiceJvm;
+import io.bulwark.harness.http.HttpJson;
+import io.bulwark.harness.kafka.KafkaBroker;
+import io.bulwark.harness.platform.PlatformLauncher;
+import io.bulwark.harness.platform.Topology;
+import io.bulwark.harness.postgres.PatroniCluster;
+import io.bulwark.harness.postgres.PostgresServer;
+import io.bulwark.harness.process.FreePorts;
+import io.bulwark.harness.process.ManagedProcess;
+import io.bulwark.harness.process.ServiceJvm;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -26,21 +26,15 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class DevStack {
 
-  static final int GATEWAY_PORT = 8080;
-  static final List<Integer> ORDER_PORTS = List.of(8081, 8083);
-  static final List<Integer> INVENTORY_PORTS = List.of(8082, 8084);
-  static final int POSTGRES_PORT = 15432;
-  static final int PATRONI_REST_PORT = 18008;
-  static final int ETCD_PORT = 12379;
-  static final int KAFKA_PORT = 19092;
-  static final int KAFKA_CONTROLLER_PORT = 19093;
   static final List<String> DEMO_SKUS = List.of("SKU-1", "SKU-2", "SKU-3");
+
+  private static final Topology TOPOLOGY = Topology.local();
 
   private final Path root;
   private final Path data;
   private final ServiceJvm serviceJvm;
-  private final List<ManagedProcess> processes = new ArrayList<>();
-  private final Map<ManagedProcess, Integer> ports = new java.util.HashMap<>();
+  private final PlatformLauncher launcher;
+  private ManagedProcess kafka;
   private PostgresServer postgres;
   private PatroniCluster patroni;
   private volatile boolean stopping;
@@ -51,6 +45,7 @@ public final class DevStack {
     this.root = root;
     this.data = data;
     this.serviceJvm = ServiceJvm.local(data.resolve("jvm-cache"));
+    this.launcher = new PlatformLauncher(TOPOLOGY, this::startJar, data.resolve("logs"));
   }
 
   public static void main(String[] args) throws Exception {
@@ -84,12 +79,14 @@ public final class DevStack {
     Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
     startDatabases();
 
-    step("Kafka (KRaft) on 127.0.0.1:" + KAFKA_PORT);
-    processes.add(
+    step("Kafka (KRaft) on " + TOPOLOGY.kafkaBootstrap());
+    kafka =
         KafkaBroker.start(
-            data.resolve("kafka"), KAFKA_PORT, KAFKA_CONTROLLER_PORT, kafkaClasspath()));
+            data.resolve("kafka"),
+            TOPOLOGY.kafkaPort(),
+            TOPOLOGY.kafkaControllerPort(),
+            kafkaClasspath());
 
-    String kafka = "127.0.0.1:" + KAFKA_PORT;
     step(
         "services on Java "
             + serviceJvm.featureVersion()
@@ -98,37 +95,16 @@ public final class DevStack {
             + " (the first start trains a start-up cache per service)");
     step(
         "inventory-service on :"
-            + ports(INVENTORY_PORTS)
+            + ports(TOPOLOGY.inventoryPorts())
             + " and order-service on :"
-            + ports(ORDER_PORTS));
-    List<ManagedProcess> services = new ArrayList<>();
-    Map<String, String> inventoryInstances = instances("inventory-service", INVENTORY_PORTS);
-    for (int i = 0; i < INVENTORY_PORTS.size(); i++) {
-      Map<String, String> properties = new LinkedHashMap<>();
-      properties.put("server.port", String.valueOf(INVENTORY_PORTS.get(i)));
-      properties.put("spring.datasource.url", inventoryUrl);
-      properties.put("spring.kafka.bootstrap-servers", kafka);
-      services.add(service("inventory-service", i + 1, properties));
-    }
-    for (int i = 0; i < ORDER_PORTS.size(); i++) {
-      Map<String, String> properties = new LinkedHashMap<>(inventoryInstances);
-      properties.put("server.port", String.valueOf(ORDER_PORTS.get(i)));
-      properties.put("spring.datasource.url", ordersUrl);
-      properties.put("spring.kafka.bootstrap-servers", kafka);
-      services.add(service("order-service", i + 1, properties));
-    }
-    for (ManagedProcess service : services) {
-      service.awaitHealthy(health(portOf(service)), Duration.ofSeconds(240));
-    }
+            + ports(TOPOLOGY.orderPorts()));
+    launcher.startServices(ordersUrl, inventoryUrl, TOPOLOGY.kafkaBootstrap());
+    launcher.awaitHealthy(Duration.ofSeconds(240));
 
     seedDemoStock();
-    step("gateway on :" + GATEWAY_PORT);
-    Map<String, String> gatewayProperties = new LinkedHashMap<>();
-    gatewayProperties.put("server.port", String.valueOf(GATEWAY_PORT));
-    gatewayProperties.putAll(instances("order-service", ORDER_PORTS));
-    gatewayProperties.putAll(inventoryInstances);
-    ManagedProcess gateway = service("gateway", 0, gatewayProperties);
-    gateway.awaitHealthy(health(GATEWAY_PORT), Duration.ofSeconds(180));
+    step("gateway on :" + TOPOLOGY.gatewayPort());
+    launcher.startGateway(Map.of());
+    launcher.awaitHealthy(Duration.ofSeconds(180));
 
     System.out.println(
         """
@@ -148,48 +124,43 @@ public final class DevStack {
         Ctrl-C stops everything.
         """
             .formatted(
-                GATEWAY_PORT,
-                ports(ORDER_PORTS).replace(":", "localhost:"),
-                ports(INVENTORY_PORTS).replace(":", "localhost:"),
+                TOPOLOGY.gatewayPort(),
+                ports(TOPOLOGY.orderPorts()).replace(":", "localhost:"),
+                ports(TOPOLOGY.inventoryPorts()).replace(":", "localhost:"),
                 patroni != null
                     ? "Patroni pair 127.0.0.1:"
-                        + POSTGRES_PORT
-                        + ",:"
-                        + (POSTGRES_PORT + 1)
+                        + ports(TOPOLOGY.postgresPorts())
                         + " (./bulwark status | watch | kill-primary)"
-                    : "127.0.0.1:" + POSTGRES_PORT,
-                KAFKA_PORT,
+                    : "127.0.0.1:" + TOPOLOGY.postgresPort(),
+                TOPOLOGY.kafkaPort(),
                 data,
                 data,
-                GATEWAY_PORT));
+                TOPOLOGY.gatewayPort()));
   }
 
-  /** Starts instance {@code n} of a service (0 for a single one); logs go to its own file. */
   /**
    * The services' databases: on a Patroni pair (primary and synchronous standby, automatic
    * failover) when Patroni and etcd are installed, else on a single PostgreSQL server.
    */
   private void startDatabases() {
     if (PatroniCluster.available() && !"single".equals(System.getenv("BULWARK_DB"))) {
+      List<Integer> nodes = TOPOLOGY.postgresPorts();
+      List<Integer> agents = TOPOLOGY.patroniRestPorts();
       step(
           "PostgreSQL HA pair under Patroni: nodes on 127.0.0.1:"
-              + POSTGRES_PORT
-              + " and :"
-              + (POSTGRES_PORT + 1)
+              + ports(nodes)
               + ", REST on :"
-              + PATRONI_REST_PORT
-              + " and :"
-              + (PATRONI_REST_PORT + 1)
+              + ports(agents)
               + ", etcd on :"
-              + ETCD_PORT);
+              + TOPOLOGY.etcdPort());
       patroni =
           PatroniCluster.start(
               data.resolve("patroni"),
-              ETCD_PORT,
-              ETCD_PORT + 1,
+              TOPOLOGY.etcdPort(),
+              TOPOLOGY.etcdPort() + 1,
               List.of(
-                  new int[] {POSTGRES_PORT, PATRONI_REST_PORT},
-                  new int[] {POSTGRES_PORT + 1, PATRONI_REST_PORT + 1}));
+                  new int[] {nodes.get(0), agents.get(0)},
+                  new int[] {nodes.get(1), agents.get(1)}));
       patroni.createDatabase("orders");
       patroni.createDatabase("inventory");
       ordersUrl = patroni.jdbcUrl("orders");
@@ -197,13 +168,13 @@ public final class DevStack {
       superviseAgents();
       return;
     }
-    step("PostgreSQL " + PostgresServer.binDir() + " on 127.0.0.1:" + POSTGRES_PORT);
+    step("PostgreSQL " + PostgresServer.binDir() + " on 127.0.0.1:" + TOPOLOGY.postgresPort());
     if (!PatroniCluster.available()) {
       step("(no Patroni here: apt-get install patroni etcd-server runs an HA pair instead)");
     }
     postgres =
         PostgresServer.start(
-            data.resolve("postgres"), POSTGRES_PORT, Map.of("max_connections", "200"));
+            data.resolve("postgres"), TOPOLOGY.postgresPort(), Map.of("max_connections", "200"));
     postgres.createDatabase("orders");
     postgres.createDatabase("inventory");
     ordersUrl = postgres.jdbcUrl("orders");
@@ -246,25 +217,11 @@ public final class DevStack {
     }
   }
 
-  private ManagedProcess service(String name, int n, Map<String, String> properties) {
-    Path jar = root.resolve(name).resolve("target").resolve(name + "-" + version() + "-exec.jar");
-    String instance = n == 0 ? name : name + "-" + n;
-    ManagedProcess process =
-        serviceJvm.start(
-            instance, jar, properties, data.resolve("logs").resolve(instance + ".log"));
-    processes.add(process);
-    ports.put(process, Integer.valueOf(properties.get("server.port")));
-    return process;
-  }
-
-  private int portOf(ManagedProcess process) {
-    return ports.get(process);
-  }
-
-  /** The load balancer's static instance list of a service on local ports. */
-  private static Map<String, String> instances(String service, List<Integer> ports) {
-    return BootJar.instanceList(
-        service, ports.stream().map(port -> "http://127.0.0.1:" + port).toList());
+  private ManagedProcess startJar(
+      String instance, String service, Map<String, String> properties, Path log) {
+    Path jar =
+        root.resolve(service).resolve("target").resolve(service + "-" + version() + "-exec.jar");
+    return serviceJvm.start(instance, jar, properties, log);
   }
 
   private static String ports(List<Integer> ports) {
@@ -273,7 +230,7 @@ public final class DevStack {
 
   /** Demo stock, in place before the gateway opens: a healthy gateway means a usable platform. */
   private void seedDemoStock() {
-    HttpJson http = new HttpJson("http://127.0.0.1:" + INVENTORY_PORTS.get(0));
+    HttpJson http = new HttpJson(launcher.inventoryInstances().get(0).url());
     for (String sku : DEMO_SKUS) {
       if (http.get("/api/inventory/" + sku).status() == 404) {
         http.put("/api/inventory/" + sku, "{\"available\": 100}");
@@ -285,10 +242,10 @@ public final class DevStack {
   private void stop() {
     stopping = true;
     System.out.println("\n==> stopping");
-    for (int i = processes.size() - 1; i >= 0; i--) {
-      ManagedProcess process = processes.get(i);
-      System.out.println("    " + process.name());
-      process.stop(Duration.ofSeconds(30));
+    launcher.stop(Duration.ofSeconds(30), name -> System.out.println("    " + name));
+    if (kafka != null) {
+      System.out.println("    " + kafka.name());
+      kafka.stop(Duration.ofSeconds(30));
     }
     if (patroni != null) {
       System.out.println("    patroni, postgresql and etcd");
@@ -310,21 +267,7 @@ public final class DevStack {
   }
 
   private static void checkPortsFree() {
-    for (int port :
-        List.of(
-            GATEWAY_PORT,
-            ORDER_PORTS.get(0),
-            ORDER_PORTS.get(1),
-            INVENTORY_PORTS.get(0),
-            INVENTORY_PORTS.get(1),
-            POSTGRES_PORT,
-            POSTGRES_PORT + 1,
-            PATRONI_REST_PORT,
-            PATRONI_REST_PORT + 1,
-            ETCD_PORT,
-            ETCD_PORT + 1,
-            KAFKA_PORT,
-            KAFKA_CONTROLLER_PORT)) {
+    for (int port : TOPOLOGY.allPorts()) {
       if (FreePorts.isOpen(port)) {
         throw new IllegalStateException(
             "port " + port + " is in use: is another Bulwark (or something else) running?");
@@ -340,10 +283,6 @@ public final class DevStack {
   private static String version() {
     String version = DevStack.class.getPackage().getImplementationVersion();
     return version != null ? version : System.getProperty("bulwark.version", "0.1.0-SNAPSHOT");
-  }
-
-  private static String health(int port) {
-    return "http://127.0.0.1:" + port + "/actuator/health";
   }
 
   private static void step(String message) {

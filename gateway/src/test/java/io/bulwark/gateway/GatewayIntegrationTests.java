@@ -2,12 +2,12 @@ package io.bulwark.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bulwark.testsupport.http.HttpJson;
-import io.bulwark.testsupport.http.HttpJson.Response;
-import io.bulwark.testsupport.net.StubHttpServer;
-import io.bulwark.testsupport.net.StubHttpServer.Mode;
-import io.bulwark.testsupport.net.StubHttpServer.Reply;
-import io.bulwark.testsupport.process.FreePorts;
+import io.bulwark.fixtures.net.StubHttpServer;
+import io.bulwark.fixtures.net.StubHttpServer.Mode;
+import io.bulwark.fixtures.net.StubHttpServer.Reply;
+import io.bulwark.harness.http.HttpJson;
+import io.bulwark.harness.http.HttpJson.Response;
+import io.bulwark.harness.process.FreePorts;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.util.ArrayList;

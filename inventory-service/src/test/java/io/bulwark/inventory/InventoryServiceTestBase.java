@@ -1,8 +1,8 @@
 package io.bulwark.inventory;
 
-import io.bulwark.testsupport.http.HttpJson;
-import io.bulwark.testsupport.kafka.TestKafka;
-import io.bulwark.testsupport.postgres.TestPostgres;
+import io.bulwark.fixtures.kafka.TestKafka;
+import io.bulwark.fixtures.postgres.TestPostgres;
+import io.bulwark.harness.http.HttpJson;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;

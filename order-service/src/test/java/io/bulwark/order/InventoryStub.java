@@ -1,8 +1,8 @@
 package io.bulwark.order;
 
-import io.bulwark.testsupport.net.StubHttpServer;
-import io.bulwark.testsupport.net.StubHttpServer.Reply;
-import io.bulwark.testsupport.net.StubHttpServer.Request;
+import io.bulwark.fixtures.net.StubHttpServer;
+import io.bulwark.fixtures.net.StubHttpServer.Reply;
+import io.bulwark.fixtures.net.StubHttpServer.Request;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.bulwark.order;
 
-import io.bulwark.testsupport.http.HttpJson;
-import io.bulwark.testsupport.kafka.TestKafka;
-import io.bulwark.testsupport.postgres.TestPostgres;
+import io.bulwark.fixtures.kafka.TestKafka;
+import io.bulwark.fixtures.postgres.TestPostgres;
+import io.bulwark.harness.http.HttpJson;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -29,7 +29,7 @@ public abstract class OrderServiceTestBase {
 
   /** The inventory as order-service sees it over HTTP; tests switch its faults on and off. */
   protected static final InventoryStub INVENTORY =
-      new InventoryStub(io.bulwark.testsupport.process.FreePorts.next());
+      new InventoryStub(io.bulwark.harness.process.FreePorts.next());
 
   @LocalServerPort protected int port;
 

@@ -3,10 +3,10 @@ package io.bulwark.kitweb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bulwark.fixtures.postgres.TestPostgres;
+import io.bulwark.harness.http.HttpJson;
+import io.bulwark.harness.http.HttpJson.Response;
 import io.bulwark.reliability.idempotency.IdempotentRequests;
-import io.bulwark.testsupport.http.HttpJson;
-import io.bulwark.testsupport.http.HttpJson.Response;
-import io.bulwark.testsupport.postgres.TestPostgres;
 import java.net.URI;
 import java.util.Map;
 import java.util.UUID;

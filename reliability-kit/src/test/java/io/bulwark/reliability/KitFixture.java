@@ -1,5 +1,7 @@
 package io.bulwark.reliability;
 
+import io.bulwark.fixtures.kafka.TestKafka;
+import io.bulwark.fixtures.postgres.TestPostgres;
 import io.bulwark.reliability.autoconfigure.SpringTransactions;
 import io.bulwark.reliability.event.EventCodec;
 import io.bulwark.reliability.outbox.KafkaEventPublisher;
@@ -9,8 +11,6 @@ import io.bulwark.reliability.outbox.PostgresOutbox;
 import io.bulwark.reliability.outbox.RelaySettings;
 import io.bulwark.reliability.schema.ReliabilitySchema;
 import io.bulwark.reliability.transaction.Transactions;
-import io.bulwark.testsupport.kafka.TestKafka;
-import io.bulwark.testsupport.postgres.TestPostgres;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;

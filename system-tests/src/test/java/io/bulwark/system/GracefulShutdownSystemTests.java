@@ -3,9 +3,11 @@ package io.bulwark.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.bulwark.testsupport.http.HttpJson;
-import io.bulwark.testsupport.http.HttpJson.Response;
-import io.bulwark.testsupport.kafka.TestKafka;
+import io.bulwark.fixtures.kafka.TestKafka;
+import io.bulwark.harness.Await;
+import io.bulwark.harness.http.HttpJson;
+import io.bulwark.harness.http.HttpJson.Response;
+import io.bulwark.harness.platform.PlatformLauncher.Instance;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -66,7 +68,7 @@ class GracefulShutdownSystemTests {
     }
     try {
       // the next tests share the broker: leave no event unconsumed behind
-      for (Platform.Instance instance :
+      for (Instance instance :
           List.of(platform.inventoryInstances.get(0), platform.orderInstances.get(0))) {
         if (!instance.process().isAlive()) {
           platform.restart(instance);
@@ -82,7 +84,7 @@ class GracefulShutdownSystemTests {
   @Test
   @Order(1)
   void readinessCountsTheDatabaseButNeverACircuitBreaker() {
-    for (Platform.Instance instance :
+    for (Instance instance :
         List.of(platform.orderInstances.get(0), platform.inventoryInstances.get(0))) {
       Response readiness = new HttpJson(instance.url()).get("/actuator/health/readiness");
       assertThat(readiness.status()).isEqualTo(200);
@@ -134,7 +136,7 @@ class GracefulShutdownSystemTests {
   @Test
   @Order(3)
   void aTerminatedConsumerCommitsWhatItProcessedAndLeavesItsGroupAtOnce() throws Exception {
-    Platform.Instance inventory = platform.inventoryInstances.get(0);
+    Instance inventory = platform.inventoryInstances.get(0);
     try (Admin admin = admin()) {
       // the group holds only this instance's consumers: members of instances killed by earlier
       // tests on the same broker have timed out, so no rebalance waits on them
@@ -227,7 +229,7 @@ class GracefulShutdownSystemTests {
   @Test
   @Order(4)
   void aTerminatedInstanceTurnsUnreadyWhileItFinishesTheRequestInFlight() throws Exception {
-    Platform.Instance instance = platform.orderInstances.get(0);
+    Instance instance = platform.orderInstances.get(0);
     HttpJson direct = new HttpJson(instance.url());
     CompletableFuture<Response> inFlight;
     List<String> observed = new ArrayList<>();
@@ -242,11 +244,9 @@ class GracefulShutdownSystemTests {
       assertThat(inFlight).isNotDone();
 
       instance.process().terminate();
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (System.nanoTime() < deadline && !observed.contains("refused")) {
-        observed.add(readiness(direct));
-        Thread.sleep(20);
-      }
+      Await.until(() -> observed.add(readiness(direct)) && observed.contains("refused"))
+          .every(Duration.ofMillis(20))
+          .within(Duration.ofSeconds(10));
       lock.rollback();
     }
     Response placed = inFlight.get();

@@ -3,8 +3,8 @@ package io.bulwark.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.bulwark.testsupport.http.HttpJson;
-import io.bulwark.testsupport.http.HttpJson.Response;
+import io.bulwark.harness.http.HttpJson;
+import io.bulwark.harness.http.HttpJson.Response;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -2,14 +2,16 @@ package io.bulwark.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bulwark.testsupport.http.HttpJson;
-import io.bulwark.testsupport.http.HttpJson.Response;
-import io.bulwark.testsupport.kafka.TestKafka;
+import io.bulwark.harness.Await;
+import io.bulwark.harness.http.HttpJson;
+import io.bulwark.harness.http.HttpJson.Response;
+import io.bulwark.harness.platform.WriteOutage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -66,20 +68,20 @@ final class OrderLoad {
   private String placeUntilAnswered() {
     String key = UUID.randomUUID().toString();
     String body = "{\"customerId\":\"load\",\"items\":[{\"sku\":\"" + SKU + "\",\"quantity\":1}]}";
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (System.nanoTime() < deadline) {
-      try {
-        Response response = http.postWithKey("/api/orders", body, key);
-        if (response.status() == 201) {
-          return response.header("Location");
-        }
-        assertThat(response.status()).as(response.body()).isIn(409, 500, 502, 503, 504);
-      } catch (IllegalStateException noAnswer) {
-        // the outcome is unknown: send it again with the same key
-      }
-      sleep(200);
-    }
-    throw new AssertionError("order with key " + key + " never acknowledged");
+    return Await.untilPresent(
+            () -> {
+              try {
+                Response response = http.postWithKey("/api/orders", body, key);
+                if (response.status() == 201) {
+                  return Optional.of(response.header("Location"));
+                }
+                assertThat(response.status()).as(response.body()).isIn(409, 500, 502, 503, 504);
+              } catch (IllegalStateException noAnswer) {
+                // the outcome is unknown: send it again with the same key
+              }
+              return Optional.<String>empty();
+            })
+        .within(Duration.ofSeconds(120), () -> "order with key " + key + " never acknowledged");
   }
 
   /** Stops the clients once their orders in progress are answered. */
@@ -96,13 +98,12 @@ final class OrderLoad {
    * first order sent after it.
    */
   double writeOutageAfter(long killNanos) {
-    return acknowledged.stream()
-                .filter(a -> a.sentNanos() > killNanos)
-                .mapToLong(Acknowledged::answeredNanos)
-                .min()
-                .orElseThrow(() -> new AssertionError("no order acknowledged after the kill"))
-            / 1e9
-        - killNanos / 1e9;
+    return WriteOutage.after(
+            killNanos,
+            acknowledged.stream()
+                .map(a -> new WriteOutage.Write(a.sentNanos(), a.answeredNanos()))
+                .toList())
+        .orElseThrow(() -> new AssertionError("no order acknowledged after the kill"));
   }
 
   List<String> acknowledgedIds() {
@@ -113,24 +114,10 @@ final class OrderLoad {
    * Waits for a quiet point, then checks: every acknowledged order exists exactly once and is
    * confirmed, no other order exists, and the stock adds up.
    */
-  void assertNothingLost(JdbcClient orders, JdbcClient inventory) {
-    org.awaitility.Awaitility.await()
-        .atMost(Duration.ofSeconds(180))
-        .pollInterval(Duration.ofSeconds(1))
-        .ignoreExceptions()
-        .until(
-            () ->
-                count(orders, "SELECT count(*) FROM orders WHERE status = 'PENDING'") == 0
-                    && count(
-                            orders,
-                            "SELECT count(*) FROM bulwark.outbox WHERE published_at IS NULL")
-                        == 0
-                    && count(
-                            inventory,
-                            "SELECT count(*) FROM bulwark.outbox WHERE published_at IS NULL")
-                        == 0);
-    TestKafka.awaitConsumed("inventory-service", "bulwark.orders.events", Duration.ofSeconds(60));
-    TestKafka.awaitConsumed("order-service", "bulwark.inventory.events", Duration.ofSeconds(60));
+  void assertNothingLost(String ordersUrl, String inventoryUrl) {
+    Platform.awaitQuiet(ordersUrl, inventoryUrl, Duration.ofSeconds(1));
+    JdbcClient orders = Platform.jdbc(ordersUrl);
+    JdbcClient inventory = Platform.jdbc(inventoryUrl);
 
     List<String> ids = acknowledgedIds();
     assertThat(ids).as("each order acknowledged once").doesNotHaveDuplicates();
@@ -151,14 +138,5 @@ final class OrderLoad {
 
   private static long count(JdbcClient jdbc, String sql) {
     return jdbc.sql(sql).query(Long.class).single();
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -3,9 +3,8 @@ package io.bulwark.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.bulwark.testsupport.http.HttpJson;
-import io.bulwark.testsupport.http.HttpJson.Response;
-import io.bulwark.testsupport.kafka.TestKafka;
+import io.bulwark.harness.http.HttpJson;
+import io.bulwark.harness.http.HttpJson.Response;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -170,7 +169,7 @@ class OrderSagaSystemTests {
     }
     clients.shutdown();
 
-    awaitQuiet();
+    platform.awaitQuiet();
 
     Map<String, Long> byStatus = new HashMap<>();
     platform
@@ -211,30 +210,6 @@ class OrderSagaSystemTests {
     assertThat(inventory.status()).isEqualTo(200);
     assertThat(inventory.body()).contains("\"/api/inventory/{sku}\"");
     assertThat(http.get("/swagger-ui/index.html").status()).isEqualTo(200);
-  }
-
-  /** Waits until no order is pending, both outboxes are drained and both consumers caught up. */
-  private void awaitQuiet() {
-    await()
-        .atMost(Duration.ofSeconds(180))
-        .pollInterval(Duration.ofMillis(500))
-        .until(
-            () ->
-                count(platform.orders, "SELECT count(*) FROM orders WHERE status = 'PENDING'") == 0
-                    && count(
-                            platform.orders,
-                            "SELECT count(*) FROM bulwark.outbox WHERE published_at IS NULL")
-                        == 0
-                    && count(
-                            platform.inventory,
-                            "SELECT count(*) FROM bulwark.outbox WHERE published_at IS NULL")
-                        == 0);
-    TestKafka.awaitConsumed("inventory-service", "bulwark.orders.events", Duration.ofSeconds(60));
-    TestKafka.awaitConsumed("order-service", "bulwark.inventory.events", Duration.ofSeconds(60));
-  }
-
-  private static long count(org.springframework.jdbc.core.simple.JdbcClient jdbc, String sql) {
-    return jdbc.sql(sql).query(Long.class).single();
   }
 
   private Response placeOrder(String customer, String sku, int quantity) {

@@ -1,12 +1,10 @@
 package io.bulwark.system;
 
-import io.bulwark.testsupport.http.HttpJson;
-import io.bulwark.testsupport.postgres.PostgresPair;
+import io.bulwark.harness.http.HttpJson;
+import io.bulwark.harness.postgres.PostgresPair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * The application side of a database failover, on real processes, without an HA engine: the
@@ -55,10 +53,6 @@ class PrimaryPromotionFailoverSystemTests {
         "failover by promotion: %d orders acknowledged, write outage %.1f s (2 s of it the simulated"
             + " HA reaction)%n",
         load.acknowledgedIds().size(), load.writeOutageAfter(killed));
-    load.assertNothingLost(jdbc(pair.standbyUrl("orders")), jdbc(pair.standbyUrl("inventory")));
-  }
-
-  private static JdbcClient jdbc(String url) {
-    return JdbcClient.create(new DriverManagerDataSource(url, "postgres", ""));
+    load.assertNothingLost(pair.standbyUrl("orders"), pair.standbyUrl("inventory"));
   }
 }

@@ -3,8 +3,9 @@ package io.bulwark.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.bulwark.testsupport.http.HttpJson;
-import io.bulwark.testsupport.http.HttpJson.Response;
+import io.bulwark.harness.http.HttpJson;
+import io.bulwark.harness.http.HttpJson.Response;
+import io.bulwark.harness.platform.PlatformLauncher.Instance;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,7 @@ class ResilienceSystemTests {
   @Test
   @Order(1)
   void ordersAreAcceptedWhileEveryInventoryInstanceIsStalledAndConfirmedOnceItRecovers() {
-    platform.inventoryInstances.forEach(Platform.Instance::stall);
+    platform.inventoryInstances.forEach(Instance::stall);
     List<String> placed = new ArrayList<>();
     try {
       for (int i = 0; i < 8; i++) {
@@ -54,7 +55,7 @@ class ResilienceSystemTests {
         assertThat(response.body()).contains("\"status\":\"PENDING\"");
         placed.add(response.header("Location"));
       }
-      for (Platform.Instance order : platform.orderInstances) {
+      for (Instance order : platform.orderInstances) {
         HttpJson instance = new HttpJson(order.url());
         assertThat(instance.get("/actuator/health").body())
             .as("the breaker opened on %s", order.url())
@@ -64,7 +65,7 @@ class ResilienceSystemTests {
             .isEqualTo(200);
       }
     } finally {
-      platform.inventoryInstances.forEach(Platform.Instance::resume);
+      platform.inventoryInstances.forEach(Instance::resume);
     }
 
     await()
@@ -87,7 +88,7 @@ class ResilienceSystemTests {
         .untilAsserted(
             () -> {
               assertThat(http.postOnce("/api/orders", ORDER).status()).isEqualTo(201);
-              for (Platform.Instance order : platform.orderInstances) {
+              for (Instance order : platform.orderInstances) {
                 assertThat(new HttpJson(order.url()).get("/actuator/health").body())
                     .doesNotContain("OPEN");
               }

@@ -2,9 +2,9 @@ package io.bulwark.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bulwark.testsupport.process.FreePorts;
-import io.bulwark.testsupport.process.ManagedProcess;
-import io.bulwark.testsupport.process.ServiceJvm;
+import io.bulwark.harness.process.FreePorts;
+import io.bulwark.harness.process.ManagedProcess;
+import io.bulwark.harness.process.ServiceJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package io.bulwark.inventory.stock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bulwark.harness.http.HttpJson.Response;
 import io.bulwark.inventory.InventoryServiceTestBase;
-import io.bulwark.testsupport.http.HttpJson.Response;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -3,9 +3,9 @@ package io.bulwark.order.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.bulwark.fixtures.net.StubHttpServer.Mode;
+import io.bulwark.harness.http.HttpJson.Response;
 import io.bulwark.order.OrderServiceTestBase;
-import io.bulwark.testsupport.http.HttpJson.Response;
-import io.bulwark.testsupport.net.StubHttpServer.Mode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Duration;

@@ -2,8 +2,8 @@ package io.bulwark.order.ordering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bulwark.harness.http.HttpJson.Response;
 import io.bulwark.order.OrderServiceTestBase;
-import io.bulwark.testsupport.http.HttpJson.Response;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.bulwark.order.ordering;
 
-import static io.bulwark.testsupport.contract.EventContracts.example;
-import static io.bulwark.testsupport.contract.EventContracts.shapeDifferences;
+import static io.bulwark.fixtures.contract.EventContracts.example;
+import static io.bulwark.fixtures.contract.EventContracts.shapeDifferences;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bulwark.reliability.event.EventCodec;

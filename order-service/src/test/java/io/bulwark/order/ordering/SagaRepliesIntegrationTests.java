@@ -2,11 +2,11 @@ package io.bulwark.order.ordering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bulwark.fixtures.kafka.TestKafka;
 import io.bulwark.order.OrderServiceTestBase;
 import io.bulwark.reliability.autoconfigure.DeadLetterTopics;
 import io.bulwark.reliability.event.EventCodec;
 import io.bulwark.reliability.event.EventEnvelope;
-import io.bulwark.testsupport.kafka.TestKafka;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

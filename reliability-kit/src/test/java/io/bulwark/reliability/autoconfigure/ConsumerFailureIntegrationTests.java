@@ -3,13 +3,13 @@ package io.bulwark.reliability.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.bulwark.fixtures.kafka.TestKafka;
+import io.bulwark.fixtures.postgres.TestPostgres;
 import io.bulwark.reliability.event.EventCodec;
 import io.bulwark.reliability.event.EventEnvelope;
 import io.bulwark.reliability.event.MalformedEventException;
 import io.bulwark.reliability.inbox.IdempotentConsumer;
 import io.bulwark.reliability.inbox.IdempotentConsumers;
-import io.bulwark.testsupport.kafka.TestKafka;
-import io.bulwark.testsupport.postgres.TestPostgres;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,11 +3,11 @@ package io.bulwark.reliability.idempotency;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.bulwark.testsupport.http.HttpJson;
-import io.bulwark.testsupport.http.HttpJson.Response;
-import io.bulwark.testsupport.kafka.TestKafka;
-import io.bulwark.testsupport.net.CuttingProxy;
-import io.bulwark.testsupport.postgres.TestPostgres;
+import io.bulwark.fixtures.kafka.TestKafka;
+import io.bulwark.fixtures.net.CuttingProxy;
+import io.bulwark.fixtures.postgres.TestPostgres;
+import io.bulwark.harness.http.HttpJson;
+import io.bulwark.harness.http.HttpJson.Response;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

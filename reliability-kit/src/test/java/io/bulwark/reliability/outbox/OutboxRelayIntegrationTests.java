@@ -3,13 +3,13 @@ package io.bulwark.reliability.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bulwark.fixtures.kafka.TestKafka;
 import io.bulwark.reliability.KitFixture;
 import io.bulwark.reliability.event.EventEnvelope;
 import io.bulwark.reliability.inbox.EventRouter;
 import io.bulwark.reliability.inbox.IdempotentConsumer;
 import io.bulwark.reliability.inbox.IdempotentConsumer.Outcome;
 import io.bulwark.reliability.inbox.PostgresInbox;
-import io.bulwark.testsupport.kafka.TestKafka;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;

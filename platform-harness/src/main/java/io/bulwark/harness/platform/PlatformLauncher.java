@@ -1,0 +1,157 @@
+package io.bulwark.harness.platform;
+
+import io.bulwark.harness.process.BootJar;
+import io.bulwark.harness.process.Commands;
+import io.bulwark.harness.process.ManagedProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts the platform's services on a {@link Topology}: the inventory-service instances, the
+ * order-service instances (each told where the inventory instances are), and the gateway (told
+ * where both are), each its own process with its log in one directory. The local run ({@code
+ * ./bulwark run}) and the system tests start the platform with it; they differ only in how a jar
+ * becomes a process ({@link Starter}) and in the databases and broker they hand it.
+ */
+public final class PlatformLauncher implements AutoCloseable {
+
+  /** How a service's jar becomes a running process: its JVM, its flags, its start-up cache. */
+  @FunctionalInterface
+  public interface Starter {
+    ManagedProcess start(String instance, String service, Map<String, String> properties, Path log);
+  }
+
+  /** A started instance of a service, and what it was started with. */
+  public record Instance(
+      String service, int n, int port, ManagedProcess process, Map<String, String> properties) {
+
+    /** {@code order-service-1}, ..., or the service's name alone for a single instance (n = 0). */
+    public String name() {
+      return n == 0 ? service : service + "-" + n;
+    }
+
+    public String url() {
+      return Topology.url(port);
+    }
+
+    public String health() {
+      return url() + "/actuator/health";
+    }
+
+    /** Freezes the process: it keeps its sockets but answers nothing (a stalled instance). */
+    public void stall() {
+      Commands.run(List.of("kill", "-STOP", String.valueOf(process.pid())), 10);
+    }
+
+    public void resume() {
+      Commands.run(List.of("kill", "-CONT", String.valueOf(process.pid())), 10);
+    }
+  }
+
+  private final Topology topology;
+  private final Starter starter;
+  private final Path logs;
+  private final List<Instance> started = new ArrayList<>();
+  private final List<Instance> inventory = new ArrayList<>();
+  private final List<Instance> orders = new ArrayList<>();
+
+  public PlatformLauncher(Topology topology, Starter starter, Path logs) {
+    this.topology = topology;
+    this.starter = starter;
+    this.logs = logs;
+  }
+
+  /** Starts every inventory-service and order-service instance of the topology, without waiting. */
+  public void startServices(String ordersUrl, String inventoryUrl, String kafkaBootstrap) {
+    List<Integer> inventoryPorts = topology.ports(Topology.INVENTORY_SERVICE);
+    for (int i = 0; i < inventoryPorts.size(); i++) {
+      Map<String, String> properties = new LinkedHashMap<>();
+      properties.put("spring.datasource.url", inventoryUrl);
+      properties.put("spring.kafka.bootstrap-servers", kafkaBootstrap);
+      inventory.add(start(Topology.INVENTORY_SERVICE, i + 1, inventoryPorts.get(i), properties));
+    }
+    List<Integer> orderPorts = topology.ports(Topology.ORDER_SERVICE);
+    for (int i = 0; i < orderPorts.size(); i++) {
+      Map<String, String> properties = new LinkedHashMap<>(instanceList(inventory));
+      properties.put("spring.datasource.url", ordersUrl);
+      properties.put("spring.kafka.bootstrap-servers", kafkaBootstrap);
+      orders.add(start(Topology.ORDER_SERVICE, i + 1, orderPorts.get(i), properties));
+    }
+  }
+
+  /** Starts the gateway in front of the started services, without waiting. */
+  public Instance startGateway(Map<String, String> settings) {
+    Map<String, String> properties = new LinkedHashMap<>(settings);
+    properties.putAll(instanceList(orders));
+    properties.putAll(instanceList(inventory));
+    return start(Topology.GATEWAY, 0, topology.gatewayPort(), properties);
+  }
+
+  /** Waits until every instance started so far is healthy. */
+  public void awaitHealthy(Duration timeout) {
+    for (Instance instance : List.copyOf(started)) {
+      instance.process().awaitHealthy(instance.health(), timeout);
+    }
+  }
+
+  /**
+   * Starts the service of a stopped instance again, with the same settings on {@code port}, and
+   * waits until it is healthy: for example to consume what a terminated instance left behind.
+   */
+  public Instance restart(Instance stopped, int port, Duration timeout) {
+    Instance again = start(stopped.service(), stopped.n(), port, stopped.properties());
+    again.process().awaitHealthy(again.health(), timeout);
+    return again;
+  }
+
+  public List<Instance> inventoryInstances() {
+    return List.copyOf(inventory);
+  }
+
+  public List<Instance> orderInstances() {
+    return List.copyOf(orders);
+  }
+
+  private Instance start(String service, int n, int port, Map<String, String> properties) {
+    Map<String, String> all = new LinkedHashMap<>(properties);
+    all.put("server.port", String.valueOf(port));
+    String name = n == 0 ? service : service + "-" + n;
+    Instance instance =
+        new Instance(
+            service,
+            n,
+            port,
+            starter.start(name, service, all, logs.resolve(name + ".log")),
+            properties);
+    started.add(instance);
+    return instance;
+  }
+
+  private static Map<String, String> instanceList(List<Instance> instances) {
+    return instances.isEmpty()
+        ? Map.of()
+        : BootJar.instanceList(
+            instances.get(0).service(), instances.stream().map(Instance::url).toList());
+  }
+
+  /** Stops every started process, the last started first; a stalled one is resumed to stop. */
+  public void stop(Duration grace, java.util.function.Consumer<String> stopping) {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      ManagedProcess process = started.get(i).process();
+      if (process.isAlive()) {
+        stopping.accept(process.name());
+        Commands.run(List.of("kill", "-CONT", String.valueOf(process.pid())), 10);
+        process.stop(grace);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    stop(Duration.ofSeconds(20), name -> {});
+  }
+}

@@ -1,0 +1,122 @@
+package io.bulwark.harness.platform;
+
+import io.bulwark.harness.postgres.PatroniCluster;
+import io.bulwark.harness.process.FreePorts;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where each part of the platform listens on this machine: the gateway, each instance of
+ * order-service and inventory-service, the PostgreSQL nodes with their Patroni agents and etcd, and
+ * the Kafka broker. The local run's ports are written here once ({@link #local()}); tests take free
+ * ports ({@link #ephemeral}).
+ *
+ * @param postgresPort the first PostgreSQL node; a Patroni pair's second node listens one above,
+ *     and so do its second agent and etcd's peer port
+ */
+public record Topology(
+    int gatewayPort,
+    List<Integer> orderPorts,
+    List<Integer> inventoryPorts,
+    int postgresPort,
+    int patroniRestPort,
+    int etcdPort,
+    int kafkaPort,
+    int kafkaControllerPort) {
+
+  public static final String ORDER_SERVICE = "order-service";
+  public static final String INVENTORY_SERVICE = "inventory-service";
+  public static final String GATEWAY = "gateway";
+
+  public Topology {
+    orderPorts = List.copyOf(orderPorts);
+    inventoryPorts = List.copyOf(inventoryPorts);
+  }
+
+  /** {@code ./bulwark run}: two instances of each service behind the gateway on port 8080. */
+  public static Topology local() {
+    return new Topology(
+        8080, List.of(8081, 8083), List.of(8082, 8084), 15432, 18008, 12379, 19092, 19093);
+  }
+
+  /**
+   * Free ports for the gateway and {@code instancesPerService} instances of each service; the
+   * databases and the broker of a test platform are the tests' own, so their ports are 0.
+   */
+  public static Topology ephemeral(int instancesPerService) {
+    List<Integer> orders = new ArrayList<>();
+    List<Integer> inventory = new ArrayList<>();
+    for (int i = 0; i < instancesPerService; i++) {
+      inventory.add(FreePorts.next());
+      orders.add(FreePorts.next());
+    }
+    return new Topology(FreePorts.next(), orders, inventory, 0, 0, 0, 0, 0);
+  }
+
+  public String gatewayUrl() {
+    return url(gatewayPort);
+  }
+
+  /** The ports of a service's instances, in the order of their numbers (1, 2, ...). */
+  public List<Integer> ports(String service) {
+    return switch (service) {
+      case ORDER_SERVICE -> orderPorts;
+      case INVENTORY_SERVICE -> inventoryPorts;
+      case GATEWAY -> List.of(gatewayPort);
+      default -> throw new IllegalArgumentException("no service " + service);
+    };
+  }
+
+  /** Every instance by its name ({@code order-service-1}, ..., {@code gateway}) and port. */
+  public Map<String, Integer> instances() {
+    Map<String, Integer> instances = new LinkedHashMap<>();
+    for (String service : List.of(ORDER_SERVICE, INVENTORY_SERVICE)) {
+      List<Integer> ports = ports(service);
+      for (int i = 0; i < ports.size(); i++) {
+        instances.put(service + "-" + (i + 1), ports.get(i));
+      }
+    }
+    instances.put(GATEWAY, gatewayPort);
+    return instances;
+  }
+
+  /** The PostgreSQL nodes of a Patroni pair: {@code postgresPort} and the one above. */
+  public List<Integer> postgresPorts() {
+    return List.of(postgresPort, postgresPort + 1);
+  }
+
+  /** The REST ports of the pair's Patroni agents, in the order of {@link #postgresPorts}. */
+  public List<Integer> patroniRestPorts() {
+    return List.of(patroniRestPort, patroniRestPort + 1);
+  }
+
+  /** A database on the Patroni pair, always reaching the primary. */
+  public String pairJdbcUrl(String database) {
+    return PatroniCluster.jdbcUrl(postgresPorts(), database);
+  }
+
+  public String kafkaBootstrap() {
+    return "127.0.0.1:" + kafkaPort;
+  }
+
+  /** Every port the local run listens on, to check that none is taken before it starts. */
+  public List<Integer> allPorts() {
+    List<Integer> all = new ArrayList<>();
+    all.add(gatewayPort);
+    all.addAll(orderPorts);
+    all.addAll(inventoryPorts);
+    all.addAll(postgresPorts());
+    all.addAll(patroniRestPorts());
+    all.add(etcdPort);
+    all.add(etcdPort + 1);
+    all.add(kafkaPort);
+    all.add(kafkaControllerPort);
+    return all;
+  }
+
+  public static String url(int port) {
+    return "http://127.0.0.1:" + port;
+  }
+}

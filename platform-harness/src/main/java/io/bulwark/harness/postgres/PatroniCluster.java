@@ -1,0 +1,398 @@
+package io.bulwark.harness.postgres;
+
+import io.bulwark.harness.Await;
+import io.bulwark.harness.process.Commands;
+import io.bulwark.harness.process.FreePorts;
+import io.bulwark.harness.process.ManagedProcess;
+import io.bulwark.harness.process.ProcessTrees;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A PostgreSQL HA pair run by Patroni (with one etcd node as its store): a primary and a
+ * synchronous standby, automatic failover, and the old primary rejoining as a standby through
+ * pg_rewind. Needs Debian's {@code patroni} and {@code etcd-server} packages. The timings are tuned
+ * for a fast failover: a leader key lives {@value #TTL_SECONDS} s ({@code ttl}), Patroni's loop
+ * runs every second, and a primary that cannot renew its key within {@value #RETRY_TIMEOUT_SECONDS}
+ * s steps down (Patroni's rule: {@code loop_wait + 2 × retry_timeout ≤ ttl}).
+ */
+public final class PatroniCluster implements AutoCloseable {
+
+  /** How long the leader key outlives its last renewal: the bound on detecting a dead primary. */
+  public static final int TTL_SECONDS = 6;
+
+  static final int LOOP_WAIT_SECONDS = 1;
+  static final int RETRY_TIMEOUT_SECONDS = 2;
+
+  /** One Patroni node: its agent process, and the PostgreSQL it runs. */
+  public final class Node {
+    final String name;
+    final int pgPort;
+    final int restPort;
+    final Path dataDir;
+    final Path config;
+    ManagedProcess agent;
+
+    Node(String name, int pgPort, int restPort) {
+      this.name = name;
+      this.pgPort = pgPort;
+      this.restPort = restPort;
+      this.dataDir = dir.resolve(name);
+      this.config = dir.resolve(name + ".yml");
+    }
+
+    public String name() {
+      return name;
+    }
+
+    public int pgPort() {
+      return pgPort;
+    }
+
+    public int restPort() {
+      return restPort;
+    }
+
+    /** Whether this node's Patroni agent runs (it may have been killed). */
+    public boolean agentAlive() {
+      return agent != null && agent.isAlive();
+    }
+
+    /** The agent's process id, or -1. */
+    public long agentPid() {
+      return agent == null ? -1 : agent.pid();
+    }
+
+    /** Whether Patroni on this node says it is the primary (its REST API answers 200). */
+    public boolean isPrimary() {
+      return restStatus(restPort, "/primary") == 200;
+    }
+
+    /** Whether this node is a replica that streams synchronously. */
+    public boolean isSyncStandby() {
+      return restStatus(restPort, "/sync") == 200;
+    }
+
+    /**
+     * The crash a real machine failure causes: the postmaster, its children and the Patroni agent
+     * all die at once (killing only the agent would leave a writable postmaster behind). Returns
+     * once they are gone.
+     */
+    public void crash() {
+      PostgresServer.postmaster(dataDir).ifPresent(ProcessTrees::kill);
+      if (agent != null) {
+        agent.kill();
+      }
+    }
+
+    /** Waits until this node streams as the synchronous standby. */
+    public void awaitSyncStandby(Duration timeout) {
+      Await.until(this::isSyncStandby)
+          .within(timeout, () -> name + " not a sync standby after " + timeout + "\n" + logs());
+    }
+
+    /** Starts the agent again; Patroni rejoins this node as a standby (pg_rewind when needed). */
+    public void restart() {
+      start(this);
+    }
+  }
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+
+  private final Path dir;
+  private final int etcdPort;
+  private final List<Node> nodes = new ArrayList<>();
+  private ManagedProcess etcd;
+
+  private final int etcdPeerPort;
+
+  private PatroniCluster(Path dir, int etcdPort, int etcdPeerPort) {
+    this.dir = dir;
+    this.etcdPort = etcdPort;
+    this.etcdPeerPort = etcdPeerPort;
+  }
+
+  /** Whether the machine has Patroni and etcd installed. */
+  public static boolean available() {
+    return Files.isExecutable(Path.of("/usr/bin/patroni"))
+        && Files.isExecutable(Path.of("/usr/bin/etcd"));
+  }
+
+  /** A new cluster of {@code size} nodes in a temporary directory, on free ports. */
+  public static PatroniCluster start(int size) {
+    try {
+      Path dir = Files.createTempDirectory("bulwark-patroni-");
+      List<int[]> ports = new ArrayList<>();
+      for (int i = 0; i < size; i++) {
+        ports.add(new int[] {FreePorts.next(), FreePorts.next()});
+      }
+      return start(dir, FreePorts.next(), FreePorts.next(), ports);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The cluster kept in {@code dir}, with fixed ports: created on the first start, started again as
+   * it was left on later ones. {@code nodePorts} holds each node's PostgreSQL and REST ports.
+   */
+  public static PatroniCluster start(
+      Path dir, int etcdPort, int etcdPeerPort, List<int[]> nodePorts) {
+    try {
+      Files.createDirectories(dir);
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      if (Commands.runningAsRoot()) {
+        Commands.run(List.of("chown", "postgres:postgres", dir.toString()), 10);
+      }
+      PatroniCluster cluster = new PatroniCluster(dir, etcdPort, etcdPeerPort);
+      boolean existing = Files.isDirectory(dir.resolve("etcd"));
+      cluster.startEtcd();
+      for (int i = 0; i < nodePorts.size(); i++) {
+        Node node = cluster.new Node("node" + (i + 1), nodePorts.get(i)[0], nodePorts.get(i)[1]);
+        cluster.nodes.add(node);
+        cluster.writeConfig(node);
+      }
+      if (existing) {
+        cluster.nodes.forEach(cluster::start);
+        cluster.awaitPrimary(Duration.ofSeconds(120));
+      } else {
+        // the first node bootstraps the cluster; the others clone it
+        cluster.start(cluster.nodes.get(0));
+        cluster.awaitPrimary(Duration.ofSeconds(90));
+        for (Node node : cluster.nodes.subList(1, cluster.nodes.size())) {
+          cluster.start(node);
+        }
+      }
+      cluster.awaitSyncStandby(Duration.ofSeconds(120));
+      cluster.applyTimings();
+      return cluster;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void startEtcd() {
+    int peerPort = etcdPeerPort;
+    String client = "http://127.0.0.1:" + etcdPort;
+    String peer = "http://127.0.0.1:" + peerPort;
+    etcd =
+        ManagedProcess.start(
+            "etcd",
+            List.of(
+                "/usr/bin/etcd",
+                "--name",
+                "etcd1",
+                "--data-dir",
+                dir.resolve("etcd").toString(),
+                "--listen-client-urls",
+                client,
+                "--advertise-client-urls",
+                client,
+                "--listen-peer-urls",
+                peer,
+                "--initial-advertise-peer-urls",
+                peer,
+                "--initial-cluster",
+                "etcd1=" + peer),
+            Map.of("ETCD_ENABLE_V2", "true"),
+            dir.resolve("etcd.log"));
+    etcd.awaitPort(etcdPort, Duration.ofSeconds(30));
+  }
+
+  private void writeConfig(Node node) throws IOException {
+    String yaml =
+        """
+        scope: bulwark
+        name: %s
+        restapi:
+          listen: 127.0.0.1:%d
+          connect_address: 127.0.0.1:%d
+        etcd3:
+          hosts: 127.0.0.1:%d
+        bootstrap:
+          dcs:
+            ttl: %d
+            loop_wait: %d
+            retry_timeout: %d
+            maximum_lag_on_failover: 1048576
+            synchronous_mode: true
+            postgresql:
+              use_pg_rewind: true
+              use_slots: true
+              parameters:
+                wal_log_hints: "on"
+                max_connections: 300
+                fsync: "off"
+                wal_keep_size: 256MB
+          initdb:
+            - encoding: UTF8
+          pg_hba:
+            - local all all trust
+            - host all all 127.0.0.1/32 trust
+            - host replication all 127.0.0.1/32 trust
+        postgresql:
+          listen: 127.0.0.1:%d
+          connect_address: 127.0.0.1:%d
+          data_dir: %s
+          bin_dir: %s
+          pgpass: %s
+          authentication:
+            superuser:
+              username: postgres
+            replication:
+              username: postgres
+            rewind:
+              username: postgres
+          parameters:
+            unix_socket_directories: %s
+        """
+            .formatted(
+                node.name,
+                node.restPort,
+                node.restPort,
+                etcdPort,
+                TTL_SECONDS,
+                LOOP_WAIT_SECONDS,
+                RETRY_TIMEOUT_SECONDS,
+                node.pgPort,
+                node.pgPort,
+                node.dataDir,
+                PostgresServer.binDir(),
+                dir.resolve(node.name + ".pgpass"),
+                dir);
+    Files.writeString(node.config, yaml);
+  }
+
+  private void start(Node node) {
+    node.agent =
+        ManagedProcess.start(
+            "patroni-" + node.name,
+            Commands.asPostgres(List.of("/usr/bin/patroni", node.config.toString())),
+            Map.of(),
+            dir.resolve(node.name + ".log"));
+  }
+
+  public List<Node> nodes() {
+    return List.copyOf(nodes);
+  }
+
+  /** The node that is primary now, if any. */
+  public Optional<Node> primary() {
+    return nodes.stream().filter(Node::isPrimary).findFirst();
+  }
+
+  public Node awaitPrimary(Duration timeout) {
+    return Await.untilPresent(this::primary)
+        .within(timeout, () -> "no primary after " + timeout + "\n" + logs());
+  }
+
+  public void awaitSyncStandby(Duration timeout) {
+    Await.until(() -> nodes.stream().anyMatch(Node::isSyncStandby))
+        .within(timeout, () -> "no synchronous standby after " + timeout + "\n" + logs());
+  }
+
+  /**
+   * Sets the timings in the cluster's shared configuration too: the bootstrap section applies only
+   * when a cluster is created, and a cluster kept from an earlier start would keep its old ones.
+   */
+  private void applyTimings() {
+    Node primary = awaitPrimary(Duration.ofSeconds(30));
+    String timings =
+        "{\"ttl\": %d, \"loop_wait\": %d, \"retry_timeout\": %d}"
+            .formatted(TTL_SECONDS, LOOP_WAIT_SECONDS, RETRY_TIMEOUT_SECONDS);
+    try {
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + primary.restPort + "/config"))
+                  .timeout(Duration.ofSeconds(10))
+                  .method("PATCH", HttpRequest.BodyPublishers.ofString(timings))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException(
+            "Patroni refused the timings " + timings + ": " + response.body());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Creates a database on the current primary. */
+  public void createDatabase(String name) {
+    Node primary = awaitPrimary(Duration.ofSeconds(30));
+    PostgresServer.createDatabase(
+        "jdbc:postgresql://127.0.0.1:" + primary.pgPort + "/postgres", name);
+  }
+
+  /**
+   * A multi-host URL over every node that follows the primary: {@code targetServerType=primary}.
+   */
+  public String jdbcUrl(String database) {
+    return jdbcUrl(nodes.stream().map(node -> node.pgPort).toList(), database);
+  }
+
+  /** A database on PostgreSQL nodes on these local ports, always reaching the primary. */
+  public static String jdbcUrl(List<Integer> pgPorts, String database) {
+    StringBuilder hosts = new StringBuilder();
+    for (int port : pgPorts) {
+      hosts.append(hosts.isEmpty() ? "" : ",").append("127.0.0.1:").append(port);
+    }
+    return "jdbc:postgresql://" + hosts + "/" + database + "?targetServerType=primary";
+  }
+
+  public String logs() {
+    StringBuilder text = new StringBuilder();
+    for (Node node : nodes) {
+      if (node.agent != null) {
+        text.append("--- ").append(node.name).append('\n').append(node.agent.tail(15)).append('\n');
+      }
+    }
+    return text.toString();
+  }
+
+  @Override
+  public void close() {
+    for (Node node : nodes) {
+      if (node.agent != null && node.agent.isAlive()) {
+        node.agent.stop(Duration.ofSeconds(30));
+      }
+      PostgresServer.postmaster(node.dataDir).ifPresent(ProcessTrees::kill);
+    }
+    if (etcd != null) {
+      etcd.stop(Duration.ofSeconds(10));
+    }
+  }
+
+  private static int restStatus(int port, String path) {
+    try {
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                  .timeout(Duration.ofSeconds(1))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+}
