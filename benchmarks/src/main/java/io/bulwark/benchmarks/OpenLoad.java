@@ -1,5 +1,6 @@
 package io.bulwark.benchmarks;
 
+import io.bulwark.harness.client.OrderRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -87,7 +88,7 @@ final class OpenLoad {
     // many API clients, as in production: the gateway's rate limit is per client
     String client = "bench-client-" + ThreadLocalRandom.current().nextInt(CLIENTS);
     String sku = skus.get(ThreadLocalRandom.current().nextInt(skus.size()));
-    String body = "{\"customerId\":\"bench\",\"items\":[{\"sku\":\"" + sku + "\",\"quantity\":1}]}";
+    String body = OrderRequest.forCustomer("bench").line(sku, 1).json();
     Outcome first = post(due, client, key, body, false);
     outcomes.add(first);
     if (replay && first.accepted()) {

@@ -5,9 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.bulwark.fixtures.kafka.TestKafka;
 import io.bulwark.harness.Await;
+import io.bulwark.harness.client.OrderRequest;
 import io.bulwark.harness.http.HttpJson;
 import io.bulwark.harness.http.HttpJson.Response;
 import io.bulwark.harness.platform.PlatformLauncher.Instance;
+import io.bulwark.harness.platform.Topology;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -25,12 +27,8 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -39,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  * and the Kafka consumers commit what they processed and leave their group at once instead of after
  * the session timeout.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@SystemTest
 class GracefulShutdownSystemTests {
 
   private static final String ORDERS_TOPIC = "bulwark.orders.events";
@@ -51,41 +49,20 @@ class GracefulShutdownSystemTests {
   private static final Set<String> HANDLED = Set.of("OrderPlaced", "OrderCancelled");
 
   private static Platform platform;
-  private static HttpJson gateway;
+
+  private final HttpJson gateway = platform.client().http();
 
   @BeforeAll
-  static void startPlatform() {
-    platform = new Platform(1);
-    gateway = new HttpJson(platform.gateway());
-    assertThat(gateway.put("/api/inventory/DRAIN-1", "{\"available\": 100000}").status())
-        .isEqualTo(200);
-  }
-
-  @AfterAll
-  static void consumeWhatTheTerminatedInstancesLeftThenStop() {
-    if (platform == null) {
-      return;
-    }
-    try {
-      // the next tests share the broker: leave no event unconsumed behind
-      for (Instance instance :
-          List.of(platform.inventoryInstances.get(0), platform.orderInstances.get(0))) {
-        if (!instance.process().isAlive()) {
-          platform.restart(instance);
-        }
-      }
-      TestKafka.awaitConsumed("inventory-service", ORDERS_TOPIC, Duration.ofSeconds(60));
-      TestKafka.awaitConsumed("order-service", "bulwark.inventory.events", Duration.ofSeconds(60));
-    } finally {
-      platform.close();
-    }
+  static void stock() {
+    platform.client().setStock("DRAIN-1", 100000);
   }
 
   @Test
-  @Order(1)
   void readinessCountsTheDatabaseButNeverACircuitBreaker() {
     for (Instance instance :
-        List.of(platform.orderInstances.get(0), platform.inventoryInstances.get(0))) {
+        List.of(
+            platform.running(Topology.ORDER_SERVICE),
+            platform.running(Topology.INVENTORY_SERVICE))) {
       Response readiness = new HttpJson(instance.url()).get("/actuator/health/readiness");
       assertThat(readiness.status()).isEqualTo(200);
       assertThat(readiness.body())
@@ -98,10 +75,9 @@ class GracefulShutdownSystemTests {
   }
 
   @Test
-  @Order(2)
   void anInstanceThatCannotReachItsDatabaseIsUnreadyButAliveAndReadyAgainWhenItCan()
       throws Exception {
-    HttpJson instance = new HttpJson(platform.orderInstances.get(0).url());
+    HttpJson instance = new HttpJson(platform.running(Topology.ORDER_SERVICE).url());
     String database =
         platform.ordersUrl.substring(
             platform.ordersUrl.lastIndexOf('/') + 1,
@@ -134,9 +110,8 @@ class GracefulShutdownSystemTests {
   }
 
   @Test
-  @Order(3)
   void aTerminatedConsumerCommitsWhatItProcessedAndLeavesItsGroupAtOnce() throws Exception {
-    Instance inventory = platform.inventoryInstances.get(0);
+    Instance inventory = platform.running(Topology.INVENTORY_SERVICE);
     try (Admin admin = admin()) {
       // the group holds only this instance's consumers: members of instances killed by earlier
       // tests on the same broker have timed out, so no rebalance waits on them
@@ -149,7 +124,7 @@ class GracefulShutdownSystemTests {
                 assertThat(group.members()).hasSize(3);
               });
     }
-    HttpJson orders = new HttpJson(platform.orderInstances.get(0).url());
+    HttpJson orders = new HttpJson(platform.running(Topology.ORDER_SERVICE).url());
     CompletableFuture<Void> burst =
         CompletableFuture.runAsync(
             () -> {
@@ -227,9 +202,8 @@ class GracefulShutdownSystemTests {
   }
 
   @Test
-  @Order(4)
   void aTerminatedInstanceTurnsUnreadyWhileItFinishesTheRequestInFlight() throws Exception {
-    Instance instance = platform.orderInstances.get(0);
+    Instance instance = platform.running(Topology.ORDER_SERVICE);
     HttpJson direct = new HttpJson(instance.url());
     CompletableFuture<Response> inFlight;
     List<String> observed = new ArrayList<>();
@@ -271,7 +245,7 @@ class GracefulShutdownSystemTests {
   }
 
   private static String order() {
-    return "{\"customerId\": \"c-drain\", \"items\": [{\"sku\": \"DRAIN-1\", \"quantity\": 1}]}";
+    return OrderRequest.forCustomer("c-drain").line("DRAIN-1", 1).json();
   }
 
   private static String readiness(HttpJson instance) {

@@ -1,16 +1,15 @@
 package io.bulwark.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
+import io.bulwark.harness.client.OrderRequest;
+import io.bulwark.harness.client.PlatformClient;
 import io.bulwark.harness.http.HttpJson;
 import io.bulwark.harness.http.HttpJson.Response;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -20,6 +19,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * through the gateway and straight at each service. None may get a 5xx or leak internals, and the
  * databases must be exactly as before.
  */
+@SystemTest
 class HostileInputSystemTests {
 
   private static final long SEED = Long.getLong("bulwark.fuzz.seed", 20261126L);
@@ -28,38 +28,14 @@ class HostileInputSystemTests {
   private static Platform platform;
 
   @BeforeAll
-  static void startPlatform() {
-    platform = new Platform(1);
-    HttpJson gateway = new HttpJson(platform.gateway());
+  static void seed() {
+    PlatformClient client = platform.client();
     for (int i = 0; i < 5; i++) {
-      assertThat(gateway.put("/api/inventory/FUZZ-" + i, "{\"available\": 50}").status())
-          .isEqualTo(200);
+      client.setStock("FUZZ-" + i, 50);
     }
-    String location =
-        gateway
-            .postOnce(
-                "/api/orders",
-                "{\"customerId\":\"c\",\"items\":[{\"sku\":\"FUZZ-1\",\"quantity\":1}]}")
-            .header("Location");
+    client.placedOrderId(OrderRequest.forCustomer("c").line("FUZZ-1", 1));
     // the snapshot is taken at a quiet point: the seeded order's saga has ended
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                gateway.get(location).body().contains("CONFIRMED")
-                    && platform
-                            .inventory
-                            .sql("SELECT count(*) FROM bulwark.outbox WHERE published_at IS NULL")
-                            .query(Long.class)
-                            .single()
-                        == 0);
-  }
-
-  @AfterAll
-  static void stopPlatform() {
-    if (platform != null) {
-      platform.close();
-    }
+    platform.awaitQuiet();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.bulwark.system;
 
+import io.bulwark.harness.client.OrderRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,8 +32,7 @@ final class HostileRequests {
     }
   }
 
-  private static final String VALID_ORDER =
-      "{\"customerId\":\"c-1\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":1}]}";
+  private static final String VALID_ORDER = OrderRequest.forCustomer("c-1").line("SKU-1", 1).json();
   private static final List<String> ODD_STRINGS =
       List.of(
           "",

@@ -3,6 +3,7 @@ package io.bulwark.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bulwark.harness.Await;
+import io.bulwark.harness.client.OrderRequest;
 import io.bulwark.harness.http.HttpJson;
 import io.bulwark.harness.http.HttpJson.Response;
 import io.bulwark.harness.platform.WriteOutage;
@@ -67,7 +68,7 @@ final class OrderLoad {
 
   private String placeUntilAnswered() {
     String key = UUID.randomUUID().toString();
-    String body = "{\"customerId\":\"load\",\"items\":[{\"sku\":\"" + SKU + "\",\"quantity\":1}]}";
+    String body = OrderRequest.forCustomer("load").line(SKU, 1).json();
     return Await.untilPresent(
             () -> {
               try {

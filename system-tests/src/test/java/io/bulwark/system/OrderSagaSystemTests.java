@@ -3,6 +3,8 @@ package io.bulwark.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.bulwark.harness.client.OrderRequest;
+import io.bulwark.harness.client.PlatformClient;
 import io.bulwark.harness.http.HttpJson;
 import io.bulwark.harness.http.HttpJson.Response;
 import java.time.Duration;
@@ -14,8 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,30 +24,20 @@ import tools.jackson.databind.json.JsonMapper;
  * The order saga end to end, through the gateway, across the real processes: order-service → outbox
  * → Kafka → inventory-service → outbox → Kafka → order-service.
  */
+@SystemTest
 class OrderSagaSystemTests {
 
   private static final Duration SAGA = Duration.ofSeconds(60);
   private static final JsonMapper JSON = JsonMapper.shared();
 
   private static Platform platform;
-  private static HttpJson http;
 
-  @BeforeAll
-  static void startPlatform() {
-    platform = new Platform(1);
-    http = new HttpJson(platform.gateway());
-  }
-
-  @AfterAll
-  static void stopPlatform() {
-    if (platform != null) {
-      platform.close();
-    }
-  }
+  private final PlatformClient client = platform.client();
+  private final HttpJson http = client.http();
 
   @Test
   void everyMetricOnThePlatformDashboardIsOneTheServicesExpose() {
-    setStock("METRIC-1", 5);
+    client.setStock("METRIC-1", 5);
     awaitDecided(placeOrder("c-m", "METRIC-1", 1).header("Location"));
     StringBuilder scraped = new StringBuilder();
     List<String> instances = new ArrayList<>(List.of(platform.gateway()));
@@ -85,7 +75,7 @@ class OrderSagaSystemTests {
 
   @Test
   void anOrderWithEnoughStockIsConfirmedAndItsStockReserved() {
-    setStock("HAPPY-1", 10);
+    client.setStock("HAPPY-1", 10);
 
     Response placed = placeOrder("c-42", "HAPPY-1", 2);
 
@@ -99,14 +89,11 @@ class OrderSagaSystemTests {
 
   @Test
   void anOrderWithTooLittleStockIsRejectedWithAReasonAndNoStockChanges() {
-    setStock("SHORT-1", 5);
-    setStock("SHORT-2", 1);
+    client.setStock("SHORT-1", 5);
+    client.setStock("SHORT-2", 1);
 
     Response placed =
-        http.postOnce(
-            "/api/orders",
-            "{\"customerId\": \"c-7\", \"items\": [{\"sku\": \"SHORT-1\", \"quantity\": 2},"
-                + " {\"sku\": \"SHORT-2\", \"quantity\": 3}]}");
+        client.placeOrder(OrderRequest.forCustomer("c-7").line("SHORT-1", 2).line("SHORT-2", 3));
 
     JsonNode order = awaitDecided(placed.header("Location"));
     assertThat(order.get("status").asString()).isEqualTo("REJECTED");
@@ -117,7 +104,7 @@ class OrderSagaSystemTests {
 
   @Test
   void cancellingAConfirmedOrderReleasesItsStock() {
-    setStock("CANCEL-1", 10);
+    client.setStock("CANCEL-1", 10);
     String location = placeOrder("c-9", "CANCEL-1", 4).header("Location");
     assertThat(awaitDecided(location).get("status").asString()).isEqualTo("CONFIRMED");
 
@@ -132,7 +119,7 @@ class OrderSagaSystemTests {
   void stockIsConservedAfterHundredsOfConcurrentOrdersAndCancellations() throws Exception {
     List<String> skus = List.of("CONS-1", "CONS-2", "CONS-3");
     Map<String, Integer> initial = Map.of("CONS-1", 120, "CONS-2", 80, "CONS-3", 40);
-    initial.forEach(this::setStock);
+    initial.forEach(client::setStock);
 
     ExecutorService clients = Executors.newFixedThreadPool(16);
     List<Future<String>> placing = new ArrayList<>();
@@ -144,17 +131,10 @@ class OrderSagaSystemTests {
                 String first = skus.get(random.nextInt(skus.size()));
                 String second = skus.get(random.nextInt(skus.size()));
                 Response response =
-                    http.postOnce(
-                        "/api/orders",
-                        "{\"customerId\": \"load\", \"items\": [{\"sku\": \""
-                            + first
-                            + "\", \"quantity\": "
-                            + (1 + random.nextInt(3))
-                            + "}, {\"sku\": \""
-                            + second
-                            + "\", \"quantity\": "
-                            + (1 + random.nextInt(2))
-                            + "}]}");
+                    client.placeOrder(
+                        OrderRequest.forCustomer("load")
+                            .line(first, 1 + random.nextInt(3))
+                            .line(second, 1 + random.nextInt(2)));
                 assertThat(response.status()).isEqualTo(201);
                 String location = response.header("Location");
                 if (random.nextInt(10) == 0) {
@@ -213,32 +193,13 @@ class OrderSagaSystemTests {
   }
 
   private Response placeOrder(String customer, String sku, int quantity) {
-    return http.postOnce(
-        "/api/orders",
-        "{\"customerId\": \""
-            + customer
-            + "\", \"items\": [{\"sku\": \""
-            + sku
-            + "\", \"quantity\": "
-            + quantity
-            + "}]}");
+    return client.placeOrder(OrderRequest.forCustomer(customer).line(sku, quantity));
   }
 
+  /** The order once its saga has ended. */
   private JsonNode awaitDecided(String location) {
-    JsonNode[] order = new JsonNode[1];
-    await()
-        .atMost(SAGA)
-        .until(
-            () -> {
-              order[0] = json(http.get(location));
-              return !"PENDING".equals(order[0].get("status").asString());
-            });
-    return order[0];
-  }
-
-  private void setStock(String sku, int available) {
-    assertThat(http.put("/api/inventory/" + sku, "{\"available\": " + available + "}").status())
-        .isEqualTo(200);
+    client.awaitConcluded(location.substring(location.lastIndexOf('/') + 1), SAGA);
+    return json(http.get(location));
   }
 
   private int[] stock(String sku) {

@@ -1,14 +1,10 @@
 package io.bulwark.system;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.bulwark.harness.http.HttpJson;
 import io.bulwark.harness.postgres.PatroniCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,31 +14,11 @@ import org.junit.jupiter.api.Test;
  * restarted and rejoins as the standby, and then the new primary is killed too (failing back). One
  * lost acknowledged order fails the test; the write outage of each kill is reported.
  */
+@SystemTest(databases = SystemTest.Databases.PATRONI)
 class PatroniFailoverChaosSystemTests {
 
   private static PatroniCluster cluster;
   private static Platform platform;
-
-  @BeforeAll
-  static void start() {
-    assumeTrue(
-        PatroniCluster.available(),
-        "needs Debian's patroni and etcd-server packages (.ci/run installs them)");
-    cluster = PatroniCluster.start(2);
-    cluster.createDatabase("orders");
-    cluster.createDatabase("inventory");
-    platform = new Platform(1, cluster.jdbcUrl("orders"), cluster.jdbcUrl("inventory"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (platform != null) {
-      platform.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   @Test
   void killingThePrimaryTwiceUnderLoadLosesNoAcknowledgedOrder() throws Exception {

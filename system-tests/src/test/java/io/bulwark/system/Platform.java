@@ -2,6 +2,7 @@ package io.bulwark.system;
 
 import io.bulwark.fixtures.kafka.TestKafka;
 import io.bulwark.fixtures.postgres.TestPostgres;
+import io.bulwark.harness.client.PlatformClient;
 import io.bulwark.harness.platform.PlatformLauncher;
 import io.bulwark.harness.platform.PlatformLauncher.Instance;
 import io.bulwark.harness.platform.QuietPoint;
@@ -10,6 +11,7 @@ import io.bulwark.harness.process.BootJar;
 import io.bulwark.harness.process.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -32,8 +34,11 @@ final class Platform implements AutoCloseable {
   final String inventoryUrl;
   final JdbcClient orders;
   final JdbcClient inventory;
-  final List<Instance> inventoryInstances;
-  final List<Instance> orderInstances;
+
+  /** The instances of each service; a restarted one takes the place of the one it replaces. */
+  final List<Instance> inventoryInstances = new ArrayList<>();
+
+  final List<Instance> orderInstances = new ArrayList<>();
   private final Topology topology;
   private final PlatformLauncher launcher;
 
@@ -63,8 +68,8 @@ final class Platform implements AutoCloseable {
       close();
       throw e;
     }
-    this.inventoryInstances = launcher.inventoryInstances();
-    this.orderInstances = launcher.orderInstances();
+    inventoryInstances.addAll(launcher.inventoryInstances());
+    orderInstances.addAll(launcher.orderInstances());
   }
 
   private static io.bulwark.harness.process.ManagedProcess startJar(
@@ -78,7 +83,32 @@ final class Platform implements AutoCloseable {
    * until it is healthy: for example to consume what a terminated instance left behind.
    */
   Instance restart(Instance stopped) {
-    return launcher.restart(stopped, FreePorts.next(), STARTUP);
+    Instance started = launcher.restart(stopped, FreePorts.next(), STARTUP);
+    List<Instance> instances = instances(stopped.service());
+    instances.set(instances.indexOf(stopped), started);
+    return started;
+  }
+
+  /**
+   * A running instance of the service: the first that is alive, or, when an earlier test terminated
+   * every one, the first started again. Tests that stop instances stay independent of their order
+   * this way.
+   */
+  Instance running(String service) {
+    List<Instance> instances = instances(service);
+    return instances.stream()
+        .filter(instance -> instance.process().isAlive())
+        .findFirst()
+        .orElseGet(() -> restart(instances.get(0)));
+  }
+
+  private List<Instance> instances(String service) {
+    return Topology.ORDER_SERVICE.equals(service) ? orderInstances : inventoryInstances;
+  }
+
+  /** The platform's API through the gateway. */
+  PlatformClient client() {
+    return new PlatformClient(gateway());
   }
 
   String gateway() {
@@ -96,12 +126,31 @@ final class Platform implements AutoCloseable {
   /** {@link #awaitQuiet()} on the given databases (say, on the primary after a failover). */
   static void awaitQuiet(String ordersUrl, String inventoryUrl, Duration pause) {
     new QuietPoint(ordersUrl, inventoryUrl).await(Duration.ofSeconds(180), pause);
+    awaitConsumers();
+  }
+
+  /** Both services' consumer groups have consumed everything published so far. */
+  private static void awaitConsumers() {
     TestKafka.awaitConsumed("inventory-service", "bulwark.orders.events", Duration.ofSeconds(60));
     TestKafka.awaitConsumed("order-service", "bulwark.inventory.events", Duration.ofSeconds(60));
   }
 
   static JdbcClient jdbc(String url) {
     return JdbcClient.create(new DriverManagerDataSource(url, "postgres", ""));
+  }
+
+  /**
+   * Leaves the shared broker as the next test class expects it: every event this platform published
+   * consumed (a terminated consumer started again for that); then stops.
+   */
+  void settleThenClose() {
+    try {
+      running(Topology.INVENTORY_SERVICE);
+      running(Topology.ORDER_SERVICE);
+      awaitConsumers();
+    } finally {
+      close();
+    }
   }
 
   @Override

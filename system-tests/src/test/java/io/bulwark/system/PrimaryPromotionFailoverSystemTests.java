@@ -2,8 +2,6 @@ package io.bulwark.system;
 
 import io.bulwark.harness.http.HttpJson;
 import io.bulwark.harness.postgres.PostgresPair;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,28 +12,11 @@ import org.junit.jupiter.api.Test;
  * must exist once and end its saga; nothing else may exist. ({@code
  * PatroniFailoverChaosSystemTests} does the same with Patroni deciding.)
  */
+@SystemTest(databases = SystemTest.Databases.PAIR)
 class PrimaryPromotionFailoverSystemTests {
 
   private static PostgresPair pair;
   private static Platform platform;
-
-  @BeforeAll
-  static void start() {
-    pair = PostgresPair.start();
-    pair.createDatabase("orders");
-    pair.createDatabase("inventory");
-    platform = new Platform(1, pair.jdbcUrl("orders"), pair.jdbcUrl("inventory"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (platform != null) {
-      platform.close();
-    }
-    if (pair != null) {
-      pair.close();
-    }
-  }
 
   @Test
   void everyAcknowledgedOrderSurvivesThePrimarysDeathAndEndsItsSaga() throws Exception {

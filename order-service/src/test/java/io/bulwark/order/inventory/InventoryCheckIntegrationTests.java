@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.bulwark.fixtures.net.StubHttpServer.Mode;
+import io.bulwark.harness.client.OrderRequest;
 import io.bulwark.harness.http.HttpJson.Response;
 import io.bulwark.order.OrderServiceTestBase;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -24,8 +25,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 class InventoryCheckIntegrationTests extends OrderServiceTestBase {
 
-  private static final String ORDER =
-      "{\"customerId\": \"c-1\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 1}]}";
+  private static final String ORDER = OrderRequest.forCustomer("c-1").line("SKU-1", 1).json();
 
   @Autowired CircuitBreakerRegistry breakers;
   @Autowired JdbcClient jdbc;
@@ -59,8 +59,7 @@ class InventoryCheckIntegrationTests extends OrderServiceTestBase {
         http()
             .postOnce(
                 "/api/orders",
-                "{\"customerId\": \"c\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 1},"
-                    + " {\"sku\": \"GHOST-1\", \"quantity\": 1}]}");
+                OrderRequest.forCustomer("c").line("SKU-1", 1).line("GHOST-1", 1).json());
 
     assertThat(response.status()).isEqualTo(422);
     assertThat(response.header("Content-Type")).startsWith("application/problem+json");

@@ -2,6 +2,7 @@ package io.bulwark.order.ordering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bulwark.harness.client.OrderRequest;
 import io.bulwark.harness.http.HttpJson.Response;
 import io.bulwark.order.OrderServiceTestBase;
 import java.util.Map;
@@ -19,10 +20,7 @@ class OrderApiIntegrationTests extends OrderServiceTestBase {
   @Test
   void placingAnOrderAnswersCreatedAndStoresItsEventInTheSameTransaction() {
     Response response =
-        http()
-            .postOnce(
-                "/api/orders",
-                "{\"customerId\": \"c-42\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 2}]}");
+        http().postOnce("/api/orders", OrderRequest.forCustomer("c-42").line("SKU-1", 2).json());
 
     assertThat(response.status()).isEqualTo(201);
     String id = response.header("Location").substring("/api/orders/".length());
@@ -127,7 +125,7 @@ class OrderApiIntegrationTests extends OrderServiceTestBase {
             .send(
                 "POST",
                 "/api/orders",
-                "{\"customerId\": \"c\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 1}]}",
+                OrderRequest.forCustomer("c").line("SKU-1", 1).json(),
                 "*/*",
                 Map.of("Idempotency-Key", UUID.randomUUID().toString()));
 
@@ -140,10 +138,7 @@ class OrderApiIntegrationTests extends OrderServiceTestBase {
     long before = orders();
 
     Response place =
-        http()
-            .post(
-                "/api/orders",
-                "{\"customerId\": \"c\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 1}]}");
+        http().post("/api/orders", OrderRequest.forCustomer("c").line("SKU-1", 1).json());
     Response cancel = http().post("/api/orders/" + UUID.randomUUID() + "/cancel", null);
 
     assertThat(place.status()).isEqualTo(400);
@@ -155,7 +150,7 @@ class OrderApiIntegrationTests extends OrderServiceTestBase {
   @Test
   void aRetriedPlacementWithTheSameKeyReturnsTheFirstOrderAndCreatesNoOther() {
     String key = UUID.randomUUID().toString();
-    String body = "{\"customerId\": \"retry\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 1}]}";
+    String body = OrderRequest.forCustomer("retry").line("SKU-1", 1).json();
     long before = orders();
 
     Response first = http().postWithKey("/api/orders", body, key);

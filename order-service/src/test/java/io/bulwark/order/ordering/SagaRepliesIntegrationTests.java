@@ -3,6 +3,7 @@ package io.bulwark.order.ordering;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bulwark.fixtures.kafka.TestKafka;
+import io.bulwark.harness.client.OrderRequest;
 import io.bulwark.order.OrderServiceTestBase;
 import io.bulwark.reliability.autoconfigure.DeadLetterTopics;
 import io.bulwark.reliability.event.EventCodec;
@@ -126,7 +127,7 @@ class SagaRepliesIntegrationTests extends OrderServiceTestBase {
             .send(
                 "POST",
                 "/api/orders",
-                "{\"customerId\": \"c-1\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 1}]}",
+                OrderRequest.forCustomer("c-1").line("SKU-1", 1).json(),
                 "application/json",
                 Map.of(
                     "Idempotency-Key",
@@ -152,10 +153,7 @@ class SagaRepliesIntegrationTests extends OrderServiceTestBase {
 
   private String placeOrder() {
     var response =
-        http()
-            .postOnce(
-                "/api/orders",
-                "{\"customerId\": \"c-1\", \"items\": [{\"sku\": \"SKU-1\", \"quantity\": 1}]}");
+        http().postOnce("/api/orders", OrderRequest.forCustomer("c-1").line("SKU-1", 1).json());
     assertThat(response.status()).isEqualTo(201);
     return response.header("Location").substring("/api/orders/".length());
   }

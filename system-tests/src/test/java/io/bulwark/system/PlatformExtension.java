@@ -1,0 +1,92 @@
+package io.bulwark.system;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.bulwark.harness.postgres.PatroniCluster;
+import io.bulwark.harness.postgres.PostgresPair;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/** Owns the platform's lifecycle for a {@link SystemTest} class. */
+final class PlatformExtension implements BeforeAllCallback {
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    Class<?> testClass = context.getRequiredTestClass();
+    SystemTest settings = testClass.getAnnotation(SystemTest.class);
+    Started started = new Started();
+    context
+        .getStore(ExtensionContext.Namespace.create(PlatformExtension.class, testClass))
+        .put(Started.class, started);
+    Platform platform =
+        switch (settings.databases()) {
+          case SHARED -> new Platform(settings.instancesPerService());
+          case PAIR -> {
+            PostgresPair pair = started.add(PostgresPair.start());
+            inject(testClass, PostgresPair.class, pair);
+            pair.createDatabase("orders");
+            pair.createDatabase("inventory");
+            yield new Platform(
+                settings.instancesPerService(), pair.jdbcUrl("orders"), pair.jdbcUrl("inventory"));
+          }
+          case PATRONI -> {
+            assumeTrue(
+                PatroniCluster.available(),
+                "needs Debian's patroni and etcd-server packages (.ci/run installs them)");
+            PatroniCluster cluster = started.add(PatroniCluster.start(2));
+            inject(testClass, PatroniCluster.class, cluster);
+            cluster.createDatabase("orders");
+            cluster.createDatabase("inventory");
+            yield new Platform(
+                settings.instancesPerService(),
+                cluster.jdbcUrl("orders"),
+                cluster.jdbcUrl("inventory"));
+          }
+        };
+    started.add(platform::settleThenClose);
+    inject(testClass, Platform.class, platform);
+  }
+
+  private static void inject(Class<?> testClass, Class<?> type, Object value)
+      throws IllegalAccessException {
+    for (Field field : testClass.getDeclaredFields()) {
+      if (Modifier.isStatic(field.getModifiers()) && field.getType() == type) {
+        field.setAccessible(true);
+        field.set(null, value);
+      }
+    }
+  }
+
+  /** What was started for the class, closed by JUnit after its last test, the last first. */
+  private static final class Started implements AutoCloseable {
+    private final List<AutoCloseable> parts = new ArrayList<>();
+
+    <T extends AutoCloseable> T add(T part) {
+      parts.add(part);
+      return part;
+    }
+
+    @Override
+    public void close() throws Exception {
+      Exception failure = null;
+      for (int i = parts.size() - 1; i >= 0; i--) {
+        try {
+          parts.get(i).close();
+        } catch (Exception e) {
+          if (failure == null) {
+            failure = e;
+          } else {
+            failure.addSuppressed(e);
+          }
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    }
+  }
+}

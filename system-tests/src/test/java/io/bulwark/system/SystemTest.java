@@ -1,0 +1,35 @@
+package io.bulwark.system;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A test class run against the whole platform. {@link PlatformExtension} starts the platform once
+ * for the class, on the databases named here, before any of its {@code @BeforeAll} methods, and
+ * sets the class's static fields of type {@link Platform} (and {@code PostgresPair} or {@code
+ * PatroniCluster}, the databases under it) to what it started. After the class's last test it
+ * leaves the shared broker settled (every event consumed, a terminated consumer restarted for that)
+ * and stops everything.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@ExtendWith(PlatformExtension.class)
+@interface SystemTest {
+
+  int instancesPerService() default 1;
+
+  Databases databases() default Databases.SHARED;
+
+  /** What the services' databases run on. */
+  enum Databases {
+    /** A fresh database per service on the shared test PostgreSQL server. */
+    SHARED,
+    /** A primary with a synchronous standby, promoted by the test itself. */
+    PAIR,
+    /** A Patroni pair with etcd (skipped where Patroni is not installed). */
+    PATRONI
+  }
+}
