@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 
-/** The Kubernetes overlays under {@code k8s/overlays}, each rendered once with kubectl. */
+/** The Kubernetes overlays under {@code deploy/k8s/overlays}, each rendered once with kubectl. */
 final class Manifests {
 
   private static final Map<String, Manifests> RENDERED = new ConcurrentHashMap<>();
@@ -27,14 +27,14 @@ final class Manifests {
   }
 
   static Stream<String> overlays() {
-    try (Stream<Path> dirs = Files.list(Repository.path("k8s", "overlays"))) {
+    try (Stream<Path> dirs = Files.list(Repository.path("deploy", "k8s", "overlays"))) {
       return dirs.map(dir -> dir.getFileName().toString()).sorted().toList().stream();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
   }
 
-  /** {@code kubectl kustomize k8s/overlays/<overlay>}, parsed. */
+  /** {@code kubectl kustomize deploy/k8s/overlays/<overlay>}, parsed. */
   static Manifests of(String overlay) {
     return RENDERED.computeIfAbsent(overlay, Manifests::render);
   }
@@ -44,7 +44,7 @@ final class Manifests {
       throw new AssertionError("kubectl is needed to render the overlays (see .ci/run)");
     }
     String yaml =
-        Tool.in(Repository.ROOT, "kubectl", "kustomize", "k8s/overlays/" + overlay)
+        Tool.in(Repository.ROOT, "kubectl", "kustomize", "deploy/k8s/overlays/" + overlay)
             .run()
             .assertSucceeded("kubectl kustomize " + overlay)
             .out();

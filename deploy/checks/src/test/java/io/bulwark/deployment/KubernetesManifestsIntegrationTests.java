@@ -19,8 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every overlay under {@code k8s/overlays}, rendered with {@code kubectl kustomize}: valid against
- * the Kubernetes and operator schemas, and held to the platform's rules.
+ * Every overlay under {@code deploy/k8s/overlays}, rendered with {@code kubectl kustomize}: valid
+ * against the Kubernetes and operator schemas, and held to the platform's rules.
  */
 class KubernetesManifestsIntegrationTests {
 

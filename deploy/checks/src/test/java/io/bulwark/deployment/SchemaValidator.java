@@ -4,12 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code k8s/validate}: the Kubernetes, CloudNativePG and Strimzi schemas (npm packages pinned by
- * its package-lock.json) and a script that checks rendered manifests against them.
+ * {@code deploy/k8s/validate}: the Kubernetes, CloudNativePG and Strimzi schemas (npm packages
+ * pinned by its package-lock.json) and a script that checks rendered manifests against them.
  */
 final class SchemaValidator {
 
-  private static final Path DIRECTORY = Repository.path("k8s", "validate");
+  private static final Path DIRECTORY = Repository.path("deploy", "k8s", "validate");
   private static boolean installed;
 
   private SchemaValidator() {}
@@ -30,7 +30,7 @@ final class SchemaValidator {
     if (!Files.isDirectory(DIRECTORY.resolve("node_modules"))) {
       Tool.in(DIRECTORY, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
           .run()
-          .assertSucceeded("npm ci in k8s/validate");
+          .assertSucceeded("npm ci in deploy/k8s/validate");
     }
     installed = true;
   }

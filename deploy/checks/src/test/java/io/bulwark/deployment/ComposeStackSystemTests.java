@@ -2,6 +2,7 @@ package io.bulwark.deployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bulwark.harness.client.OrderRequest;
 import io.bulwark.harness.http.HttpJson;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +39,7 @@ class ComposeStackSystemTests {
   @Test
   void theStackComesUpHealthyAndAnOrderPlacedThroughTheGatewayIsConfirmed() {
     try (ComposeContainer stack =
-        new ComposeContainer(Repository.path("docker-compose.yml").toFile())
+        new ComposeContainer(Repository.path("deploy", "compose", "docker-compose.yml").toFile())
             .withBuild(true)
             .withRemoveVolumes(true)
             .withStartupTimeout(Duration.ofMinutes(5))
@@ -55,8 +56,7 @@ class ComposeStackSystemTests {
           .isEqualTo(200);
       var placed =
           http.postOnce(
-              "/api/orders",
-              "{\"customerId\": \"c-compose\", \"items\": [{\"sku\": \"COMPOSE-1\", \"quantity\": 2}]}");
+              "/api/orders", OrderRequest.forCustomer("c-compose").line("COMPOSE-1", 2).json());
       assertThat(placed.status()).isEqualTo(201);
       org.awaitility.Awaitility.await()
           .atMost(Duration.ofSeconds(60))

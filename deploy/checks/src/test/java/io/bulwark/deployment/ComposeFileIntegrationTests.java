@@ -18,8 +18,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code docker-compose.yml}: valid for Compose (its own {@code config} command, which resolves the
- * anchors and defaults, as {@code up} would), and the topology the local run has.
+ * {@code deploy/compose/docker-compose.yml}: valid for Compose (its own {@code config} command,
+ * which resolves the anchors and defaults, as {@code up} would), and the topology the local run
+ * has.
  */
 class ComposeFileIntegrationTests {
 
@@ -35,7 +36,12 @@ class ComposeFileIntegrationTests {
       throw new AssertionError("docker-compose is needed to validate the file (see .ci/run)");
     }
     String resolved =
-        Tool.in(Repository.ROOT, "docker-compose", "--file", "docker-compose.yml", "config")
+        Tool.in(
+                Repository.ROOT,
+                "docker-compose",
+                "--file",
+                "deploy/compose/docker-compose.yml",
+                "config")
             .run()
             .assertSucceeded("docker-compose config")
             .out();
