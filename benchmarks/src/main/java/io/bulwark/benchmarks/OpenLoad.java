@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Order load at a fixed arrival rate (an open model): request i is due at start + i / rate, whether
@@ -29,7 +30,12 @@ final class OpenLoad {
 
   /** One request: when it was due, sent and answered (nanoTime), and how it ended. */
   record Outcome(
-      long dueNanos, long sentNanos, long doneNanos, String kind, boolean replay, String orderId) {
+      long dueNanos,
+      long sentNanos,
+      long doneNanos,
+      String kind,
+      boolean replay,
+      @Nullable String orderId) {
 
     boolean accepted() {
       return kind.equals("201");
@@ -107,7 +113,7 @@ final class OpenLoad {
             .build();
     long sent = System.nanoTime();
     String kind;
-    String orderId = null;
+    @Nullable String orderId = null;
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       kind = String.valueOf(response.statusCode());

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /** What a benchmark run measured, written as Markdown with charts. */
 final class Report {
@@ -54,7 +55,7 @@ final class Report {
                   .toList()),
           backlog,
           ids,
-          null,
+          Latencies.NONE,
           0);
     }
 
@@ -207,7 +208,7 @@ final class Report {
 
   final Path results;
   final boolean quick;
-  Duration startup;
+  Duration startup = Duration.ZERO;
   boolean patroni;
 
   /** The services' Java and flags, as the local run starts them. */
@@ -219,12 +220,12 @@ final class Report {
   final List<Double> pgbenchTps = new ArrayList<>();
   final List<Step> steps = new ArrayList<>();
   double sustainedRate;
-  Step half;
-  Latencies replay;
+  @Nullable Step half;
+  Latencies replay = Latencies.NONE;
   Map<String, Long> replayKinds = Map.of();
-  Latencies relayLagOrders;
-  Latencies relayLagInventory;
-  Failover failover;
+  Latencies relayLagOrders = Latencies.NONE;
+  Latencies relayLagInventory = Latencies.NONE;
+  @Nullable Failover failover;
   final List<Double> relayRates = new ArrayList<>();
   int warmUpWindows;
   final Map<String, LocalRun.SoloStart> solo = new LinkedHashMap<>();
@@ -437,7 +438,10 @@ final class Report {
           row(
               instance
                   + " in the local run: Spring's start figure (all starting at once) / RSS idle",
-              f(startSeconds.get(instance)) + " s / " + f(rssIdle.get(instance)) + " MiB",
+              f(startSeconds.getOrDefault(instance, Double.NaN))
+                  + " s / "
+                  + f(rssIdle.getOrDefault(instance, Double.NaN))
+                  + " MiB",
               "",
               ""));
     }

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the whole platform on this machine, without Docker: PostgreSQL from the local binaries (a
@@ -34,12 +35,10 @@ public final class DevStack {
   private final Path data;
   private final ServiceJvm serviceJvm;
   private final PlatformLauncher launcher;
-  private ManagedProcess kafka;
-  private PostgresServer postgres;
-  private PatroniCluster patroni;
+  private @Nullable ManagedProcess kafka;
+  private @Nullable PostgresServer postgres;
+  private @Nullable PatroniCluster patroni;
   private volatile boolean stopping;
-  private String ordersUrl;
-  private String inventoryUrl;
 
   private DevStack(Path root, Path data) {
     this.root = root;
@@ -77,7 +76,7 @@ public final class DevStack {
     checkPortsFree();
     Files.createDirectories(data);
     Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
-    startDatabases();
+    Databases databases = startDatabases();
 
     step("Kafka (KRaft) on " + TOPOLOGY.kafkaBootstrap());
     kafka =
@@ -98,7 +97,7 @@ public final class DevStack {
             + ports(TOPOLOGY.inventoryPorts())
             + " and order-service on :"
             + ports(TOPOLOGY.orderPorts()));
-    launcher.startServices(ordersUrl, inventoryUrl, TOPOLOGY.kafkaBootstrap());
+    launcher.startServices(databases.orders(), databases.inventory(), TOPOLOGY.kafkaBootstrap());
     launcher.awaitHealthy(Duration.ofSeconds(240));
 
     seedDemoStock();
@@ -142,7 +141,10 @@ public final class DevStack {
    * The services' databases: on a Patroni pair (primary and synchronous standby, automatic
    * failover) when Patroni and etcd are installed, else on a single PostgreSQL server.
    */
-  private void startDatabases() {
+  /** The JDBC URLs of the services' databases. */
+  private record Databases(String orders, String inventory) {}
+
+  private Databases startDatabases() {
     if (PatroniCluster.available() && !"single".equals(System.getenv("BULWARK_DB"))) {
       List<Integer> nodes = TOPOLOGY.postgresPorts();
       List<Integer> agents = TOPOLOGY.patroniRestPorts();
@@ -153,7 +155,7 @@ public final class DevStack {
               + ports(agents)
               + ", etcd on :"
               + TOPOLOGY.etcdPort());
-      patroni =
+      PatroniCluster cluster =
           PatroniCluster.start(
               data.resolve("patroni"),
               TOPOLOGY.etcdPort(),
@@ -161,36 +163,35 @@ public final class DevStack {
               List.of(
                   new int[] {nodes.get(0), agents.get(0)},
                   new int[] {nodes.get(1), agents.get(1)}));
-      patroni.createDatabase("orders");
-      patroni.createDatabase("inventory");
-      ordersUrl = patroni.jdbcUrl("orders");
-      inventoryUrl = patroni.jdbcUrl("inventory");
-      superviseAgents();
-      return;
+      patroni = cluster;
+      cluster.createDatabase("orders");
+      cluster.createDatabase("inventory");
+      superviseAgents(cluster);
+      return new Databases(cluster.jdbcUrl("orders"), cluster.jdbcUrl("inventory"));
     }
     step("PostgreSQL " + PostgresServer.binDir() + " on 127.0.0.1:" + TOPOLOGY.postgresPort());
     if (!PatroniCluster.available()) {
       step("(no Patroni here: apt-get install patroni etcd-server runs an HA pair instead)");
     }
-    postgres =
+    PostgresServer server =
         PostgresServer.start(
             data.resolve("postgres"), TOPOLOGY.postgresPort(), Map.of("max_connections", "200"));
-    postgres.createDatabase("orders");
-    postgres.createDatabase("inventory");
-    ordersUrl = postgres.jdbcUrl("orders");
-    inventoryUrl = postgres.jdbcUrl("inventory");
+    postgres = server;
+    server.createDatabase("orders");
+    server.createDatabase("inventory");
+    return new Databases(server.jdbcUrl("orders"), server.jdbcUrl("inventory"));
   }
 
   /**
    * Restarts a Patroni agent that died (say, killed by {@code ./bulwark kill-primary}), as a
    * service manager would, 15 s later: the node rejoins the cluster as the standby.
    */
-  private void superviseAgents() {
+  private void superviseAgents(PatroniCluster cluster) {
     Thread supervisor =
         new Thread(
             () -> {
               while (!stopping) {
-                for (PatroniCluster.Node node : patroni.nodes()) {
+                for (PatroniCluster.Node node : cluster.nodes()) {
                   if (!stopping && !node.agentAlive()) {
                     // longer than the leader key lives (ttl 6 s): the standby takes over first,
                     // and the dead node comes back as its standby rather than reclaiming its lock

@@ -85,7 +85,7 @@ public final class Await {
       until(() -> probe.get().map(value -> found.compareAndSet(null, value)).isPresent())
           .every(pause)
           .within(timeout, failure);
-      return found.get();
+      return java.util.Objects.requireNonNull(found.get(), "the value found");
     }
   }
 }

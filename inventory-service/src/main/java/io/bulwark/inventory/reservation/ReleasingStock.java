@@ -35,7 +35,7 @@ class ReleasingStock {
     }
     Map<String, StockItem> items = stock.lockAll(reservation.skus());
     reservation.release(items);
-    reservation.skus().forEach(sku -> stock.save(items.get(sku)));
+    reservation.skus().forEach(sku -> stock.save(Reservation.locked(items, sku)));
     reservations.update(reservation);
   }
 }

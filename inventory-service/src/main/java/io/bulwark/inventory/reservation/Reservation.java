@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The inventory's decision for one order: all its lines reserved, or none (rejected with a reason),
@@ -27,17 +28,18 @@ final class Reservation {
   private final String orderId;
   private final List<Line> lines;
   private Status status;
-  private String reason;
+  private @Nullable String reason;
   private final List<PublishedEvent> events = new ArrayList<>();
 
-  private Reservation(String orderId, List<Line> lines, Status status, String reason) {
+  private Reservation(String orderId, List<Line> lines, Status status, @Nullable String reason) {
     this.orderId = orderId;
     this.lines = List.copyOf(lines);
     this.status = status;
     this.reason = reason;
   }
 
-  static Reservation restore(String orderId, List<Line> lines, Status status, String reason) {
+  static Reservation restore(
+      String orderId, List<Line> lines, Status status, @Nullable String reason) {
     return new Reservation(orderId, lines, status, reason);
   }
 
@@ -56,7 +58,7 @@ final class Reservation {
       rejected.events.add(new StockRejected(orderId, refusal));
       return rejected;
     }
-    lines.forEach(line -> stock.get(line.sku()).reserve(line.quantity()));
+    lines.forEach(line -> locked(stock, line.sku()).reserve(line.quantity()));
     Reservation reserved = new Reservation(orderId, lines, Status.RESERVED, null);
     reserved.events.add(new StockReserved(orderId, lines));
     return reserved;
@@ -69,7 +71,7 @@ final class Reservation {
     return released;
   }
 
-  private static String refusal(List<Line> lines, Map<String, StockItem> stock) {
+  private static @Nullable String refusal(List<Line> lines, Map<String, StockItem> stock) {
     if (lines.isEmpty()) {
       return "order has no items";
     }
@@ -93,12 +95,21 @@ final class Reservation {
     return null;
   }
 
+  /** The locked stock item of a SKU this reservation holds: always among the locked ones. */
+  static StockItem locked(Map<String, StockItem> stock, String sku) {
+    StockItem item = stock.get(sku);
+    if (item == null) {
+      throw new IllegalStateException("stock of " + sku + " is not locked");
+    }
+    return item;
+  }
+
   /** Gives reserved stock back; a rejected or already released reservation stays as it is. */
   void release(Map<String, StockItem> stock) {
     if (status != Status.RESERVED) {
       return;
     }
-    lines.forEach(line -> stock.get(line.sku()).release(line.quantity()));
+    lines.forEach(line -> locked(stock, line.sku()).release(line.quantity()));
     status = Status.RELEASED;
     reason = "cancelled";
     events.add(new StockReleased(orderId, lines));
@@ -122,7 +133,7 @@ final class Reservation {
     return status;
   }
 
-  String reason() {
+  @Nullable String reason() {
     return reason;
   }
 

@@ -35,7 +35,9 @@ class Reservations {
 
   void insert(Reservation reservation) {
     jdbc.sql("INSERT INTO reservation (order_id, status, reason) VALUES (?, ?, ?)")
-        .params(reservation.orderId(), reservation.status().name(), reservation.reason())
+        .param(1, reservation.orderId())
+        .param(2, reservation.status().name())
+        .param(3, reservation.reason())
         .update();
     for (Line line : reservation.lines()) {
       jdbc.sql("INSERT INTO reservation_line (order_id, sku, quantity) VALUES (?, ?, ?)")
@@ -47,7 +49,9 @@ class Reservations {
 
   void update(Reservation reservation) {
     jdbc.sql("UPDATE reservation SET status = ?, reason = ?, updated_at = now() WHERE order_id = ?")
-        .params(reservation.status().name(), reservation.reason(), reservation.orderId())
+        .param(1, reservation.status().name())
+        .param(2, reservation.reason())
+        .param(3, reservation.orderId())
         .update();
     outbox.appendAll(reservation.orderId(), reservation.pullEvents());
   }

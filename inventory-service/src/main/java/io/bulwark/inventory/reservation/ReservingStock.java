@@ -35,7 +35,7 @@ class ReservingStock {
     Map<String, StockItem> items = stock.lockAll(lines.stream().map(Line::sku).toList());
     Reservation reservation = Reservation.attempt(placed.orderId(), lines, items);
     if (reservation.status() == Reservation.Status.RESERVED) {
-      reservation.skus().forEach(sku -> stock.save(items.get(sku)));
+      reservation.skus().forEach(sku -> stock.save(Reservation.locked(items, sku)));
     }
     reservations.insert(reservation);
   }

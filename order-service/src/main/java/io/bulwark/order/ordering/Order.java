@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An order and its place in the saga. It changes only through its own methods, each of which checks
@@ -26,7 +27,7 @@ final class Order {
   private final List<OrderLine> items;
   private final Instant createdAt;
   private OrderStatus status;
-  private String rejectionReason;
+  private @Nullable String rejectionReason;
   private Instant updatedAt;
   private final List<PublishedEvent> events = new ArrayList<>();
 
@@ -35,7 +36,7 @@ final class Order {
       String customerId,
       List<OrderLine> items,
       OrderStatus status,
-      String rejectionReason,
+      @Nullable String rejectionReason,
       Instant createdAt,
       Instant updatedAt) {
     this.id = Objects.requireNonNull(id);
@@ -62,7 +63,7 @@ final class Order {
       String customerId,
       List<OrderLine> items,
       OrderStatus status,
-      String rejectionReason,
+      @Nullable String rejectionReason,
       Instant createdAt,
       Instant updatedAt) {
     return new Order(id, customerId, items, status, rejectionReason, createdAt, updatedAt);
@@ -133,7 +134,7 @@ final class Order {
     return status;
   }
 
-  String rejectionReason() {
+  @Nullable String rejectionReason() {
     return rejectionReason;
   }
 

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -70,7 +71,7 @@ class OrderController {
       String customerId,
       List<OrderLine> items,
       OrderStatus status,
-      String rejectionReason,
+      @Nullable String rejectionReason,
       Instant createdAt) {
     static OrderView of(Order order) {
       return new OrderView(

@@ -52,13 +52,12 @@ class Orders {
     jdbc.sql(
             "INSERT INTO orders (id, customer_id, status, rejection_reason, created_at,"
                 + " updated_at) VALUES (?, ?, ?, ?, ?, ?)")
-        .params(
-            order.id(),
-            order.customerId(),
-            order.status().name(),
-            order.rejectionReason(),
-            Timestamp.from(order.createdAt()),
-            Timestamp.from(order.updatedAt()))
+        .param(1, order.id())
+        .param(2, order.customerId())
+        .param(3, order.status().name())
+        .param(4, order.rejectionReason())
+        .param(5, Timestamp.from(order.createdAt()))
+        .param(6, Timestamp.from(order.updatedAt()))
         .update();
     List<OrderLine> items = order.items();
     for (int i = 0; i < items.size(); i++) {
@@ -71,11 +70,10 @@ class Orders {
 
   void update(Order order) {
     jdbc.sql("UPDATE orders SET status = ?, rejection_reason = ?, updated_at = ? WHERE id = ?")
-        .params(
-            order.status().name(),
-            order.rejectionReason(),
-            Timestamp.from(order.updatedAt()),
-            order.id())
+        .param(1, order.status().name())
+        .param(2, order.rejectionReason())
+        .param(3, Timestamp.from(order.updatedAt()))
+        .param(4, order.id())
         .update();
     outbox.appendAll(order.id().toString(), order.pullEvents());
   }

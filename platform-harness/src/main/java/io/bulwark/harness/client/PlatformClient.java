@@ -49,7 +49,8 @@ public final class PlatformClient {
       throw new IllegalStateException(
           "order not placed: " + response.status() + " " + response.body());
     }
-    String location = response.header("Location");
+    String location =
+        java.util.Objects.requireNonNull(response.header("Location"), "a 201 without Location");
     return location.substring(location.lastIndexOf('/') + 1);
   }
 

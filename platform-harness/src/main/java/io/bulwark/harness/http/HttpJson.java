@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** A small JSON-over-HTTP client for tests, on the JDK's own client. */
 public final class HttpJson {
@@ -24,7 +25,7 @@ public final class HttpJson {
 
   /** A response: status, headers (first value of each) and body text. */
   public record Response(int status, Map<String, String> headers, String body) {
-    public String header(String name) {
+    public @Nullable String header(String name) {
       return Headers.first(headers, name);
     }
   }
@@ -33,16 +34,16 @@ public final class HttpJson {
     return send("GET", path, null, "application/json", Map.of());
   }
 
-  public Response post(String path, String json) {
+  public Response post(String path, @Nullable String json) {
     return send("POST", path, json, "application/json", Map.of());
   }
 
   /** A POST with a fresh {@code Idempotency-Key}, as a well-behaved client sends it. */
-  public Response postOnce(String path, String json) {
+  public Response postOnce(String path, @Nullable String json) {
     return postWithKey(path, json, java.util.UUID.randomUUID().toString());
   }
 
-  public Response postWithKey(String path, String json, String idempotencyKey) {
+  public Response postWithKey(String path, @Nullable String json, String idempotencyKey) {
     return send("POST", path, json, "application/json", Map.of("Idempotency-Key", idempotencyKey));
   }
 
@@ -51,7 +52,11 @@ public final class HttpJson {
   }
 
   public Response send(
-      String method, String path, String body, String contentType, Map<String, String> headers) {
+      String method,
+      String path,
+      @Nullable String body,
+      @Nullable String contentType,
+      Map<String, String> headers) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(baseUrl + path))
             .timeout(Duration.ofSeconds(30))

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A PostgreSQL HA pair run by Patroni (with one etcd node as its store): a primary and a
@@ -43,7 +44,7 @@ public final class PatroniCluster implements AutoCloseable {
     final int restPort;
     final Path dataDir;
     final Path config;
-    ManagedProcess agent;
+    @Nullable ManagedProcess agent;
 
     Node(String name, int pgPort, int restPort) {
       this.name = name;
@@ -115,7 +116,7 @@ public final class PatroniCluster implements AutoCloseable {
   private final Path dir;
   private final int etcdPort;
   private final List<Node> nodes = new ArrayList<>();
-  private ManagedProcess etcd;
+  private @Nullable ManagedProcess etcd;
 
   private final int etcdPeerPort;
 

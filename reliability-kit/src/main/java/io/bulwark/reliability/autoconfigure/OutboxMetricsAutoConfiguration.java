@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -48,7 +49,7 @@ public class OutboxMetricsAutoConfiguration {
     private final OutboxStore store;
     private final Clock clock;
     private Instant readAt = Instant.MIN;
-    private OutboxStore.Backlog backlog;
+    private OutboxStore.@Nullable Backlog backlog;
 
     BacklogProbe(DataSource dataSource, OutboxStore store, Clock clock) {
       this.dataSource = dataSource;
@@ -66,13 +67,12 @@ public class OutboxMetricsAutoConfiguration {
       if (current == null) {
         return Double.NaN;
       }
-      return current.oldest() == null
-          ? 0.0
-          : Duration.between(current.oldest(), clock.instant()).toMillis() / 1000.0;
+      Instant oldest = current.oldest();
+      return oldest == null ? 0.0 : Duration.between(oldest, clock.instant()).toMillis() / 1000.0;
     }
 
     /** The backlog, or null while the database cannot be reached. */
-    private synchronized OutboxStore.Backlog current() {
+    private synchronized OutboxStore.@Nullable Backlog current() {
       Instant now = clock.instant();
       if (now.isAfter(readAt.plus(FRESH))) {
         readAt = now;

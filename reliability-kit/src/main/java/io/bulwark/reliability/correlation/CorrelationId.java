@@ -2,6 +2,7 @@ package io.bulwark.reliability.correlation;
 
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 
 /**
@@ -21,22 +22,22 @@ public final class CorrelationId {
   private CorrelationId() {}
 
   /** The id of the work on this thread, or null. */
-  public static String current() {
+  public static @Nullable String current() {
     return CURRENT.get();
   }
 
   /** Whether a value received from outside may be used as an id. */
-  public static boolean isValid(String id) {
+  public static boolean isValid(@Nullable String id) {
     return id != null && VALID.matcher(id).matches();
   }
 
   /** The received id when valid, otherwise a new one. */
-  public static String orNew(String received) {
-    return isValid(received) ? received : UUID.randomUUID().toString();
+  public static String orNew(@Nullable String received) {
+    return received != null && isValid(received) ? received : UUID.randomUUID().toString();
   }
 
   /** Makes {@code id} current until the returned scope closes; null leaves things as they are. */
-  public static Scope open(String id) {
+  public static Scope open(@Nullable String id) {
     String previous = CURRENT.get();
     if (id == null) {
       return () -> {};

@@ -3,6 +3,7 @@ package io.bulwark.reliability.event;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -24,7 +25,7 @@ public record EventEnvelope(
     String aggregateId,
     Instant occurredAt,
     JsonNode payload,
-    String correlationId) {
+    @Nullable String correlationId) {
 
   /** An envelope without a correlation id. */
   public EventEnvelope(

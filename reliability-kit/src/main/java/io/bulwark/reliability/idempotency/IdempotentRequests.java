@@ -7,6 +7,7 @@ import io.bulwark.reliability.transaction.Transactions.TransactionFailedExceptio
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,7 +131,7 @@ public final class IdempotentRequests {
       }
       return attempt.outcome != null
           ? new Result.Executed<>(attempt.outcome.response())
-          : answer(attempt.decision);
+          : answer(java.util.Objects.requireNonNull(attempt.decision, "a run decides"));
     }
   }
 
@@ -139,8 +140,8 @@ public final class IdempotentRequests {
     private final KeyedRequest request;
     private final Action<R> action;
     private final int number;
-    private Decision decision;
-    private Outcome<R> outcome;
+    private @Nullable Decision decision;
+    private @Nullable Outcome<R> outcome;
 
     /** Whether the work ended and its transaction is to commit: only then is a failure unknown. */
     private boolean committing;

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,7 @@ public final class OutboxRelay implements AutoCloseable {
   private final Clock clock;
 
   private volatile boolean running;
-  private Thread thread;
+  private @Nullable Thread thread;
   private Instant nextPurge = Instant.MIN;
 
   public OutboxRelay(

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The relay's view of the outbox table. Every method works on the connection it is given and never
@@ -42,5 +43,5 @@ public interface OutboxStore {
   Backlog backlog(Connection connection) throws SQLException;
 
   /** Unpublished messages and the time the oldest of them was appended (null when none). */
-  record Backlog(long size, Instant oldest) {}
+  record Backlog(long size, @Nullable Instant oldest) {}
 }

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -26,7 +27,7 @@ public final class PostgresNotificationWakeup implements OutboxWakeup {
   private final DataSource dataSource;
   private final Object lock = new Object();
   private volatile boolean closed;
-  private Connection connection;
+  private @Nullable Connection connection;
 
   public PostgresNotificationWakeup(DataSource dataSource) {
     this.dataSource = dataSource;

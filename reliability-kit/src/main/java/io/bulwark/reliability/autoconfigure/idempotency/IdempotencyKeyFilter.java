@@ -196,7 +196,7 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
         unavailable.outcomeUnknown() ? "commit outcome unknown" : "database unavailable",
         request.getMethod(),
         request.getRequestURI(),
-        unavailable.cause().getCause().toString());
+        String.valueOf(unavailable.cause().getCause()));
     resetKeepingCorrelation(response);
     response.setHeader(HttpHeaders.RETRY_AFTER, "1");
     if (unavailable.outcomeUnknown()) {

@@ -4,6 +4,7 @@ import io.bulwark.reliability.failover.TransientFailures;
 import jakarta.validation.ConstraintViolationException;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -30,10 +31,10 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
 
   /** One invalid field or parameter: where, and what is wrong with it. */
-  public record FieldError(String field, String message) {}
+  public record FieldError(@Nullable String field, @Nullable String message) {}
 
   @Override
-  protected ResponseEntity<Object> handleMethodArgumentNotValid(
+  protected @Nullable ResponseEntity<Object> handleMethodArgumentNotValid(
       MethodArgumentNotValidException ex,
       HttpHeaders headers,
       HttpStatusCode status,
@@ -46,7 +47,7 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
   }
 
   @Override
-  protected ResponseEntity<Object> handleHandlerMethodValidationException(
+  protected @Nullable ResponseEntity<Object> handleHandlerMethodValidationException(
       HandlerMethodValidationException ex,
       HttpHeaders headers,
       HttpStatusCode status,
@@ -66,7 +67,7 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
   }
 
   @Override
-  protected ResponseEntity<Object> handleHttpMessageNotReadable(
+  protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(
       HttpMessageNotReadableException ex,
       HttpHeaders headers,
       HttpStatusCode status,
@@ -80,7 +81,8 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
   }
 
   @ExceptionHandler(ConstraintViolationException.class)
-  ResponseEntity<Object> constraintViolation(ConstraintViolationException ex, WebRequest request) {
+  @Nullable ResponseEntity<Object> constraintViolation(
+      ConstraintViolationException ex, WebRequest request) {
     List<FieldError> errors =
         ex.getConstraintViolations().stream()
             .map(v -> new FieldError(lastNode(v.getPropertyPath().toString()), v.getMessage()))
@@ -89,7 +91,7 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
   }
 
   @ExceptionHandler(Exception.class)
-  ResponseEntity<Object> unexpected(Exception ex, WebRequest request) {
+  @Nullable ResponseEntity<Object> unexpected(Exception ex, WebRequest request) {
     if (TransientFailures.isTransient(ex)) {
       log.warn("database unavailable for {}: {}", request.getDescription(false), ex.toString());
       ProblemDetail problem =
@@ -110,7 +112,7 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
         ex, problem, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, request);
   }
 
-  private ResponseEntity<Object> invalid(
+  private @Nullable ResponseEntity<Object> invalid(
       List<FieldError> errors, HttpHeaders headers, WebRequest request, Exception ex) {
     ProblemDetail problem =
         ProblemDetail.forStatusAndDetail(

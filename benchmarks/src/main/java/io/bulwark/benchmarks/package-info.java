@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.benchmarks;
+
+import org.jspecify.annotations.NullMarked;

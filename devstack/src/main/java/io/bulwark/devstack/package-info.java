@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.devstack;
+
+import org.jspecify.annotations.NullMarked;

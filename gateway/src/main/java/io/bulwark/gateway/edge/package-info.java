@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.gateway.edge;
+
+import org.jspecify.annotations.NullMarked;

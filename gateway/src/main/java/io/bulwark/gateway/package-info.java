@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.gateway;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.gateway.routing;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.inventory;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.inventory.reservation;
+
+import org.jspecify.annotations.NullMarked;

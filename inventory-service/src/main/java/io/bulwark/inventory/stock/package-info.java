@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.inventory.stock;
+
+import org.jspecify.annotations.NullMarked;

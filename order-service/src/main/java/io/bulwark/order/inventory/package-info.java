@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.order.inventory;
+
+import org.jspecify.annotations.NullMarked;

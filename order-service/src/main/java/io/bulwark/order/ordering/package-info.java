@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.order.ordering;
+
+import org.jspecify.annotations.NullMarked;

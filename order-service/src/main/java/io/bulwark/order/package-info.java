@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.order;
+
+import org.jspecify.annotations.NullMarked;

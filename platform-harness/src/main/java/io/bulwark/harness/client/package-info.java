@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.harness.client;
+
+import org.jspecify.annotations.NullMarked;

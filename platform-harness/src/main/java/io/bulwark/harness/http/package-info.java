@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.harness.http;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.harness.kafka;
+
+import org.jspecify.annotations.NullMarked;

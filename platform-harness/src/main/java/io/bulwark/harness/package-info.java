@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.harness;
+
+import org.jspecify.annotations.NullMarked;

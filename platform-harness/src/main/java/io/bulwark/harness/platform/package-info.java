@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.harness.platform;
+
+import org.jspecify.annotations.NullMarked;

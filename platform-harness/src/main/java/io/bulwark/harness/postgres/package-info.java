@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.harness.postgres;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.harness.process;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.reliability.autoconfigure.idempotency;
+
+import org.jspecify.annotations.NullMarked;

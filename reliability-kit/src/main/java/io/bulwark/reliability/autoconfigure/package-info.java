@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.reliability.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;

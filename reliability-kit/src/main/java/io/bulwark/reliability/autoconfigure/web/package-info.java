@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.reliability.autoconfigure.web;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.reliability.correlation;
+
+import org.jspecify.annotations.NullMarked;

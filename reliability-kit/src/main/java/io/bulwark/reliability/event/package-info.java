@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.reliability.event;
+
+import org.jspecify.annotations.NullMarked;

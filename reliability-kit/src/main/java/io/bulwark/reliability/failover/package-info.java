@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.reliability.failover;
+
+import org.jspecify.annotations.NullMarked;

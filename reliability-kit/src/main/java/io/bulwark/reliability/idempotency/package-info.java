@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.reliability.idempotency;
+
+import org.jspecify.annotations.NullMarked;

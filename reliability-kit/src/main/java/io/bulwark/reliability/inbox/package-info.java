@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.reliability.inbox;
+
+import org.jspecify.annotations.NullMarked;

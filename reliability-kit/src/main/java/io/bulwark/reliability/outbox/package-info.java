@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.reliability.outbox;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.reliability.schema;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.reliability.transaction;
+
+import org.jspecify.annotations.NullMarked;

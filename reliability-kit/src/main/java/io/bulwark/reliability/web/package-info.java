@@ -1,0 +1,4 @@
+@NullMarked
+package io.bulwark.reliability.web;
+
+import org.jspecify.annotations.NullMarked;
