@@ -9,6 +9,7 @@ import io.bulwark.harness.platform.QuietPoint;
 import io.bulwark.harness.platform.Topology;
 import io.bulwark.harness.process.BootJar;
 import io.bulwark.harness.process.FreePorts;
+import io.bulwark.harness.process.ManagedProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,7 +73,7 @@ final class Platform implements AutoCloseable {
     orderInstances.addAll(launcher.orderInstances());
   }
 
-  private static io.bulwark.harness.process.ManagedProcess startJar(
+  private static ManagedProcess startJar(
       String instance, String service, Map<String, String> properties, Path log) {
     return BootJar.start(
         instance, Path.of(System.getProperty("bulwark.jars." + service)), JVM, properties, log);

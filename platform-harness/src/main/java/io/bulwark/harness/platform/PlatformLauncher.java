@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Starts the platform's services on a {@link Topology}: the inventory-service instances, the
@@ -31,6 +32,10 @@ public final class PlatformLauncher implements AutoCloseable {
 
     /** {@code order-service-1}, ..., or the service's name alone for a single instance (n = 0). */
     public String name() {
+      return name(service, n);
+    }
+
+    static String name(String service, int n) {
       return n == 0 ? service : service + "-" + n;
     }
 
@@ -119,7 +124,7 @@ public final class PlatformLauncher implements AutoCloseable {
   private Instance start(String service, int n, int port, Map<String, String> properties) {
     Map<String, String> all = new LinkedHashMap<>(properties);
     all.put("server.port", String.valueOf(port));
-    String name = n == 0 ? service : service + "-" + n;
+    String name = Instance.name(service, n);
     Instance instance =
         new Instance(
             service,
@@ -139,7 +144,7 @@ public final class PlatformLauncher implements AutoCloseable {
   }
 
   /** Stops every started process, the last started first; a stalled one is resumed to stop. */
-  public void stop(Duration grace, java.util.function.Consumer<String> stopping) {
+  public void stop(Duration grace, Consumer<String> stopping) {
     for (int i = started.size() - 1; i >= 0; i--) {
       ManagedProcess process = started.get(i).process();
       if (process.isAlive()) {
