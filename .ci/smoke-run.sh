@@ -24,7 +24,7 @@ start() {
   ./bulwark run >"$work/run-$1.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 300); do
-    if curl -fsS "$gateway/actuator/health" 2>/dev/null | grep -q '"UP"'; then
+    if [[ "$(curl -fsS "$gateway/actuator/health" 2>/dev/null)" == *'"UP"'* ]]; then
       echo "smoke: platform up (start $1)"
       return 0
     fi
@@ -65,7 +65,7 @@ for _ in $(seq 1 60); do
 done
 echo "smoke: order is $status"
 [ "$status" = CONFIRMED ]
-curl -fsS "$gateway/api/inventory/SKU-1" | grep -q '"reserved":2'
+[[ "$(curl -fsS "$gateway/api/inventory/SKU-1")" == *'"reserved":2'* ]]
 stop
 
 start 2
