@@ -35,7 +35,11 @@ import org.springframework.web.bind.annotation.RestController;
 @SpringBootTest(
     classes = IdempotencyWithoutKafkaIntegrationTests.NotesApplication.class,
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = "bulwark.idempotency.endpoints=POST /notes")
+    properties = {
+      "bulwark.idempotency.endpoints=POST /notes",
+      // no authentication in this application: its clients name themselves
+      "bulwark.idempotency.client-header=X-Client-Id"
+    })
 class IdempotencyWithoutKafkaIntegrationTests {
 
   @DynamicPropertySource
@@ -63,7 +67,8 @@ class IdempotencyWithoutKafkaIntegrationTests {
 
   @Test
   void aRetriedRequestWithItsKeyGetsTheFirstResponseAndActsOnce() {
-    HttpJson http = new HttpJson("http://127.0.0.1:" + port);
+    HttpJson http =
+        new HttpJson("http://127.0.0.1:" + port).withHeader("X-Client-Id", () -> "notes-app");
     String key = UUID.randomUUID().toString();
 
     Response first = http.postWithKey("/notes", "{\"text\": \"once\"}", key);
@@ -78,7 +83,8 @@ class IdempotencyWithoutKafkaIntegrationTests {
 
   @Test
   void theSameKeyForAnotherRequestIsRefusedAndActsNot() {
-    HttpJson http = new HttpJson("http://127.0.0.1:" + port);
+    HttpJson http =
+        new HttpJson("http://127.0.0.1:" + port).withHeader("X-Client-Id", () -> "notes-app");
     String key = UUID.randomUUID().toString();
     http.postWithKey("/notes", "{\"text\": \"first\"}", key);
 
@@ -92,7 +98,9 @@ class IdempotencyWithoutKafkaIntegrationTests {
   @Test
   void aRequestWithoutAKeyIsABadRequest() {
     Response response =
-        new HttpJson("http://127.0.0.1:" + port).post("/notes", "{\"text\": \"x\"}");
+        new HttpJson("http://127.0.0.1:" + port)
+            .withHeader("X-Client-Id", () -> "notes-app")
+            .post("/notes", "{\"text\": \"x\"}");
 
     assertThat(response.status()).isEqualTo(400);
     assertThat(notes("x")).isZero();

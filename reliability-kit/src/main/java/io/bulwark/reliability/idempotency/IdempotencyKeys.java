@@ -121,16 +121,15 @@ public final class IdempotencyKeys {
     }
   }
 
-  /** The scope of a client credential: a hash, so no credential is stored. */
-  public static String scopeOf(String clientCredential) {
-    if (clientCredential == null || clientCredential.isBlank()) {
-      return "anonymous";
-    }
+  /**
+   * The scope of a caller's keys, by the kind of identity ({@code principal}, {@code client}) and a
+   * hash of its value, so that no credential is stored.
+   */
+  public static String scopeOf(String kind, String identity) {
     try {
       byte[] hash =
-          MessageDigest.getInstance("SHA-256")
-              .digest(clientCredential.getBytes(StandardCharsets.UTF_8));
-      return "client:" + HexFormat.of().formatHex(hash, 0, 16);
+          MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
+      return kind + ":" + HexFormat.of().formatHex(hash, 0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

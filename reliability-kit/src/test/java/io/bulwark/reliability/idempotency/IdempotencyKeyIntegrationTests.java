@@ -49,7 +49,8 @@ import org.springframework.web.bind.annotation.RestController;
       "bulwark.outbox.relay.enabled=false",
       "bulwark.idempotency.endpoints=POST /things, POST /things/{id}/slow, POST /broken,"
           + " POST /failing-over",
-      "bulwark.idempotency.time-to-live=2s"
+      "bulwark.idempotency.time-to-live=2s",
+      "bulwark.idempotency.client-header=X-API-Key"
     })
 class IdempotencyKeyIntegrationTests {
 
@@ -161,6 +162,24 @@ class IdempotencyKeyIntegrationTests {
   }
 
   @Test
+  void aRequestThatNamesNoCallerIsRefusedAndActsNot() {
+    long before = things();
+
+    Response anonymous =
+        http.send(
+            "POST",
+            "/things",
+            "{\"name\": \"nobody\"}",
+            "application/json",
+            Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+
+    assertThat(anonymous.status()).isEqualTo(401);
+    assertThat(anonymous.header("WWW-Authenticate")).isEqualTo("Bearer");
+    assertThat(anonymous.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(things()).isEqualTo(before);
+  }
+
+  @Test
   void theSameKeyWhileTheFirstIsInFlightIsAConflict() throws Exception {
     String key = UUID.randomUUID().toString();
     String id = UUID.randomUUID().toString();
@@ -256,7 +275,7 @@ class IdempotencyKeyIntegrationTests {
                       "/things",
                       "{\"name\": \"cut\"}",
                       "application/json",
-                      Map.of("Idempotency-Key", key)))
+                      Map.of("Idempotency-Key", key, "X-API-Key", "test-client")))
           .as("the client never sees the answer")
           .isInstanceOf(IllegalStateException.class);
       assertThat(proxy.cutCount()).isEqualTo(1);
@@ -301,9 +320,7 @@ class IdempotencyKeyIntegrationTests {
     if (key != null) {
       headers.put("Idempotency-Key", key);
     }
-    if (apiKey != null) {
-      headers.put("X-API-Key", apiKey);
-    }
+    headers.put("X-API-Key", apiKey != null ? apiKey : "test-client");
     return http.send("POST", path, body, "application/json", headers);
   }
 

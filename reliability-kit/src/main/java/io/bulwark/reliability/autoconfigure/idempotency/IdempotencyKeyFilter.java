@@ -15,9 +15,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -82,6 +84,20 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
     }
   }
 
+  /**
+   * Whose key this is: the authenticated caller, or in an application without authentication the
+   * configured client header's value. Never a scope shared by callers nobody knows.
+   */
+  private @Nullable String scopeOf(HttpServletRequest request) {
+    Principal caller = request.getUserPrincipal();
+    if (caller != null) {
+      return IdempotencyKeys.scopeOf("principal", caller.getName());
+    }
+    String header = properties.clientHeader();
+    String client = header == null ? null : request.getHeader(header);
+    return client == null || client.isBlank() ? null : IdempotencyKeys.scopeOf("client", client);
+  }
+
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
     return endpoints.stream().noneMatch(e -> e.matches(request));
@@ -120,10 +136,20 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
           "The body may have at most " + limit + " bytes.");
       return;
     }
+    String scope = scopeOf(request);
+    if (scope == null) {
+      response.setHeader("WWW-Authenticate", "Bearer");
+      Problems.write(
+          response,
+          401,
+          "Unauthorized",
+          "An Idempotency-Key is kept per caller, and this request names none.");
+      return;
+    }
     String query = request.getQueryString();
     KeyedRequest keyed =
         new KeyedRequest(
-            IdempotencyKeys.scopeOf(request.getHeader(properties.clientHeader())),
+            scope,
             key,
             IdempotencyKeys.fingerprint(
                 request.getMethod(),

@@ -3,6 +3,7 @@ package io.bulwark.reliability.autoconfigure.idempotency;
 import io.bulwark.reliability.idempotency.IdempotentRequests;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -15,7 +16,9 @@ import org.springframework.util.unit.DataSize;
  * @param endpoints {@code METHOD /path/pattern} entries, e.g. {@code POST /api/orders/{id}/cancel};
  *     empty turns the filter off
  * @param header the request header that carries the key
- * @param clientHeader the header that identifies the client; keys are scoped per its value
+ * @param clientHeader for an application without authentication only: the header whose value scopes
+ *     the keys; an authenticated caller always scopes its own keys, and a request with neither is
+ *     refused with {@code 401}
  * @param replayHeader set to {@code true} on a replayed response
  * @param timeToLive how long a key and its response are kept
  * @param maxKeyLength the longest key accepted
@@ -30,7 +33,7 @@ import org.springframework.util.unit.DataSize;
 public record IdempotencyProperties(
     @DefaultValue List<String> endpoints,
     @DefaultValue("Idempotency-Key") String header,
-    @DefaultValue("X-API-Key") String clientHeader,
+    @Nullable String clientHeader,
     @DefaultValue("Idempotent-Replayed") String replayHeader,
     @DefaultValue("24h") Duration timeToLive,
     @DefaultValue("255") int maxKeyLength,

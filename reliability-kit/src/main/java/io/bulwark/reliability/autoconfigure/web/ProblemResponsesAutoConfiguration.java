@@ -1,12 +1,15 @@
 package io.bulwark.reliability.autoconfigure.web;
 
+import org.apache.catalina.core.StandardHost;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.tomcat.TomcatContextCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
@@ -24,6 +27,20 @@ public class ProblemResponsesAutoConfiguration {
   @ConditionalOnClass(name = "jakarta.validation.Validator")
   ProblemResponses problemResponses() {
     return new ProblemResponses();
+  }
+
+  /** Tomcat's own error pages (before any filter) as problem+json too. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.tomcat.TomcatContextCustomizer")
+  static class TomcatProblemReports {
+    @Bean
+    TomcatContextCustomizer problemReportValve() {
+      return context -> {
+        if (context.getParent() instanceof StandardHost host) {
+          host.setErrorReportValveClass(ProblemReportValve.class.getName());
+        }
+      };
+    }
   }
 
   @Bean
