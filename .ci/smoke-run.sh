@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Starts the platform with `./bulwark run`, places an order through the gateway with curl, waits
-# for CONFIRMED, stops with SIGTERM (what Ctrl-C does), checks that nothing was left running, then
-# starts again on the same data and reads the order back.
+# Starts the platform with `./bulwark run`, takes a customer's token with `./bulwark token`, places
+# an order through the gateway with curl (as the README does), waits for CONFIRMED, stops with
+# SIGTERM (what Ctrl-C does), checks that nothing was left running, then starts again on the same
+# data and reads the order back with the same token.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,8 @@ work=$(mktemp -d)
 chmod 755 "$work"
 export BULWARK_DATA="$work/data"
 gateway=http://localhost:8080
+# the actuator: on the management port, never on the gateway's public one
+health=http://localhost:9080/actuator/health
 pid=
 
 # whatever happens, leave nothing running
@@ -24,7 +27,7 @@ start() {
   ./bulwark run >"$work/run-$1.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 300); do
-    if [[ "$(curl -fsS "$gateway/actuator/health" 2>/dev/null)" == *'"UP"'* ]]; then
+    if [[ "$(curl -fsS "$health" 2>/dev/null)" == *'"UP"'* ]]; then
       echo "smoke: platform up (start $1)"
       return 0
     fi
@@ -48,13 +51,19 @@ stop() {
 }
 
 status_of() {
-  curl -fsS "$gateway$1" | sed -E 's/.*"status":"([A-Z]+)".*/\1/'
+  curl -fsS "$gateway$1" -H "Authorization: Bearer $TOKEN" | sed -E 's/.*"status":"([A-Z]+)".*/\1/'
 }
 
 start 1
+anonymous=$(curl -s -o /dev/null -w '%{http_code}' "$gateway/api/orders")
+echo "smoke: without a token the API answers $anonymous"
+[ "$anonymous" = 401 ]
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$gateway/actuator/health")" != 200 ]
+TOKEN=$(./bulwark token customer-1)
 if ! location=$(curl -sS --fail-with-body -o "$work/order.json" -w '%header{location}' -X POST "$gateway/api/orders" \
+  -H "Authorization: Bearer $TOKEN" \
   -H 'Content-Type: application/json' -H "Idempotency-Key: smoke-$(date +%s%N)" \
-  -d '{"customerId":"c-42","items":[{"sku":"SKU-1","quantity":2}]}'); then
+  -d '{"items":[{"sku":"SKU-1","quantity":2}]}'); then
   echo "smoke: placing the order failed:"; cat "$work/order.json"; exit 1
 fi
 echo "smoke: placed $location"
@@ -65,12 +74,17 @@ for _ in $(seq 1 60); do
 done
 echo "smoke: order is $status"
 [ "$status" = CONFIRMED ]
-[[ "$(curl -fsS "$gateway/api/inventory/SKU-1")" == *'"reserved":2'* ]]
+[[ "$(curl -fsS "$gateway/api/inventory/SKU-1" -H "Authorization: Bearer $TOKEN")" == *'"reserved":2'* ]]
+[[ "$(curl -fsS "$gateway/api/orders" -H "Authorization: Bearer $TOKEN")" == *"${location##*/}"* ]]
+forbidden=$(curl -s -o /dev/null -w '%{http_code}' -X PUT "$gateway/api/inventory/SKU-1" \
+  -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"available":0}')
+echo "smoke: a customer setting stock gets $forbidden"
+[ "$forbidden" = 403 ]
 stop
 
 start 2
 status=$(status_of "$location")
-echo "smoke: after a restart on the same data the order is $status"
+echo "smoke: after a restart on the same data, with the token taken before it, the order is $status"
 [ "$status" = CONFIRMED ]
 stop
 rm -rf "$work"

@@ -1,6 +1,8 @@
 package io.bulwark.benchmarks;
 
 import io.bulwark.harness.Await;
+import io.bulwark.harness.auth.Identities;
+import io.bulwark.harness.auth.Tokens;
 import io.bulwark.harness.platform.QuietPoint;
 import io.bulwark.harness.postgres.PostgresServer;
 import io.bulwark.harness.process.Directories;
@@ -48,8 +50,11 @@ public final class Bench {
     Path root = Path.of(System.getProperty("bulwark.root", ".")).toAbsolutePath().normalize();
     if (args.length == 3 && args[0].equals("--load")) {
       // load alone, against a local run that is already up: for profiling
+      Path data = root.resolve(".bulwark");
+      Tokens tokens =
+          new Tokens(LocalRun.TOPOLOGY.issuer(), Identities.existingIn(data.resolve("secrets")));
       List<OpenLoad.Outcome> outcomes =
-          new OpenLoad(LocalRun.GATEWAY, SKUS)
+          new OpenLoad(LocalRun.GATEWAY, SKUS, tokens.of(Identities.CUSTOMER_1))
               .run(Double.parseDouble(args[1]), Duration.ofSeconds(Long.parseLong(args[2])), 0);
       say(
           Report.Step.of(
@@ -79,7 +84,7 @@ public final class Bench {
       report.startup = run.startup;
       ServiceJvm jvm = run.serviceJvm();
       report.serviceJvm = "Java " + jvm.featureVersion() + " " + String.join(" ", jvm.flags());
-      seedStock();
+      seedStock(run);
       for (var instance : LocalRun.SERVICES.entrySet()) {
         report.startSeconds.put(
             instance.getKey(), run.startSeconds(instance.getKey()).orElse(Double.NaN));
@@ -89,7 +94,7 @@ public final class Bench {
       report.patroni = LocalRun.patroni();
 
       baseline();
-      OpenLoad load = new OpenLoad(LocalRun.GATEWAY, SKUS);
+      OpenLoad load = new OpenLoad(LocalRun.GATEWAY, SKUS, run.tokens().of(Identities.CUSTOMER_1));
       warmUp(load);
       awaitQuiet();
 
@@ -288,13 +293,14 @@ public final class Bench {
     }
   }
 
-  private void seedStock() throws Exception {
+  private void seedStock(LocalRun run) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     for (String sku : SKUS) {
       HttpResponse<String> response =
           http.send(
               HttpRequest.newBuilder(URI.create(LocalRun.GATEWAY + "/api/inventory/" + sku))
                   .header("Content-Type", "application/json")
+                  .header("Authorization", "Bearer " + run.tokens().forUser(Identities.OPERATOR))
                   .PUT(HttpRequest.BodyPublishers.ofString("{\"available\": 1000000000}"))
                   .build(),
               HttpResponse.BodyHandlers.ofString());

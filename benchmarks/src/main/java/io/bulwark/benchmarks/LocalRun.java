@@ -1,8 +1,11 @@
 package io.bulwark.benchmarks;
 
 import io.bulwark.harness.Await;
+import io.bulwark.harness.auth.Identities;
+import io.bulwark.harness.auth.Tokens;
 import io.bulwark.harness.platform.Topology;
 import io.bulwark.harness.process.BootJar;
+import io.bulwark.harness.process.FreePorts;
 import io.bulwark.harness.process.ManagedProcess;
 import io.bulwark.harness.process.ServiceJvm;
 import java.io.IOException;
@@ -52,6 +55,15 @@ final class LocalRun implements AutoCloseable {
     this.serviceJvm = ServiceJvm.local(data.resolve("jvm-cache"));
   }
 
+  /** Access tokens of the local run's users, from its authorization server. */
+  Tokens tokens() {
+    return new Tokens(TOPOLOGY.issuer(), identities());
+  }
+
+  private Identities identities() {
+    return Identities.existingIn(data.resolve("secrets"));
+  }
+
   /** How the local run starts its services (the same Java, flags and start-up caches). */
   ServiceJvm serviceJvm() {
     return serviceJvm;
@@ -72,10 +84,18 @@ final class LocalRun implements AutoCloseable {
                     + ":"
                     + root.resolve("devstack/target/lib/*"),
                 "io.bulwark.devstack.DevStack"),
-            Map.of("BULWARK_DATA", data.toString()),
+            Map.of(
+                "BULWARK_DATA",
+                data.toString(),
+                // what is measured is the platform, not the gateway's per-caller limit: the load
+                // is one customer's
+                "BULWARK_GATEWAY_RATELIMIT_LIMITFORPERIOD",
+                "100000000"),
             log);
     try {
-      process.awaitHealthy(GATEWAY + "/actuator/health", Duration.ofMinutes(5));
+      process.awaitHealthy(
+          Topology.url(TOPOLOGY.managementPortOf(TOPOLOGY.gatewayPort())) + "/actuator/health",
+          Duration.ofMinutes(5));
     } catch (RuntimeException e) {
       process.close();
       throw e;
@@ -152,20 +172,25 @@ final class LocalRun implements AutoCloseable {
    */
   SoloStart soloStart(String service, int port, Path log) throws IOException, InterruptedException {
     String version = System.getProperty("bulwark.version", "0.1.0-SNAPSHOT");
+    int management = FreePorts.next();
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put("server.port", String.valueOf(port));
+    properties.put("management.server.port", String.valueOf(management));
     properties.put("spring.kafka.bootstrap-servers", TOPOLOGY.kafkaBootstrap());
+    properties.put("spring.security.oauth2.resourceserver.jwt.issuer-uri", TOPOLOGY.issuer());
     Map<String, String> firstOrders = firstInstance(Topology.ORDER_SERVICE);
     Map<String, String> firstInventory = firstInstance(Topology.INVENTORY_SERVICE);
     switch (service) {
       case Topology.ORDER_SERVICE -> {
         properties.put("spring.datasource.url", ORDERS_DB);
         properties.putAll(firstInventory);
+        properties.putAll(Identities.importing(identities().orderServiceSettings()));
       }
       case Topology.INVENTORY_SERVICE -> properties.put("spring.datasource.url", INVENTORY_DB);
       default -> {
         properties.putAll(firstOrders);
         properties.putAll(firstInventory);
+        properties.putAll(Identities.importing(identities().gatewaySettings()));
       }
     }
     long started = System.nanoTime();
@@ -176,7 +201,7 @@ final class LocalRun implements AutoCloseable {
             root.resolve(service + "/target/" + service + "-" + version + "-exec.jar"),
             properties,
             log)) {
-      String health = Topology.url(port) + "/actuator/health";
+      String health = Topology.url(management) + "/actuator/health";
       // polled every 50 ms: the time to healthy is the figure measured
       Await.until(
               () -> {

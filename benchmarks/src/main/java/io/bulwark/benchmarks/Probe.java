@@ -1,6 +1,7 @@
 package io.bulwark.benchmarks;
 
 import io.bulwark.harness.Await;
+import io.bulwark.harness.platform.Topology;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -73,7 +74,9 @@ final class Probe {
         String metrics =
             HTTP.send(
                     HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                            URI.create(
+                                Topology.url(LocalRun.TOPOLOGY.managementPortOf(port))
+                                    + "/actuator/prometheus"))
                         .timeout(Duration.ofSeconds(2))
                         .header("Accept", "text/plain")
                         .build(),

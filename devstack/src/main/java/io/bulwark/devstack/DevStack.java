@@ -1,5 +1,6 @@
 package io.bulwark.devstack;
 
+import io.bulwark.harness.auth.Identities;
 import io.bulwark.harness.http.HttpJson;
 import io.bulwark.harness.kafka.KafkaBroker;
 import io.bulwark.harness.platform.PlatformLauncher;
@@ -22,8 +23,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the whole platform on this machine, without Docker: PostgreSQL from the local binaries (a
- * database per service), a Kafka broker, inventory-service, order-service and the gateway, each in
- * its own process. All data lives under one directory; Ctrl-C stops everything that was started.
+ * database per service), a Kafka broker, the authorization server, inventory-service, order-service
+ * and the gateway, each in its own process. All data lives under one directory (the generated
+ * passwords and secrets in its owner-only {@code secrets/}); Ctrl-C stops everything that was
+ * started.
  */
 public final class DevStack {
 
@@ -44,15 +47,30 @@ public final class DevStack {
     this.root = root;
     this.data = data;
     this.serviceJvm = ServiceJvm.local(data.resolve("jvm-cache"));
-    this.launcher = new PlatformLauncher(TOPOLOGY, this::startJar, data.resolve("logs"));
+    this.launcher =
+        new PlatformLauncher(
+            TOPOLOGY, Identities.in(secrets(data)), this::startJar, data.resolve("logs"));
+  }
+
+  /** Where the local run keeps its identities: for {@code ./bulwark token} too. */
+  static Path secrets(Path data) {
+    return data.resolve("secrets");
+  }
+
+  static Path root() {
+    return Path.of(System.getProperty("bulwark.root", ".")).toAbsolutePath().normalize();
+  }
+
+  static Path data(Path root) {
+    return Path.of(
+            System.getenv().getOrDefault("BULWARK_DATA", root.resolve(".bulwark").toString()))
+        .toAbsolutePath()
+        .normalize();
   }
 
   public static void main(String[] args) throws Exception {
-    Path root = Path.of(System.getProperty("bulwark.root", ".")).toAbsolutePath().normalize();
-    Path data =
-        Path.of(System.getenv().getOrDefault("BULWARK_DATA", root.resolve(".bulwark").toString()))
-            .toAbsolutePath()
-            .normalize();
+    Path root = root();
+    Path data = data(root);
     DevStack stack = new DevStack(root, data);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -93,6 +111,11 @@ public final class DevStack {
             + serviceJvm.flags()
             + " (the first start trains a start-up cache per service)");
     step(
+        "authorization server on :"
+            + TOPOLOGY.authPort()
+            + " (users customer-1, customer-2, operator)");
+    launcher.startAuthServer();
+    step(
         "inventory-service on :"
             + ports(TOPOLOGY.inventoryPorts())
             + " and order-service on :"
@@ -109,23 +132,32 @@ public final class DevStack {
         """
 
         Bulwark is up.
-          gateway            http://localhost:%d   (health: /actuator/health)
+          gateway            http://localhost:%d   (Swagger UI: /swagger-ui.html, after signing in)
+          sign-in            http://127.0.0.1:%d   (users customer-1, customer-2, operator;
+                             their passwords in %s/identities.properties)
           order-service      http://localhost:%s
           inventory-service  http://localhost:%s
+          actuator           each process on its port + 1000 (gateway: localhost:%d/actuator/health)
           PostgreSQL         %s  databases: orders, inventory (user postgres)
           Kafka              127.0.0.1:%d
           data               %s
           logs               %s/logs
         Try:
-          curl -i -X POST localhost:%d/api/orders -H 'Content-Type: application/json' \\
+          TOKEN=$(./bulwark token customer-1)
+          curl -i -X POST localhost:%d/api/orders -H "Authorization: Bearer $TOKEN" \\
+               -H 'Content-Type: application/json' \\
                -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)" \\
-               -d '{"customerId":"c-42","items":[{"sku":"SKU-1","quantity":2}]}'
+               -d '{"items":[{"sku":"SKU-1","quantity":2}]}'
+          curl -s localhost:%d/api/orders -H "Authorization: Bearer $TOKEN"
         Ctrl-C stops everything.
         """
             .formatted(
                 TOPOLOGY.gatewayPort(),
+                TOPOLOGY.authPort(),
+                secrets(data),
                 ports(TOPOLOGY.orderPorts()).replace(":", "localhost:"),
                 ports(TOPOLOGY.inventoryPorts()).replace(":", "localhost:"),
+                TOPOLOGY.managementPortOf(TOPOLOGY.gatewayPort()),
                 patroni != null
                     ? "Patroni pair 127.0.0.1:"
                         + ports(TOPOLOGY.postgresPorts())
@@ -134,6 +166,7 @@ public final class DevStack {
                 TOPOLOGY.kafkaPort(),
                 data,
                 data,
+                TOPOLOGY.gatewayPort(),
                 TOPOLOGY.gatewayPort()));
   }
 
@@ -229,9 +262,14 @@ public final class DevStack {
     return ports.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", :"));
   }
 
-  /** Demo stock, in place before the gateway opens: a healthy gateway means a usable platform. */
+  /**
+   * Demo stock, set by the operator before the gateway opens: a healthy gateway means a usable
+   * platform.
+   */
   private void seedDemoStock() {
-    HttpJson http = new HttpJson(launcher.inventoryInstances().get(0).url());
+    HttpJson http =
+        new HttpJson(launcher.inventoryInstances().get(0).url())
+            .withBearer(launcher.tokens().of(Identities.OPERATOR));
     for (String sku : DEMO_SKUS) {
       if (http.get("/api/inventory/" + sku).status() == 404) {
         http.put("/api/inventory/" + sku, "{\"available\": 100}");

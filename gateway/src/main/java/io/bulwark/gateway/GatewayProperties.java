@@ -14,8 +14,9 @@ import org.springframework.util.unit.DataSize;
  * @param retries extra attempts for a safe request (GET, HEAD, or POST with an Idempotency-Key)
  * @param retryBackoff first pause before a retry, doubling
  * @param maxBodySize the largest request body accepted ({@code 413} above)
- * @param rateLimit requests per client
- * @param allowedOrigins browser origins allowed by CORS
+ * @param rateLimit requests per authenticated caller, per gateway replica
+ * @param allowedOrigins browser origins allowed by CORS; none by default, so a deployment that
+ *     serves a browser application from another origin must name it
  */
 @ConfigurationProperties("bulwark.gateway")
 public record GatewayProperties(
@@ -23,15 +24,18 @@ public record GatewayProperties(
     @DefaultValue("50ms") Duration retryBackoff,
     @DefaultValue("64KB") DataSize maxBodySize,
     @DefaultValue RateLimit rateLimit,
-    @DefaultValue("http://localhost:3000") List<String> allowedOrigins) {
+    @DefaultValue List<String> allowedOrigins) {
 
   /**
-   * A client is told by the kit's client header ({@code bulwark.idempotency.client-header}), and
-   * without it by its remote address.
+   * A caller is the subject of its access token (or the signed-in user of a browser session).
    *
-   * @param limitForPeriod requests a client may make per period
-   * @param period the refresh period
+   * @param limitForPeriod requests a caller may make per period, refilled evenly over it
+   * @param period the refill period
+   * @param maxClients how many callers' counts are kept at most (a bound on memory: a few dozen
+   *     bytes each); the longest idle are dropped first
    */
   public record RateLimit(
-      @DefaultValue("100") int limitForPeriod, @DefaultValue("1s") Duration period) {}
+      @DefaultValue("100") int limitForPeriod,
+      @DefaultValue("1s") Duration period,
+      @DefaultValue("100000") int maxClients) {}
 }

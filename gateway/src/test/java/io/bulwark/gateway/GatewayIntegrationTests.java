@@ -2,6 +2,7 @@ package io.bulwark.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bulwark.fixtures.auth.TestIssuer;
 import io.bulwark.fixtures.net.StubHttpServer;
 import io.bulwark.fixtures.net.StubHttpServer.Mode;
 import io.bulwark.fixtures.net.StubHttpServer.Reply;
@@ -11,7 +12,6 @@ import io.bulwark.harness.process.FreePorts;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,13 +20,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The gateway in front of two instances of each service, played by real HTTP servers whose faults
- * the tests switch on: errors, stalls, an instance that is down.
+ * the tests switch on: errors, stalls, an instance that is down; its callers' tokens from an issuer
+ * of the tests' own.
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -38,10 +40,13 @@ import org.springframework.test.context.DynamicPropertySource;
       "resilience4j.circuitbreaker.instances.orders.sliding-window-size=4",
       "resilience4j.circuitbreaker.instances.orders.minimum-number-of-calls=4",
       "resilience4j.circuitbreaker.instances.orders.wait-duration-in-open-state=30s",
-      "resilience4j.timelimiter.instances.orders.timeout-duration=700ms"
+      "resilience4j.timelimiter.instances.orders.timeout-duration=700ms",
+      "management.server.port=0",
+      "spring.security.oauth2.client.registration.bulwark.client-secret=test-secret"
     })
 class GatewayIntegrationTests {
 
+  static final TestIssuer ISSUER = TestIssuer.start();
   static final StubHttpServer ORDERS_A = stub("orders-a");
   static final StubHttpServer ORDERS_B = stub("orders-b");
   static final StubHttpServer INVENTORY_A = stub("inventory-a");
@@ -59,9 +64,11 @@ class GatewayIntegrationTests {
     registry.add(simple + "order-service[1].uri", ORDERS_B::url);
     registry.add(simple + "inventory-service[0].uri", INVENTORY_A::url);
     registry.add(simple + "inventory-service[1].uri", INVENTORY_B::url);
+    registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER::url);
   }
 
   @LocalServerPort int port;
+  @LocalManagementPort int managementPort;
   @Autowired CircuitBreakerRegistry breakers;
 
   private HttpJson http;
@@ -76,8 +83,9 @@ class GatewayIntegrationTests {
               s.mode(Mode.ANSWER);
             });
     breakers.getAllCircuitBreakers().forEach(CircuitBreaker::reset);
-    http = new HttpJson("http://127.0.0.1:" + port);
-    client = "client-" + UUID.randomUUID(); // each test its own rate-limit bucket
+    client = "client-" + UUID.randomUUID(); // each test its own caller, so its own rate limit
+    http =
+        new HttpJson("http://127.0.0.1:" + port).withBearer(() -> ISSUER.token(client, "orders"));
   }
 
   @Test
@@ -199,7 +207,7 @@ class GatewayIntegrationTests {
     assertThat(burst.subList(0, 20)).allMatch(r -> r.status() == 200);
     Response limited = burst.get(24);
     assertThat(limited.status()).isEqualTo(429);
-    assertThat(limited.header("Retry-After")).isEqualTo("10");
+    assertThat(Integer.parseInt(limited.header("Retry-After"))).as("0.5 s per token").isEqualTo(1);
     assertThat(limited.header("Content-Type")).startsWith("application/problem+json");
     client = "someone-else";
     assertThat(get("/api/inventory/SKU-1").status()).isEqualTo(200);
@@ -218,9 +226,7 @@ class GatewayIntegrationTests {
 
   @Test
   void aBodyThatIsNotJsonIs415() {
-    Response response =
-        http.send(
-            "POST", "/api/orders", "<order/>", "application/xml", Map.of("X-API-Key", client));
+    Response response = http.send("POST", "/api/orders", "<order/>", "application/xml", Map.of());
 
     assertThat(response.status()).isEqualTo(415);
     assertThat(response.header("Content-Type")).startsWith("application/problem+json");
@@ -245,7 +251,7 @@ class GatewayIntegrationTests {
             "/api/inventory/SKU-1",
             null,
             null,
-            Map.of("X-API-Key", client, "X-Correlation-Id", "trace-from-the-browser-1"));
+            Map.of("X-Correlation-Id", "trace-from-the-browser-1"));
 
     assertThat(response.header("X-Correlation-Id")).isEqualTo("trace-from-the-browser-1");
   }
@@ -297,13 +303,141 @@ class GatewayIntegrationTests {
     assertThat(response.header("Content-Type")).startsWith("application/problem+json");
   }
 
+  @Test
+  void anApiRequestWithoutATokenIsUnauthorizedAndNeverReachesAService() {
+    int before = ORDERS_A.requests() + ORDERS_B.requests();
+
+    Response response = http.bare().get("/api/orders/" + UUID.randomUUID());
+
+    assertThat(response.status()).isEqualTo(401);
+    assertThat(response.header("WWW-Authenticate")).startsWith("Bearer");
+    assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(ORDERS_A.requests() + ORDERS_B.requests()).isEqualTo(before);
+  }
+
+  @Test
+  void aTokenThatIsExpiredForeignMisaddressedOrForgedIsUnauthorized() {
+    TestIssuer other = TestIssuer.start();
+    int before = ORDERS_A.requests() + ORDERS_B.requests();
+    List<String> tokens =
+        List.of(
+            other.token(client, "orders"),
+            ISSUER.mint().subject(client).issuer("https://issuer.example").sign(),
+            ISSUER.mint().subject(client).expiredSince(java.time.Duration.ofMinutes(2)).sign(),
+            ISSUER.mint().subject(client).audience("another-api").sign(),
+            ISSUER.mint().subject(client).signedByAnotherKey().sign(),
+            ISSUER.mint().subject(client).unsigned(),
+            "eyJhbGciOiJub25lIn0.e30.",
+            "not a token at all");
+
+    for (String token : tokens) {
+      Response response =
+          http.send("GET", "/api/orders/x", null, null, Map.of("Authorization", "Bearer " + token));
+      assertThat(response.status()).as(token).isEqualTo(401);
+      assertThat(response.header("WWW-Authenticate")).as(token).startsWith("Bearer");
+    }
+    for (String header : List.of("Basic dXNlcjpwYXNz", "Bearer", "Bearer  ", "Token abc")) {
+      Response response =
+          http.send("GET", "/api/orders/x", null, null, Map.of("Authorization", header));
+      assertThat(response.status()).as(header).isEqualTo(401);
+    }
+    assertThat(ORDERS_A.requests() + ORDERS_B.requests()).isEqualTo(before);
+    other.close();
+  }
+
+  @Test
+  void aValidTokenIsPassedOnToTheServiceUnchanged() {
+    String token = ISSUER.token(client, "orders");
+
+    http.send(
+        "GET", "/api/inventory/SKU-1", null, null, Map.of("Authorization", "Bearer " + token));
+
+    List<StubHttpServer.Request> seen = new ArrayList<>(INVENTORY_A.received());
+    seen.addAll(INVENTORY_B.received());
+    assertThat(seen)
+        .anySatisfy(r -> assertThat(r.header("Authorization")).isEqualTo("Bearer " + token));
+  }
+
+  @Test
+  void encodedAndParameterisedPathsMeetTheSameChecksAsPlainOnesAndReachTheServiceCanonical() {
+    String big = "{\"pad\":\"" + "x".repeat(2_000) + "\"}";
+    for (String path :
+        List.of("/api/orders", "/%61pi/orders", "/api;x=1/orders", "/api/%6frders")) {
+      assertThat(post(path, big, Map.of()).status()).as(path).isEqualTo(413);
+      assertThat(http.send("POST", path, "<order/>", "application/xml", Map.of()).status())
+          .as(path)
+          .isEqualTo(415);
+      assertThat(http.bare().get(path).status()).as(path).isEqualTo(401);
+    }
+    http.get("/%61pi/inventory;v=2/SKU%2d7");
+    List<StubHttpServer.Request> seen = new ArrayList<>(INVENTORY_A.received());
+    seen.addAll(INVENTORY_B.received());
+    assertThat(seen)
+        .anySatisfy(r -> assertThat(r.pathAndQuery()).isEqualTo("/api/inventory/SKU-7"));
+  }
+
+  @Test
+  void encodedPathsCountAgainstTheSameRateLimit() {
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      statuses.add(
+          get(i % 2 == 0 ? "/%61pi/inventory/SKU-1" : "/api;x=" + i + "/inventory/SKU-1").status());
+    }
+    assertThat(statuses.subList(0, 20)).containsOnly(200);
+    assertThat(statuses.get(24)).isEqualTo(429);
+  }
+
+  @Test
+  void anAmbiguousPathIsABadRequestAndNeverReachesAService() {
+    int before = ORDERS_A.requests() + ORDERS_B.requests();
+    for (String path :
+        List.of(
+            "/api/orders/%2e%2e/%2e%2e/actuator",
+            "/api//orders", "/api/orders%5c..", "/api/orders%3bx", "/api/%2e/orders")) {
+      Response response = get(path);
+      assertThat(response.status()).as(path).isEqualTo(400);
+      assertThat(response.header("Content-Type")).as(path).startsWith("application/problem+json");
+    }
+    assertThat(ORDERS_A.requests() + ORDERS_B.requests()).isEqualTo(before);
+  }
+
+  @Test
+  void theActuatorIsOnTheManagementPortOnlyNotOnThePublicOne() {
+    HttpJson management = new HttpJson("http://127.0.0.1:" + managementPort);
+
+    assertThat(get("/actuator/health").status()).isEqualTo(404);
+    assertThat(get("/actuator/prometheus").status()).isEqualTo(404);
+    assertThat(management.get("/actuator/health").status()).isEqualTo(200);
+    assertThat(
+            management
+                .send("GET", "/actuator/prometheus", null, null, Map.of("Accept", "text/plain"))
+                .status())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void aBrowserWithoutASessionIsSentToSignIn() {
+    Response page =
+        http.bare()
+            .send("GET", "/swagger-ui/index.html", null, null, Map.of("Accept", "text/html"));
+
+    assertThat(page.status()).isEqualTo(302);
+    assertThat(page.header("Location")).endsWith("/oauth2/authorization/bulwark");
+    Response signIn =
+        http.bare()
+            .send(
+                "GET", "/oauth2/authorization/bulwark", null, null, Map.of("Accept", "text/html"));
+    assertThat(signIn.status()).isEqualTo(302);
+    assertThat(signIn.header("Location"))
+        .startsWith(ISSUER.url() + "/oauth2/authorize?")
+        .contains("client_id=bulwark-gateway", "code_challenge=", "scope=openid");
+  }
+
   private Response get(String path) {
-    return http.send("GET", path, null, null, Map.of("X-API-Key", client));
+    return http.get(path);
   }
 
   private Response post(String path, String body, Map<String, String> headers) {
-    Map<String, String> all = new HashMap<>(headers);
-    all.put("X-API-Key", client);
-    return http.send("POST", path, body, "application/json", all);
+    return http.send("POST", path, body, "application/json", headers);
   }
 }

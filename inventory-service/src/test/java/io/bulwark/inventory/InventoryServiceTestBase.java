@@ -1,5 +1,6 @@
 package io.bulwark.inventory;
 
+import io.bulwark.fixtures.auth.TestIssuer;
 import io.bulwark.fixtures.kafka.TestKafka;
 import io.bulwark.fixtures.postgres.TestPostgres;
 import io.bulwark.harness.http.HttpJson;
@@ -14,8 +15,15 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"bulwark.consumer.initial-interval=100ms", "bulwark.consumer.max-retries=2"})
+    properties = {
+      "bulwark.consumer.initial-interval=100ms",
+      "bulwark.consumer.max-retries=2",
+      "management.server.port=0"
+    })
 public abstract class InventoryServiceTestBase {
+
+  /** The issuer whose tokens the service accepts. */
+  protected static final TestIssuer ISSUER = TestIssuer.start();
 
   @LocalServerPort protected int port;
 
@@ -24,9 +32,16 @@ public abstract class InventoryServiceTestBase {
     String url = TestPostgres.newDatabase("inventory");
     registry.add("spring.datasource.url", () -> url);
     registry.add("spring.kafka.bootstrap-servers", TestKafka::bootstrapServers);
+    registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER::url);
   }
 
+  /** The API as the operator, who may read and set stock. */
   protected HttpJson http() {
-    return new HttpJson("http://127.0.0.1:" + port);
+    return http(ISSUER.mint().subject("operator").roles("operator").scopes("orders").sign());
+  }
+
+  /** The API with this access token. */
+  protected HttpJson http(String token) {
+    return new HttpJson("http://127.0.0.1:" + port).withBearer(() -> token);
   }
 }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * inventory-service's lookup endpoint as order-service sees it over HTTP: every SKU exists except
@@ -17,6 +18,7 @@ public final class InventoryStub {
 
   private final StubHttpServer server;
   private volatile Set<String> unknown = Set.of();
+  private volatile @Nullable String lastAuthorization;
 
   public InventoryStub(int port) {
     this.server = new StubHttpServer(port, this::answer);
@@ -48,7 +50,13 @@ public final class InventoryStub {
     return server.url();
   }
 
+  /** The {@code Authorization} header of the latest lookup. */
+  public @Nullable String lastAuthorization() {
+    return lastAuthorization;
+  }
+
   private Reply answer(Request request) {
+    lastAuthorization = request.header("Authorization");
     List<String> items = new ArrayList<>();
     String path = request.pathAndQuery();
     String query = path.contains("?") ? path.substring(path.indexOf('?') + 1) : "";

@@ -1,9 +1,11 @@
 package io.bulwark.order;
 
+import io.bulwark.fixtures.auth.TestIssuer;
 import io.bulwark.fixtures.kafka.TestKafka;
 import io.bulwark.fixtures.postgres.TestPostgres;
 import io.bulwark.harness.http.HttpJson;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -23,7 +25,9 @@ import org.springframework.test.context.DynamicPropertySource;
       "resilience4j.circuitbreaker.instances.inventory.wait-duration-in-open-state=1s",
       "resilience4j.circuitbreaker.instances.inventory.permitted-number-of-calls-in-half-open-state=2",
       "resilience4j.timelimiter.instances.inventory.timeout-duration=300ms",
-      "resilience4j.retry.instances.inventory.wait-duration=20ms"
+      "resilience4j.retry.instances.inventory.wait-duration=20ms",
+      "management.server.port=0",
+      "spring.security.oauth2.client.registration.inventory.client-secret=test-secret"
     })
 public abstract class OrderServiceTestBase {
 
@@ -31,7 +35,11 @@ public abstract class OrderServiceTestBase {
   protected static final InventoryStub INVENTORY =
       new InventoryStub(io.bulwark.harness.process.FreePorts.next());
 
+  /** The issuer whose tokens the service accepts, and which grants its machine token. */
+  protected static final TestIssuer ISSUER = TestIssuer.start();
+
   @LocalServerPort protected int port;
+  @LocalManagementPort protected int managementPort;
 
   @DynamicPropertySource
   static void infrastructure(DynamicPropertyRegistry registry) {
@@ -40,9 +48,21 @@ public abstract class OrderServiceTestBase {
     registry.add("spring.kafka.bootstrap-servers", TestKafka::bootstrapServers);
     registry.add(
         "spring.cloud.discovery.client.simple.instances.inventory-service[0].uri", INVENTORY::url);
+    registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER::url);
   }
 
+  /** The API as {@code customer-1}. */
   protected HttpJson http() {
-    return new HttpJson("http://127.0.0.1:" + port);
+    return http(ISSUER.token("customer-1", "orders"));
+  }
+
+  /** The API with this access token. */
+  protected HttpJson http(String token) {
+    return new HttpJson("http://127.0.0.1:" + port).withBearer(() -> token);
+  }
+
+  /** The actuator, on its own port. */
+  protected HttpJson management() {
+    return new HttpJson("http://127.0.0.1:" + managementPort);
   }
 }

@@ -63,13 +63,13 @@ class GracefulShutdownSystemTests {
         List.of(
             platform.running(Topology.ORDER_SERVICE),
             platform.running(Topology.INVENTORY_SERVICE))) {
-      Response readiness = new HttpJson(instance.url()).get("/actuator/health/readiness");
+      Response readiness = Platform.management(instance).get("/actuator/health/readiness");
       assertThat(readiness.status()).isEqualTo(200);
       assertThat(readiness.body())
           .contains("\"readinessState\"", "\"db\"")
           .doesNotContain("circuitBreakers", "kafka");
     }
-    Response gatewayReadiness = gateway.get("/actuator/health/readiness");
+    Response gatewayReadiness = platform.gatewayManagement().get("/actuator/health/readiness");
     assertThat(gatewayReadiness.status()).isEqualTo(200);
     assertThat(gatewayReadiness.body()).contains("\"readinessState\"").doesNotContain("\"db\"");
   }
@@ -77,7 +77,7 @@ class GracefulShutdownSystemTests {
   @Test
   void anInstanceThatCannotReachItsDatabaseIsUnreadyButAliveAndReadyAgainWhenItCan()
       throws Exception {
-    HttpJson instance = new HttpJson(platform.running(Topology.ORDER_SERVICE).url());
+    HttpJson instance = Platform.management(platform.running(Topology.ORDER_SERVICE));
     String database =
         platform.ordersUrl.substring(
             platform.ordersUrl.lastIndexOf('/') + 1,
@@ -124,7 +124,7 @@ class GracefulShutdownSystemTests {
                 assertThat(group.members()).hasSize(3);
               });
     }
-    HttpJson orders = new HttpJson(platform.running(Topology.ORDER_SERVICE).url());
+    HttpJson orders = platform.direct(platform.running(Topology.ORDER_SERVICE));
     CompletableFuture<Void> burst =
         CompletableFuture.runAsync(
             () -> {
@@ -204,7 +204,8 @@ class GracefulShutdownSystemTests {
   @Test
   void aTerminatedInstanceTurnsUnreadyWhileItFinishesTheRequestInFlight() throws Exception {
     Instance instance = platform.running(Topology.ORDER_SERVICE);
-    HttpJson direct = new HttpJson(instance.url());
+    HttpJson direct = platform.direct(instance);
+    HttpJson management = Platform.management(instance);
     CompletableFuture<Response> inFlight;
     List<String> observed = new ArrayList<>();
     try (Connection lock = DriverManager.getConnection(platform.ordersUrl, "postgres", "")) {
@@ -218,7 +219,7 @@ class GracefulShutdownSystemTests {
       assertThat(inFlight).isNotDone();
 
       instance.process().terminate();
-      Await.until(() -> observed.add(readiness(direct)) && observed.contains("refused"))
+      Await.until(() -> observed.add(readiness(management)) && observed.contains("refused"))
           .every(Duration.ofMillis(20))
           .within(Duration.ofSeconds(10));
       lock.rollback();
@@ -245,7 +246,7 @@ class GracefulShutdownSystemTests {
   }
 
   private static String order() {
-    return OrderRequest.forCustomer("c-drain").line("DRAIN-1", 1).json();
+    return OrderRequest.of("DRAIN-1", 1).json();
   }
 
   private static String readiness(HttpJson instance) {

@@ -12,8 +12,21 @@ import java.util.UUID;
 /**
  * Generates malformed and hostile HTTP requests from a seed, every one of which must be refused:
  * none may be a valid order, cancellation or stock change. The same seed gives the same requests.
+ *
+ * <p>Most carry the caller's credentials, named by a placeholder that the test replaces with a real
+ * token at send time ({@link #CALLER}: the customer's, or the operator's for stock); the rest carry
+ * hostile ones: none, malformed, oversized, {@code alg: none}, a tampered signature.
  */
 final class HostileRequests {
+
+  /** The caller's own valid token. */
+  static final String CALLER = "{caller}";
+
+  /** The caller's token with its signature changed. */
+  static final String TAMPERED = "{tampered}";
+
+  /** The caller's claims, unsigned ({@code alg: none}). */
+  static final String UNSIGNED = "{unsigned}";
 
   /** One generated request. */
   record Request(
@@ -32,7 +45,7 @@ final class HostileRequests {
     }
   }
 
-  private static final String VALID_ORDER = OrderRequest.forCustomer("c-1").line("SKU-1", 1).json();
+  private static final String VALID_ORDER = OrderRequest.of("SKU-1", 1).naming("customer-1").json();
   private static final List<String> ODD_STRINGS =
       List.of(
           "",
@@ -87,7 +100,9 @@ final class HostileRequests {
     String body =
         switch (random.nextInt(10)) {
           case 0 -> VALID_ORDER.replace("\"quantity\":1", "\"quantity\":" + pick(ODD_NUMBERS));
-          case 1 -> VALID_ORDER.replace("\"c-1\"", json(pick(List.of("", " ", "a".repeat(65)))));
+          case 1 ->
+              VALID_ORDER.replace(
+                  "\"customer-1\"", json(pick(List.of("", " ", "a".repeat(65), "customer-2"))));
           case 2 -> VALID_ORDER.replace("\"SKU-1\"", json(pick(ODD_STRINGS)));
           case 3 ->
               "{\"customerId\":\"c-1\",\"items\":"
@@ -104,7 +119,7 @@ final class HostileRequests {
                   + pick(ODD_NUMBERS)
                   + ",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":1}]}";
           case 8 -> VALID_ORDER.replace("\"sku\":\"SKU-1\",", "");
-          default -> "{\"items\":[{\"sku\":\"SKU-1\",\"quantity\":1}]}";
+          default -> "{\"items\":[{\"sku\":\"SKU-1\",\"quantity\":1}],\"customerId\":null,\"x\":1}";
         };
     return new Request("POST", "/api/orders", "application/json", keyed(), body);
   }
@@ -198,10 +213,30 @@ final class HostileRequests {
           "Accept",
           pick(List.of("application/xml", "text/html", "*/*", "garbage/", "application/json;q=x")));
     }
-    if (random.nextInt(6) == 0) {
-      headers.put("X-API-Key", "x".repeat(random.nextInt(2_000)));
-    }
+    headers.put("Authorization", authorization());
     return headers;
+  }
+
+  /** Mostly the caller's own token; otherwise a hostile credential. */
+  private String authorization() {
+    if (random.nextInt(3) != 0) {
+      return "Bearer " + CALLER;
+    }
+    return pick(
+        List.of(
+            "",
+            "Bearer",
+            "Bearer ",
+            "Bearer " + TAMPERED,
+            "Bearer " + UNSIGNED,
+            "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJvcGVyYXRvciIsInJvbGVzIjpbIm9wZXJhdG9yIl19.",
+            "Bearer a.b.c",
+            "Bearer " + "x".repeat(6_000),
+            "Bearer " + "x".repeat(9_000),
+            "Basic b3BlcmF0b3I6b3BlcmF0b3I=",
+            "bearer " + CALLER + " extra",
+            "Bearer \u00e9\u00e9",
+            "Negotiate YIIB"));
   }
 
   private String pick(List<String> values) {

@@ -3,7 +3,9 @@ package io.bulwark.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bulwark.harness.Await;
+import io.bulwark.harness.auth.Identities;
 import io.bulwark.harness.client.OrderRequest;
+import io.bulwark.harness.client.PlatformClient;
 import io.bulwark.harness.http.HttpJson;
 import io.bulwark.harness.http.HttpJson.Response;
 import io.bulwark.harness.platform.WriteOutage;
@@ -37,6 +39,10 @@ final class OrderLoad {
 
   private final HttpJson http;
   private final AtomicBoolean running = new AtomicBoolean(true);
+
+  /** Whose orders the load places: every order of this customer is the load's. */
+  static final String CUSTOMER = Identities.CUSTOMER_2;
+
   private final ConcurrentLinkedQueue<Acknowledged> acknowledged = new ConcurrentLinkedQueue<>();
   private final ExecutorService clients;
   private final List<Future<?>> work = new ArrayList<>();
@@ -46,11 +52,10 @@ final class OrderLoad {
     this.clients = Executors.newFixedThreadPool(clients);
   }
 
-  /** Sets the stock and starts the clients. */
-  static OrderLoad start(HttpJson http, int clients) {
-    assertThat(http.put("/api/inventory/" + SKU, "{\"available\": " + STOCK + "}").status())
-        .isEqualTo(200);
-    OrderLoad load = new OrderLoad(http, clients);
+  /** Sets the stock (as the operator) and starts the clients (as {@value #CUSTOMER}). */
+  static OrderLoad start(PlatformClient platform, int clients) {
+    platform.setStock(SKU, STOCK);
+    OrderLoad load = new OrderLoad(platform.as(CUSTOMER).http(), clients);
     for (int c = 0; c < clients; c++) {
       load.work.add(load.clients.submit(load::run));
     }
@@ -68,7 +73,7 @@ final class OrderLoad {
 
   private String placeUntilAnswered() {
     String key = UUID.randomUUID().toString();
-    String body = OrderRequest.forCustomer("load").line(SKU, 1).json();
+    String body = OrderRequest.of(SKU, 1).json();
     return Await.untilPresent(
             () -> {
               try {
@@ -122,12 +127,15 @@ final class OrderLoad {
 
     List<String> ids = acknowledgedIds();
     assertThat(ids).as("each order acknowledged once").doesNotHaveDuplicates();
-    assertThat(count(orders, "SELECT count(*) FROM orders WHERE customer_id = 'load'"))
+    assertThat(count(orders, "SELECT count(*) FROM orders WHERE customer_id = '" + CUSTOMER + "'"))
         .as("every acknowledged order exists, and no other")
         .isEqualTo(ids.size());
     Map<String, Long> byStatus = new HashMap<>();
     orders
-        .sql("SELECT status, count(*) FROM orders WHERE customer_id = 'load' GROUP BY status")
+        .sql(
+            "SELECT status, count(*) FROM orders WHERE customer_id = '"
+                + CUSTOMER
+                + "' GROUP BY status")
         .query((rs, n) -> byStatus.put(rs.getString(1), rs.getLong(2)))
         .list();
     assertThat(byStatus).as("every saga completed").containsOnlyKeys("CONFIRMED");

@@ -3,6 +3,7 @@ package io.bulwark.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.bulwark.harness.auth.Identities;
 import io.bulwark.harness.client.OrderRequest;
 import io.bulwark.harness.client.PlatformClient;
 import io.bulwark.harness.http.HttpJson;
@@ -38,15 +39,16 @@ class OrderSagaSystemTests {
   @Test
   void everyMetricOnThePlatformDashboardIsOneTheServicesExpose() {
     client.setStock("METRIC-1", 5);
-    awaitDecided(placeOrder("c-m", "METRIC-1", 1).header("Location"));
+    awaitDecided(placeOrder("METRIC-1", 1).header("Location"));
     StringBuilder scraped = new StringBuilder();
-    List<String> instances = new ArrayList<>(List.of(platform.gateway()));
-    instances.add(platform.orderInstances.get(0).url());
-    instances.add(platform.inventoryInstances.get(0).url());
-    for (String instance : instances) {
+    List<HttpJson> instances =
+        List.of(
+            platform.gatewayManagement(),
+            Platform.management(platform.orderInstances.get(0)),
+            Platform.management(platform.inventoryInstances.get(0)));
+    for (HttpJson instance : instances) {
       Response metrics =
-          new HttpJson(instance)
-              .send("GET", "/actuator/prometheus", null, null, Map.of("Accept", "text/plain"));
+          instance.send("GET", "/actuator/prometheus", null, null, Map.of("Accept", "text/plain"));
       assertThat(metrics.status()).isEqualTo(200);
       scraped.append(metrics.body());
     }
@@ -77,7 +79,7 @@ class OrderSagaSystemTests {
   void anOrderWithEnoughStockIsConfirmedAndItsStockReserved() {
     client.setStock("HAPPY-1", 10);
 
-    Response placed = placeOrder("c-42", "HAPPY-1", 2);
+    Response placed = placeOrder("HAPPY-1", 2);
 
     assertThat(placed.status()).isEqualTo(201);
     assertThat(placed.header("Location")).startsWith("/api/orders/");
@@ -92,8 +94,7 @@ class OrderSagaSystemTests {
     client.setStock("SHORT-1", 5);
     client.setStock("SHORT-2", 1);
 
-    Response placed =
-        client.placeOrder(OrderRequest.forCustomer("c-7").line("SHORT-1", 2).line("SHORT-2", 3));
+    Response placed = client.placeOrder(OrderRequest.of("SHORT-1", 2).line("SHORT-2", 3));
 
     JsonNode order = awaitDecided(placed.header("Location"));
     assertThat(order.get("status").asString()).isEqualTo("REJECTED");
@@ -105,7 +106,7 @@ class OrderSagaSystemTests {
   @Test
   void cancellingAConfirmedOrderReleasesItsStock() {
     client.setStock("CANCEL-1", 10);
-    String location = placeOrder("c-9", "CANCEL-1", 4).header("Location");
+    String location = placeOrder("CANCEL-1", 4).header("Location");
     assertThat(awaitDecided(location).get("status").asString()).isEqualTo("CONFIRMED");
 
     Response cancelled = http.postOnce(location + "/cancel", null);
@@ -121,6 +122,7 @@ class OrderSagaSystemTests {
     Map<String, Integer> initial = Map.of("CONS-1", 120, "CONS-2", 80, "CONS-3", 40);
     initial.forEach(client::setStock);
 
+    PlatformClient load = client.as(Identities.CUSTOMER_2); // this test's orders are all its own
     ExecutorService clients = Executors.newFixedThreadPool(16);
     List<Future<String>> placing = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
@@ -131,14 +133,14 @@ class OrderSagaSystemTests {
                 String first = skus.get(random.nextInt(skus.size()));
                 String second = skus.get(random.nextInt(skus.size()));
                 Response response =
-                    client.placeOrder(
-                        OrderRequest.forCustomer("load")
-                            .line(first, 1 + random.nextInt(3))
+                    load.placeOrder(
+                        OrderRequest.of(first, 1 + random.nextInt(3))
                             .line(second, 1 + random.nextInt(2)));
                 assertThat(response.status()).isEqualTo(201);
                 String location = response.header("Location");
                 if (random.nextInt(10) == 0) {
-                  assertThat(http.postOnce(location + "/cancel", null).status()).isIn(200, 409);
+                  assertThat(load.http().postOnce(location + "/cancel", null).status())
+                      .isIn(200, 409);
                 }
                 return location;
               }));
@@ -154,7 +156,7 @@ class OrderSagaSystemTests {
     Map<String, Long> byStatus = new HashMap<>();
     platform
         .orders
-        .sql("SELECT status, count(*) FROM orders WHERE customer_id = 'load' GROUP BY status")
+        .sql("SELECT status, count(*) FROM orders WHERE customer_id = 'customer-2' GROUP BY status")
         .query((rs, n) -> byStatus.put(rs.getString(1), rs.getLong(2)))
         .list();
     System.out.println("conservation run: orders by status " + byStatus);
@@ -192,8 +194,8 @@ class OrderSagaSystemTests {
     assertThat(http.get("/swagger-ui/index.html").status()).isEqualTo(200);
   }
 
-  private Response placeOrder(String customer, String sku, int quantity) {
-    return client.placeOrder(OrderRequest.forCustomer(customer).line(sku, quantity));
+  private Response placeOrder(String sku, int quantity) {
+    return client.placeOrder(OrderRequest.of(sku, quantity));
   }
 
   /** The order once its saga has ended. */

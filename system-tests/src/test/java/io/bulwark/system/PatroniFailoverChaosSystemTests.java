@@ -1,6 +1,5 @@
 package io.bulwark.system;
 
-import io.bulwark.harness.http.HttpJson;
 import io.bulwark.harness.postgres.PatroniCluster;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +21,7 @@ class PatroniFailoverChaosSystemTests {
 
   @Test
   void killingThePrimaryTwiceUnderLoadLosesNoAcknowledgedOrder() throws Exception {
-    OrderLoad load = OrderLoad.start(new HttpJson(platform.gateway()), 4);
+    OrderLoad load = OrderLoad.start(platform.client(), 4);
     Thread.sleep(5_000);
     List<Double> outages = new ArrayList<>();
 

@@ -2,7 +2,10 @@ package io.bulwark.system;
 
 import io.bulwark.fixtures.kafka.TestKafka;
 import io.bulwark.fixtures.postgres.TestPostgres;
+import io.bulwark.harness.auth.Identities;
+import io.bulwark.harness.auth.Tokens;
 import io.bulwark.harness.client.PlatformClient;
+import io.bulwark.harness.http.HttpJson;
 import io.bulwark.harness.platform.PlatformLauncher;
 import io.bulwark.harness.platform.PlatformLauncher.Instance;
 import io.bulwark.harness.platform.QuietPoint;
@@ -19,9 +22,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * The whole platform from its built jars, started by the harness's launcher on free ports:
- * instances of inventory-service and order-service and the gateway, each its own process, on a real
- * PostgreSQL (a database per service, shared by that service's instances) and a real Kafka broker.
+ * The whole platform from its built jars, started by the harness's launcher on free ports: the
+ * authorization server, instances of inventory-service and order-service and the gateway, each its
+ * own process, on a real PostgreSQL (a database per service, shared by that service's instances)
+ * and a real Kafka broker.
  */
 final class Platform implements AutoCloseable {
 
@@ -42,6 +46,7 @@ final class Platform implements AutoCloseable {
   final List<Instance> orderInstances = new ArrayList<>();
   private final Topology topology;
   private final PlatformLauncher launcher;
+  private Instance gatewayInstance;
 
   /** On the shared test server, a fresh database per service. */
   Platform(int instancesPerService) {
@@ -59,11 +64,17 @@ final class Platform implements AutoCloseable {
     this.inventory = jdbc(inventoryUrl);
     this.topology = Topology.ephemeral(instancesPerService);
     this.launcher =
-        new PlatformLauncher(topology, Platform::startJar, Path.of("target", "platform-logs"));
+        new PlatformLauncher(
+            topology,
+            Identities.in(Path.of("target", "platform-identities")),
+            Platform::startJar,
+            Path.of("target", "platform-logs"));
     try {
+      launcher.startAuthServer();
       launcher.startServices(ordersUrl, inventoryUrl, TestKafka.bootstrapServers());
       // these tests drive load from one address; the rate limit has tests of its own
-      launcher.startGateway(Map.of("bulwark.gateway.rate-limit.limit-for-period", "100000"));
+      gatewayInstance =
+          launcher.startGateway(Map.of("bulwark.gateway.rate-limit.limit-for-period", "100000"));
       launcher.awaitHealthy(STARTUP);
     } catch (RuntimeException e) {
       close();
@@ -107,9 +118,33 @@ final class Platform implements AutoCloseable {
     return Topology.ORDER_SERVICE.equals(service) ? orderInstances : inventoryInstances;
   }
 
-  /** The platform's API through the gateway. */
+  /** The platform's API through the gateway, as {@code customer-1}. */
   PlatformClient client() {
-    return new PlatformClient(gateway());
+    return new PlatformClient(gateway(), tokens());
+  }
+
+  /** Access tokens of the platform's users and clients. */
+  Tokens tokens() {
+    return launcher.tokens();
+  }
+
+  String issuer() {
+    return topology.issuer();
+  }
+
+  /** One instance's API, not through the gateway, as {@code customer-1}. */
+  HttpJson direct(Instance instance) {
+    return new HttpJson(instance.url()).withBearer(tokens().of(Identities.CUSTOMER_1));
+  }
+
+  /** One instance's actuator, on its management port. */
+  static HttpJson management(Instance instance) {
+    return new HttpJson(instance.managementUrl());
+  }
+
+  /** The gateway's actuator, on its management port. */
+  HttpJson gatewayManagement() {
+    return management(gatewayInstance);
   }
 
   String gateway() {

@@ -1,6 +1,5 @@
 package io.bulwark.system;
 
-import io.bulwark.harness.http.HttpJson;
 import io.bulwark.harness.postgres.PostgresPair;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +19,7 @@ class PrimaryPromotionFailoverSystemTests {
 
   @Test
   void everyAcknowledgedOrderSurvivesThePrimarysDeathAndEndsItsSaga() throws Exception {
-    OrderLoad load = OrderLoad.start(new HttpJson(platform.gateway()), 4);
+    OrderLoad load = OrderLoad.start(platform.client(), 4);
     Thread.sleep(5_000);
 
     pair.killPrimary();

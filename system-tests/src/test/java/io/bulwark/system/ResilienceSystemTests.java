@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 @SystemTest(instancesPerService = 2)
 class ResilienceSystemTests {
 
-  private static final OrderRequest ORDER = OrderRequest.forCustomer("c-r").line("RES-1", 1);
+  private static final OrderRequest ORDER = OrderRequest.of("RES-1", 1);
 
   private static Platform platform;
 
@@ -50,9 +50,9 @@ class ResilienceSystemTests {
         placed.add(response.header("Location"));
       }
       for (Instance order : platform.orderInstances) {
-        HttpJson instance = new HttpJson(order.url());
+        HttpJson instance = Platform.management(order);
         assertThat(instance.get("/actuator/health").body())
-            .as("the breaker opened on %s", order.url())
+            .as("the breaker opened on %s", order.name())
             .contains("\"inventory\"", "OPEN");
         assertThat(instance.get("/actuator/health/readiness").status())
             .as("and the instance stays ready")
@@ -80,7 +80,7 @@ class ResilienceSystemTests {
             () -> {
               assertThat(client.placeOrder(ORDER).status()).isEqualTo(201);
               for (Instance order : platform.orderInstances) {
-                assertThat(new HttpJson(order.url()).get("/actuator/health").body())
+                assertThat(Platform.management(order).get("/actuator/health").body())
                     .doesNotContain("OPEN");
               }
             });

@@ -59,11 +59,18 @@ class StartupCacheSystemTests {
 
   private static Started startAndStop(ServiceJvm jvm, Path log) throws IOException {
     int port = FreePorts.next();
+    int management = FreePorts.next();
     boolean usedCache;
     try (ManagedProcess gateway =
-        jvm.start("gateway", GATEWAY, Map.of("server.port", String.valueOf(port)), log)) {
+        jvm.start(
+            "gateway",
+            GATEWAY,
+            Map.of(
+                "server.port", String.valueOf(port),
+                "management.server.port", String.valueOf(management)),
+            log)) {
       gateway.awaitHealthy(
-          "http://127.0.0.1:" + port + "/actuator/health", Duration.ofSeconds(120));
+          "http://127.0.0.1:" + management + "/actuator/health", Duration.ofSeconds(120));
       List<String> arguments =
           List.of(ProcessHandle.of(gateway.pid()).orElseThrow().info().arguments().orElseThrow());
       usedCache =

@@ -54,9 +54,7 @@ class ComposeStackSystemTests {
 
       assertThat(http.put("/api/inventory/COMPOSE-1", "{\"available\": 10}").status())
           .isEqualTo(200);
-      var placed =
-          http.postOnce(
-              "/api/orders", OrderRequest.forCustomer("c-compose").line("COMPOSE-1", 2).json());
+      var placed = http.postOnce("/api/orders", OrderRequest.of("COMPOSE-1", 2).json());
       assertThat(placed.status()).isEqualTo(201);
       org.awaitility.Awaitility.await()
           .atMost(Duration.ofSeconds(60))

@@ -5,6 +5,7 @@ import io.bulwark.reliability.autoconfigure.idempotency.IdempotencyProperties;
 import io.bulwark.reliability.correlation.CorrelationId;
 import java.util.List;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,12 +16,21 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
 
 /**
- * The gateway's edge, in this order after the correlation id: CORS (so a browser's preflight is
- * answered before any limit), the per-client rate limit, then the body checks.
+ * The gateway's edge, in this order: the canonical path (so every later check sees the path the
+ * routes match), CORS (so a browser's preflight is answered before any limit), the body checks,
+ * then authentication ({@link EdgeSecurity}), then the per-caller rate limit.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(GatewayProperties.class)
 class EdgeConfiguration {
+
+  @Bean
+  FilterRegistrationBean<CanonicalPathFilter> canonicalPathFilter() {
+    FilterRegistrationBean<CanonicalPathFilter> registration =
+        new FilterRegistrationBean<>(new CanonicalPathFilter());
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+    return registration;
+  }
 
   @Bean
   FilterRegistrationBean<CorsFilter> corsFilter(
@@ -31,15 +41,18 @@ class EdgeConfiguration {
     cors.setAllowedHeaders(
         List.of(
             HttpHeaders.CONTENT_TYPE,
+            HttpHeaders.AUTHORIZATION,
             protocol.header(),
-            protocol.clientHeader(),
-            CorrelationId.HEADER));
+            CorrelationId.HEADER,
+            EdgeSecurity.CSRF_HEADER));
     cors.setExposedHeaders(
         List.of(
             HttpHeaders.LOCATION,
             HttpHeaders.RETRY_AFTER,
+            HttpHeaders.WWW_AUTHENTICATE,
             protocol.replayHeader(),
             CorrelationId.HEADER));
+    cors.setAllowCredentials(!properties.allowedOrigins().isEmpty());
     cors.setMaxAge(3600L);
     UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
     source.registerCorsConfiguration("/api/**", cors);
@@ -50,20 +63,23 @@ class EdgeConfiguration {
   }
 
   @Bean
-  FilterRegistrationBean<RateLimitFilter> rateLimitFilter(
-      GatewayProperties properties, IdempotencyProperties protocol) {
-    FilterRegistrationBean<RateLimitFilter> registration =
-        new FilterRegistrationBean<>(
-            new RateLimitFilter(properties.rateLimit(), protocol.clientHeader()));
-    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
-    return registration;
-  }
-
-  @Bean
   FilterRegistrationBean<RequestShapeFilter> requestShapeFilter(GatewayProperties properties) {
     FilterRegistrationBean<RequestShapeFilter> registration =
         new FilterRegistrationBean<>(new RequestShapeFilter(properties.maxBodySize().toBytes()));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 30);
+    return registration;
+  }
+
+  @Bean
+  RateLimitFilter rateLimit(GatewayProperties properties) {
+    return new RateLimitFilter(properties.rateLimit(), System::nanoTime);
+  }
+
+  @Bean
+  FilterRegistrationBean<RateLimitFilter> rateLimitFilter(RateLimitFilter rateLimit) {
+    FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(rateLimit);
+    // after Spring Security's chain, which has told who the caller is
+    registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 10);
     return registration;
   }
 }

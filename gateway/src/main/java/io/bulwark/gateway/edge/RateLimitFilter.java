@@ -1,42 +1,44 @@
 package io.bulwark.gateway.edge;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.bulwark.gateway.GatewayProperties;
 import io.bulwark.reliability.web.Problems;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.security.Principal;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Limits requests per client: the client header when present, else the remote address. A client
- * over its limit gets {@code 429} with {@code Retry-After}; other clients are not affected.
+ * Limits API requests per authenticated caller (the token's subject, or the signed-in user), after
+ * authentication; a request without a caller never gets this far. A caller over its limit gets
+ * {@code 429} with {@code Retry-After} in whole seconds until its next request is allowed. Each
+ * gateway replica keeps its own counts.
+ *
+ * <p>The buckets live in a bounded cache: at most {@code maxClients}, each dropped once it has been
+ * idle for a period (it would be full again by then anyway). However many identities arrive, memory
+ * stays bounded and no caller's count is reset because others came.
  */
 final class RateLimitFilter extends OncePerRequestFilter {
 
-  /** Beyond this many tracked clients the table is cleared: a bound on memory, not on clients. */
-  private static final int MAX_CLIENTS = 50_000;
-
   private final GatewayProperties.RateLimit settings;
-  private final String clientHeader;
-  private final RateLimiterConfig config;
-  private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+  private final Cache<String, TokenBucket> buckets;
+  private final LongSupplier nanoTime;
 
-  RateLimitFilter(GatewayProperties.RateLimit settings, String clientHeader) {
+  RateLimitFilter(GatewayProperties.RateLimit settings, LongSupplier nanoTime) {
     this.settings = settings;
-    this.clientHeader = clientHeader;
-    this.config =
-        RateLimiterConfig.custom()
-            .limitForPeriod(settings.limitForPeriod())
-            .limitRefreshPeriod(settings.period())
-            .timeoutDuration(Duration.ZERO)
+    this.nanoTime = nanoTime;
+    this.buckets =
+        Caffeine.newBuilder()
+            .maximumSize(settings.maxClients())
+            .expireAfterAccess(settings.period().multipliedBy(2).plus(Duration.ofSeconds(1)))
             .build();
   }
 
@@ -49,30 +51,41 @@ final class RateLimitFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    if (limiterOf(clientOf(request)).acquirePermission()) {
+    Principal caller = request.getUserPrincipal();
+    if (caller == null) {
+      chain.doFilter(request, response); // refused by the authorization rules, not counted here
+      return;
+    }
+    long now = nanoTime.getAsLong();
+    long wait =
+        buckets
+            .get(
+                caller.getName(),
+                name ->
+                    new TokenBucket(settings.limitForPeriod(), settings.period().toNanos(), now))
+            .take(now);
+    if (wait == 0) {
       chain.doFilter(request, response);
       return;
     }
-    long seconds = Math.max(1, (settings.period().toMillis() + 999) / 1000);
+    long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(wait + 999_999_999L));
     response.setHeader(HttpHeaders.RETRY_AFTER, String.valueOf(seconds));
     Problems.write(
         response,
         429,
         "Too many requests",
-        "At most " + settings.limitForPeriod() + " requests per " + settings.period() + ".");
+        "At most "
+            + settings.limitForPeriod()
+            + " requests per "
+            + settings.period()
+            + "; the next is allowed in "
+            + seconds
+            + " s.");
   }
 
-  private String clientOf(HttpServletRequest request) {
-    String apiKey = request.getHeader(clientHeader);
-    return apiKey != null && !apiKey.isBlank()
-        ? "key:" + apiKey
-        : "addr:" + request.getRemoteAddr();
-  }
-
-  private RateLimiter limiterOf(String client) {
-    if (limiters.size() > MAX_CLIENTS) {
-      limiters.clear();
-    }
-    return limiters.computeIfAbsent(client, c -> RateLimiter.of(c, config));
+  /** How many callers are being counted now: for the memory test. */
+  long trackedClients() {
+    buckets.cleanUp();
+    return buckets.estimatedSize();
   }
 }

@@ -2,6 +2,7 @@ package io.bulwark.gateway.routing;
 
 import static org.springframework.cloud.gateway.server.mvc.filter.BeforeFilterFunctions.setPath;
 import static org.springframework.cloud.gateway.server.mvc.filter.LoadBalancerFilterFunctions.lb;
+import static org.springframework.cloud.gateway.server.mvc.filter.TokenRelayFilterFunctions.tokenRelay;
 import static org.springframework.cloud.gateway.server.mvc.handler.GatewayRouterFunctions.route;
 import static org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctions.http;
 import static org.springframework.web.servlet.function.RequestPredicates.path;
@@ -89,6 +90,7 @@ class Routes {
     return route(id + "-docs")
         .GET("/docs/" + id + "/v3/api-docs", http())
         .before(setPath("/v3/api-docs"))
+        .filter(tokenRelay())
         .filter(lb(service))
         .build();
   }
@@ -104,6 +106,8 @@ class Routes {
       ExecutorService upstreamCalls) {
     return route(id)
         .route(paths, http())
+        // on the request's own thread, where the session is: a signed-in browser's access token
+        .filter(tokenRelay())
         .filter(
             GuardedRoute.guard(
                 breakers.circuitBreaker(id), timeLimiters.timeLimiter(id), upstreamCalls))

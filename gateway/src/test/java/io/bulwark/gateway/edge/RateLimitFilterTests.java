@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bulwark.gateway.GatewayProperties;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -11,54 +12,69 @@ import org.springframework.mock.web.MockHttpServletResponse;
 
 class RateLimitFilterTests {
 
+  private final AtomicLong clock = new AtomicLong(1_000_000_000L);
   private final RateLimitFilter filter =
-      new RateLimitFilter(new GatewayProperties.RateLimit(2, Duration.ofMinutes(1)), "X-API-Key");
+      new RateLimitFilter(new GatewayProperties.RateLimit(2, Duration.ofMinutes(1), 3), clock::get);
 
   @Test
-  void aClientWithinItsLimitPassesAndTheNextIsRefusedWithRetryAfter() throws Exception {
-    assertThat(send("/api/orders", "client-a", "10.0.0.1").getStatus()).isEqualTo(200);
-    assertThat(send("/api/orders", "client-a", "10.0.0.1").getStatus()).isEqualTo(200);
+  void aCallerWithinItsLimitPassesAndTheNextIsRefusedWithTheRealWait() throws Exception {
+    assertThat(send("/api/orders", "alice").getStatus()).isEqualTo(200);
+    assertThat(send("/api/orders", "alice").getStatus()).isEqualTo(200);
 
-    MockHttpServletResponse refused = send("/api/orders", "client-a", "10.0.0.1");
+    MockHttpServletResponse refused = send("/api/orders", "alice");
 
     assertThat(refused.getStatus()).isEqualTo(429);
-    assertThat(refused.getHeader("Retry-After")).isEqualTo("60");
+    assertThat(refused.getHeader("Retry-After")).as("one token per 30 s").isEqualTo("30");
     assertThat(refused.getContentType()).startsWith("application/problem+json");
     assertThat(refused.getContentAsString()).contains("At most 2 requests per PT1M");
+
+    clock.addAndGet(Duration.ofSeconds(20).toNanos());
+    assertThat(send("/api/orders", "alice").getHeader("Retry-After")).isEqualTo("10");
+    clock.addAndGet(Duration.ofSeconds(10).toNanos());
+    assertThat(send("/api/orders", "alice").getStatus()).isEqualTo(200);
   }
 
   @Test
-  void anotherClientKeepsItsOwnLimit() throws Exception {
-    send("/api/orders", "client-a", "10.0.0.1");
-    send("/api/orders", "client-a", "10.0.0.1");
-    assertThat(send("/api/orders", "client-a", "10.0.0.1").getStatus()).isEqualTo(429);
+  void anotherCallerKeepsItsOwnLimit() throws Exception {
+    send("/api/orders", "alice");
+    send("/api/orders", "alice");
+    assertThat(send("/api/orders", "alice").getStatus()).isEqualTo(429);
 
-    assertThat(send("/api/orders", "client-b", "10.0.0.1").getStatus()).isEqualTo(200);
+    assertThat(send("/api/orders", "bob").getStatus()).isEqualTo(200);
   }
 
   @Test
-  void withoutTheClientHeaderTheRemoteAddressIsTheClient() throws Exception {
-    send("/api/orders", null, "10.0.0.7");
-    send("/api/orders", null, "10.0.0.7");
+  void aRequestWithoutACallerIsLeftToTheAuthorizationRules() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      assertThat(send("/api/orders", null).getStatus()).isEqualTo(200);
+    }
+    assertThat(filter.trackedClients()).isZero();
+  }
 
-    assertThat(send("/api/orders", null, "10.0.0.7").getStatus()).isEqualTo(429);
-    assertThat(send("/api/orders", null, "10.0.0.8").getStatus()).isEqualTo(200);
-    assertThat(send("/api/orders", " ", "10.0.0.8").getStatus()).isEqualTo(200);
+  @Test
+  void theTableIsBoundedAndKeepsTheBusiestCallersCount() throws Exception {
+    send("/api/orders", "alice");
+    send("/api/orders", "alice");
+    for (int i = 0; i < 50; i++) {
+      send("/api/orders", "alice");
+      send("/api/orders", "passer-by-" + i);
+    }
+
+    assertThat(filter.trackedClients()).isLessThanOrEqualTo(3);
+    assertThat(send("/api/orders", "alice").getStatus()).isEqualTo(429);
   }
 
   @Test
   void onlyTheApiIsLimited() throws Exception {
     for (int i = 0; i < 5; i++) {
-      assertThat(send("/actuator/health", "client-a", "10.0.0.1").getStatus()).isEqualTo(200);
+      assertThat(send("/swagger-ui/index.html", "alice").getStatus()).isEqualTo(200);
     }
   }
 
-  private MockHttpServletResponse send(String path, String client, String address)
-      throws Exception {
+  private MockHttpServletResponse send(String path, String caller) throws Exception {
     MockHttpServletRequest request = new MockHttpServletRequest("GET", path);
-    request.setRemoteAddr(address);
-    if (client != null) {
-      request.addHeader("X-API-Key", client);
+    if (caller != null) {
+      request.setUserPrincipal(() -> caller);
     }
     MockHttpServletResponse response = new MockHttpServletResponse();
     filter.doFilter(request, response, new MockFilterChain());

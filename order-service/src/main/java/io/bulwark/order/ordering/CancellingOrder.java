@@ -17,9 +17,11 @@ class CancellingOrder {
     this.clock = clock;
   }
 
+  /** Cancels the caller's order; another customer's order is, to this caller, not there. */
   @Transactional
-  Order cancel(UUID id) {
-    Order order = orders.lock(id).orElseThrow(() -> new OrderNotFoundException(id));
+  Order cancel(UUID id, Caller caller) {
+    Order order =
+        orders.lock(id).filter(caller::maySee).orElseThrow(() -> new OrderNotFoundException(id));
     if (order.cancel(clock.instant())) {
       orders.update(order);
     }

@@ -39,6 +39,21 @@ class OrderProblems {
   }
 
   @ExceptionHandler
+  ProblemDetail customerMismatch(CustomerMismatchException e) {
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, e.getMessage());
+    problem.setTitle("Not the caller's order");
+    return problem;
+  }
+
+  @ExceptionHandler
+  ProblemDetail invalidCursor(OrderCursor.InvalidCursorException e) {
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+    problem.setTitle("Invalid cursor");
+    return problem;
+  }
+
+  @ExceptionHandler
   ProblemDetail notCancellable(OrderNotCancellableException e) {
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
     problem.setTitle("Order cannot be cancelled");

@@ -2,9 +2,12 @@ package io.bulwark.order.ordering;
 
 import io.bulwark.reliability.outbox.Outbox;
 import java.sql.Timestamp;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -27,6 +30,58 @@ class Orders {
   /** The order, locked until the transaction ends. */
   Optional<Order> lock(UUID id) {
     return load(id, " FOR UPDATE");
+  }
+
+  /**
+   * The customer's orders, newest first, from just after {@code after} (the start when null), at
+   * most {@code limit}; only those in {@code status} when given.
+   */
+  List<Order> page(
+      String customerId, @Nullable OrderStatus status, @Nullable OrderCursor after, int limit) {
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT id, customer_id, status, rejection_reason, created_at, updated_at FROM orders"
+                + " WHERE customer_id = :customer");
+    Map<String, Object> params = new HashMap<>();
+    params.put("customer", customerId);
+    if (status != null) {
+      sql.append(" AND status = :status");
+      params.put("status", status.name());
+    }
+    if (after != null) {
+      sql.append(" AND (created_at, id) < (:createdAt, :id)");
+      params.put("createdAt", Timestamp.from(after.createdAt()));
+      params.put("id", after.id());
+    }
+    sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
+    params.put("limit", limit);
+    List<Order> rows =
+        jdbc.sql(sql.toString())
+            .params(params)
+            .query(
+                (rs, n) ->
+                    Order.restore(
+                        rs.getObject(1, UUID.class),
+                        rs.getString(2),
+                        List.of(),
+                        OrderStatus.valueOf(rs.getString(3)),
+                        rs.getString(4),
+                        rs.getTimestamp(5).toInstant(),
+                        rs.getTimestamp(6).toInstant()))
+            .list();
+    // the lines once the page's rows are read, not while their result set holds a connection
+    return rows.stream()
+        .map(
+            o ->
+                Order.restore(
+                    o.id(),
+                    o.customerId(),
+                    lines(o.id()),
+                    o.status(),
+                    o.rejectionReason(),
+                    o.createdAt(),
+                    o.updatedAt()))
+        .toList();
   }
 
   private Optional<Order> load(UUID id, String lock) {

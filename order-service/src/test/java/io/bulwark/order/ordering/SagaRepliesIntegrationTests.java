@@ -127,7 +127,7 @@ class SagaRepliesIntegrationTests extends OrderServiceTestBase {
             .send(
                 "POST",
                 "/api/orders",
-                OrderRequest.forCustomer("c-1").line("SKU-1", 1).json(),
+                OrderRequest.of("SKU-1", 1).json(),
                 "application/json",
                 Map.of(
                     "Idempotency-Key",
@@ -152,8 +152,7 @@ class SagaRepliesIntegrationTests extends OrderServiceTestBase {
   }
 
   private String placeOrder() {
-    var response =
-        http().postOnce("/api/orders", OrderRequest.forCustomer("c-1").line("SKU-1", 1).json());
+    var response = http().postOnce("/api/orders", OrderRequest.of("SKU-1", 1).json());
     assertThat(response.status()).isEqualTo(201);
     return response.header("Location").substring("/api/orders/".length());
   }

@@ -2,12 +2,14 @@ package io.bulwark.harness.client;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A valid order as a client sends it to {@code POST /api/orders}: a customer and one or more lines.
- * {@code OrderRequest.forCustomer("c-7").line("SKU-1", 2).json()}.
+ * A valid order as a client sends it to {@code POST /api/orders}: one or more lines, for the caller
+ * whose token it is sent with. {@code OrderRequest.of("SKU-1", 2).line("SKU-2", 1).json()}. A body
+ * may also name the customer ({@link #naming}), which must then be the caller.
  */
-public record OrderRequest(String customerId, List<Line> items) {
+public record OrderRequest(@Nullable String customerId, List<Line> items) {
 
   /** One line: a SKU and a quantity. */
   public record Line(String sku, int quantity) {}
@@ -16,8 +18,14 @@ public record OrderRequest(String customerId, List<Line> items) {
     items = List.copyOf(items);
   }
 
-  public static OrderRequest forCustomer(String customerId) {
-    return new OrderRequest(customerId, List.of());
+  /** An order of one line. */
+  public static OrderRequest of(String sku, int quantity) {
+    return new OrderRequest(null, List.of()).line(sku, quantity);
+  }
+
+  /** This order with its body naming a customer. */
+  public OrderRequest naming(String customerId) {
+    return new OrderRequest(customerId, items);
   }
 
   /** This order with one more line. */
@@ -29,8 +37,11 @@ public record OrderRequest(String customerId, List<Line> items) {
 
   /** The request body. */
   public String json() {
-    StringBuilder json = new StringBuilder("{\"customerId\":").append(quoted(customerId));
-    json.append(",\"items\":[");
+    StringBuilder json = new StringBuilder("{");
+    if (customerId != null) {
+      json.append("\"customerId\":").append(quoted(customerId)).append(',');
+    }
+    json.append("\"items\":[");
     for (int i = 0; i < items.size(); i++) {
       Line line = items.get(i);
       json.append(i == 0 ? "" : ",")

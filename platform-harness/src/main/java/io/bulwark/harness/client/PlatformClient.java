@@ -1,6 +1,8 @@
 package io.bulwark.harness.client;
 
 import io.bulwark.harness.Await;
+import io.bulwark.harness.auth.Identities;
+import io.bulwark.harness.auth.Tokens;
 import io.bulwark.harness.http.HttpJson;
 import io.bulwark.harness.http.HttpJson.Response;
 import java.time.Duration;
@@ -12,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * The platform's API as the tests and the tools use it, through the gateway or straight at one
- * service: place an order, set stock, read an order's status, wait for its saga to end.
+ * service, as one signed-in caller (a customer by default): place an order, read an order's status,
+ * wait for its saga to end; and, as the operator, set stock.
  */
 public final class PlatformClient {
 
@@ -21,13 +24,29 @@ public final class PlatformClient {
 
   private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([A-Z_]+)\"");
 
+  private final String baseUrl;
+  private final Tokens tokens;
   private final HttpJson http;
+  private final HttpJson operator;
 
-  public PlatformClient(String baseUrl) {
-    this.http = new HttpJson(baseUrl);
+  /** The API at {@code baseUrl} as {@link Identities#CUSTOMER_1}. */
+  public PlatformClient(String baseUrl, Tokens tokens) {
+    this(baseUrl, tokens, Identities.CUSTOMER_1);
   }
 
-  /** The plain HTTP client underneath, for requests this class has no words for. */
+  public PlatformClient(String baseUrl, Tokens tokens, String user) {
+    this.baseUrl = baseUrl;
+    this.tokens = tokens;
+    this.http = new HttpJson(baseUrl).withBearer(tokens.of(user));
+    this.operator = new HttpJson(baseUrl).withBearer(tokens.of(Identities.OPERATOR));
+  }
+
+  /** The same API as another of the demo users. */
+  public PlatformClient as(String user) {
+    return new PlatformClient(baseUrl, tokens, user);
+  }
+
+  /** The caller's HTTP client underneath (its token on every request), for other requests. */
   public HttpJson http() {
     return http;
   }
@@ -54,9 +73,9 @@ public final class PlatformClient {
     return location.substring(location.lastIndexOf('/') + 1);
   }
 
-  /** Sets a SKU's available stock; fails unless the platform answered 200. */
+  /** Sets a SKU's available stock as the operator; fails unless the platform answered 200. */
   public void setStock(String sku, int available) {
-    Response response = http.put("/api/inventory/" + sku, "{\"available\": " + available + "}");
+    Response response = operator.put("/api/inventory/" + sku, "{\"available\": " + available + "}");
     if (response.status() != 200) {
       throw new IllegalStateException(
           "cannot set stock of " + sku + ": " + response.status() + " " + response.body());

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /** A small JSON-over-HTTP client for tests, on the JDK's own client. */
@@ -18,9 +19,35 @@ public final class HttpJson {
           .version(HttpClient.Version.HTTP_1_1)
           .build();
   private final String baseUrl;
+  private final Map<String, Supplier<String>> defaults;
 
   public HttpJson(String baseUrl) {
+    this(baseUrl, Map.of());
+  }
+
+  private HttpJson(String baseUrl, Map<String, Supplier<String>> defaults) {
     this.baseUrl = baseUrl;
+    this.defaults = defaults;
+  }
+
+  /**
+   * This client with a header on every request that does not set it itself, its value asked for
+   * each time (say, a current access token).
+   */
+  public HttpJson withHeader(String name, Supplier<String> value) {
+    Map<String, Supplier<String>> more = new java.util.LinkedHashMap<>(defaults);
+    more.put(name, value);
+    return new HttpJson(baseUrl, more);
+  }
+
+  /** This client with {@code Authorization: Bearer} and a current token on every request. */
+  public HttpJson withBearer(Supplier<String> token) {
+    return withHeader("Authorization", () -> "Bearer " + token.get());
+  }
+
+  /** This client without the headers it adds (for a request with no credentials). */
+  public HttpJson bare() {
+    return new HttpJson(baseUrl);
   }
 
   /** A response: status, headers (first value of each) and body text. */
@@ -71,6 +98,12 @@ public final class HttpJson {
     if (headers.keySet().stream().noneMatch("Accept"::equalsIgnoreCase)) {
       request.header("Accept", "application/json, application/problem+json");
     }
+    defaults.forEach(
+        (name, value) -> {
+          if (headers.keySet().stream().noneMatch(name::equalsIgnoreCase)) {
+            request.header(name, value.get());
+          }
+        });
     headers.forEach(request::header);
     try {
       HttpResponse<String> response =

@@ -1,5 +1,7 @@
 package io.bulwark.harness.platform;
 
+import io.bulwark.harness.auth.Identities;
+import io.bulwark.harness.auth.Tokens;
 import io.bulwark.harness.process.BootJar;
 import io.bulwark.harness.process.Commands;
 import io.bulwark.harness.process.ManagedProcess;
@@ -12,11 +14,13 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Starts the platform's services on a {@link Topology}: the inventory-service instances, the
- * order-service instances (each told where the inventory instances are), and the gateway (told
- * where both are), each its own process with its log in one directory. The local run ({@code
- * ./bulwark run}) and the system tests start the platform with it; they differ only in how a jar
- * becomes a process ({@link Starter}) and in the databases and broker they hand it.
+ * Starts the platform's services on a {@link Topology}: the authorization server (with the
+ * platform's {@link Identities}), the inventory-service instances, the order-service instances
+ * (each told where the inventory instances are), and the gateway (told where both are), each its
+ * own process with its log in one directory, each told the issuer whose tokens it accepts. The
+ * local run ({@code ./bulwark run}) and the system tests start the platform with it; they differ
+ * only in how a jar becomes a process ({@link Starter}) and in the databases and broker they hand
+ * it.
  */
 public final class PlatformLauncher implements AutoCloseable {
 
@@ -28,7 +32,12 @@ public final class PlatformLauncher implements AutoCloseable {
 
   /** A started instance of a service, and what it was started with. */
   public record Instance(
-      String service, int n, int port, ManagedProcess process, Map<String, String> properties) {
+      String service,
+      int n,
+      int port,
+      int managementPort,
+      ManagedProcess process,
+      Map<String, String> properties) {
 
     /** {@code order-service-1}, ..., or the service's name alone for a single instance (n = 0). */
     public String name() {
@@ -43,8 +52,13 @@ public final class PlatformLauncher implements AutoCloseable {
       return Topology.url(port);
     }
 
+    /** The actuator's address: on the management port, never routed by the gateway. */
+    public String managementUrl() {
+      return Topology.url(managementPort);
+    }
+
     public String health() {
-      return url() + "/actuator/health";
+      return managementUrl() + "/actuator/health";
     }
 
     /** Freezes the process: it keeps its sockets but answers nothing (a stalled instance). */
@@ -58,23 +72,46 @@ public final class PlatformLauncher implements AutoCloseable {
   }
 
   private final Topology topology;
+  private final Identities identities;
   private final Starter starter;
   private final Path logs;
   private final List<Instance> started = new ArrayList<>();
   private final List<Instance> inventory = new ArrayList<>();
   private final List<Instance> orders = new ArrayList<>();
 
-  public PlatformLauncher(Topology topology, Starter starter, Path logs) {
+  public PlatformLauncher(Topology topology, Identities identities, Starter starter, Path logs) {
     this.topology = topology;
+    this.identities = identities;
     this.starter = starter;
     this.logs = logs;
+  }
+
+  /** The tokens of the platform's users and clients, from the authorization server started here. */
+  public Tokens tokens() {
+    return new Tokens(topology.issuer(), identities);
+  }
+
+  /**
+   * Starts the authorization server, without waiting: the issuer of every token the platform
+   * accepts, with the demo users and the clients of {@link Identities}.
+   */
+  public Instance startAuthServer() {
+    String gateway = topology.gatewayUrl();
+    Path settings =
+        identities.authServerSettings(
+            topology.issuer(), List.of(gateway, gateway.replace("127.0.0.1", "localhost")));
+    return start(
+        Topology.AUTH_SERVER,
+        0,
+        topology.authPort(),
+        new LinkedHashMap<>(Identities.importing(settings)));
   }
 
   /** Starts every inventory-service and order-service instance of the topology, without waiting. */
   public void startServices(String ordersUrl, String inventoryUrl, String kafkaBootstrap) {
     List<Integer> inventoryPorts = topology.ports(Topology.INVENTORY_SERVICE);
     for (int i = 0; i < inventoryPorts.size(); i++) {
-      Map<String, String> properties = new LinkedHashMap<>();
+      Map<String, String> properties = new LinkedHashMap<>(acceptingTokens());
       properties.put("spring.datasource.url", inventoryUrl);
       properties.put("spring.kafka.bootstrap-servers", kafkaBootstrap);
       inventory.add(start(Topology.INVENTORY_SERVICE, i + 1, inventoryPorts.get(i), properties));
@@ -82,6 +119,8 @@ public final class PlatformLauncher implements AutoCloseable {
     List<Integer> orderPorts = topology.ports(Topology.ORDER_SERVICE);
     for (int i = 0; i < orderPorts.size(); i++) {
       Map<String, String> properties = new LinkedHashMap<>(instanceList(inventory));
+      properties.putAll(acceptingTokens());
+      properties.putAll(Identities.importing(identities.orderServiceSettings()));
       properties.put("spring.datasource.url", ordersUrl);
       properties.put("spring.kafka.bootstrap-servers", kafkaBootstrap);
       orders.add(start(Topology.ORDER_SERVICE, i + 1, orderPorts.get(i), properties));
@@ -90,10 +129,17 @@ public final class PlatformLauncher implements AutoCloseable {
 
   /** Starts the gateway in front of the started services, without waiting. */
   public Instance startGateway(Map<String, String> settings) {
-    Map<String, String> properties = new LinkedHashMap<>(settings);
+    Map<String, String> properties = new LinkedHashMap<>(acceptingTokens());
+    properties.putAll(Identities.importing(identities.gatewaySettings()));
+    properties.putAll(settings);
     properties.putAll(instanceList(orders));
     properties.putAll(instanceList(inventory));
     return start(Topology.GATEWAY, 0, topology.gatewayPort(), properties);
+  }
+
+  /** The issuer whose tokens a service accepts (and the gateway signs browsers in with). */
+  private Map<String, String> acceptingTokens() {
+    return Map.of("spring.security.oauth2.resourceserver.jwt.issuer-uri", topology.issuer());
   }
 
   /** Waits until every instance started so far is healthy. */
@@ -122,14 +168,17 @@ public final class PlatformLauncher implements AutoCloseable {
   }
 
   private Instance start(String service, int n, int port, Map<String, String> properties) {
+    int managementPort = topology.managementPortOf(port);
     Map<String, String> all = new LinkedHashMap<>(properties);
     all.put("server.port", String.valueOf(port));
+    all.put("management.server.port", String.valueOf(managementPort));
     String name = Instance.name(service, n);
     Instance instance =
         new Instance(
             service,
             n,
             port,
+            managementPort,
             starter.start(name, service, all, logs.resolve(name + ".log")),
             properties);
     started.add(instance);

@@ -9,10 +9,13 @@ import java.util.Map;
 
 /**
  * Where each part of the platform listens on this machine: the gateway, each instance of
- * order-service and inventory-service, the PostgreSQL nodes with their Patroni agents and etcd, and
- * the Kafka broker. The local run's ports are written here once ({@link #local()}); tests take free
- * ports ({@link #ephemeral}).
+ * order-service and inventory-service, the authorization server, the PostgreSQL nodes with their
+ * Patroni agents and etcd, and the Kafka broker. Each Spring Boot process also has a management
+ * port (actuator: health, metrics) apart from the port it serves on. The local run's ports are
+ * written here once ({@link #local()}); tests take free ports ({@link #ephemeral}).
  *
+ * @param managementOffset a process's management port is its port plus this; 0 takes a free port
+ *     for each
  * @param postgresPort the first PostgreSQL node; a Patroni pair's second node listens one above,
  *     and so do its second agent and etcd's peer port
  */
@@ -20,6 +23,8 @@ public record Topology(
     int gatewayPort,
     List<Integer> orderPorts,
     List<Integer> inventoryPorts,
+    int authPort,
+    int managementOffset,
     int postgresPort,
     int patroniRestPort,
     int etcdPort,
@@ -29,16 +34,29 @@ public record Topology(
   public static final String ORDER_SERVICE = "order-service";
   public static final String INVENTORY_SERVICE = "inventory-service";
   public static final String GATEWAY = "gateway";
+  public static final String AUTH_SERVER = "auth-server";
 
   public Topology {
     orderPorts = List.copyOf(orderPorts);
     inventoryPorts = List.copyOf(inventoryPorts);
   }
 
-  /** {@code ./bulwark run}: two instances of each service behind the gateway on port 8080. */
+  /**
+   * {@code ./bulwark run}: two instances of each service behind the gateway on port 8080, the
+   * authorization server on 9000, each process's management port 1000 above its own.
+   */
   public static Topology local() {
     return new Topology(
-        8080, List.of(8081, 8083), List.of(8082, 8084), 15432, 18008, 12379, 19092, 19093);
+        8080,
+        List.of(8081, 8083),
+        List.of(8082, 8084),
+        9000,
+        1000,
+        15432,
+        18008,
+        12379,
+        19092,
+        19093);
   }
 
   /**
@@ -52,11 +70,21 @@ public record Topology(
       inventory.add(FreePorts.next());
       orders.add(FreePorts.next());
     }
-    return new Topology(FreePorts.next(), orders, inventory, 0, 0, 0, 0, 0);
+    return new Topology(FreePorts.next(), orders, inventory, FreePorts.next(), 0, 0, 0, 0, 0, 0);
   }
 
   public String gatewayUrl() {
     return url(gatewayPort);
+  }
+
+  /** The issuer of the platform's tokens: the authorization server's address. */
+  public String issuer() {
+    return url(authPort);
+  }
+
+  /** The management port of the process serving on {@code port}. */
+  public int managementPortOf(int port) {
+    return managementOffset > 0 ? port + managementOffset : FreePorts.next();
   }
 
   /** The ports of a service's instances, in the order of their numbers (1, 2, ...). */
@@ -65,6 +93,7 @@ public record Topology(
       case ORDER_SERVICE -> orderPorts;
       case INVENTORY_SERVICE -> inventoryPorts;
       case GATEWAY -> List.of(gatewayPort);
+      case AUTH_SERVER -> List.of(authPort);
       default -> throw new IllegalArgumentException("no service " + service);
     };
   }
@@ -79,6 +108,7 @@ public record Topology(
       }
     }
     instances.put(GATEWAY, gatewayPort);
+    instances.put(AUTH_SERVER, authPort);
     return instances;
   }
 
@@ -103,10 +133,10 @@ public record Topology(
 
   /** Every port the local run listens on, to check that none is taken before it starts. */
   public List<Integer> allPorts() {
-    List<Integer> all = new ArrayList<>();
-    all.add(gatewayPort);
-    all.addAll(orderPorts);
-    all.addAll(inventoryPorts);
+    List<Integer> all = new ArrayList<>(instances().values());
+    if (managementOffset > 0) {
+      instances().values().forEach(port -> all.add(port + managementOffset));
+    }
     all.addAll(postgresPorts());
     all.addAll(patroniRestPorts());
     all.add(etcdPort);

@@ -17,7 +17,15 @@ class TopologyTests {
             java.util.Map.entry("order-service-2", 8083),
             java.util.Map.entry("inventory-service-1", 8082),
             java.util.Map.entry("inventory-service-2", 8084),
-            java.util.Map.entry("gateway", 8080));
+            java.util.Map.entry("gateway", 8080),
+            java.util.Map.entry("auth-server", 9000));
+    assertThat(local.issuer()).isEqualTo("http://127.0.0.1:9000");
+  }
+
+  @Test
+  void inTheLocalRunEachProcessesActuatorIsOnItsOwnPortAThousandAbove() {
+    assertThat(Topology.local().managementPortOf(8080)).isEqualTo(9080);
+    assertThat(Topology.local().managementPortOf(8083)).isEqualTo(9083);
   }
 
   @Test
@@ -30,7 +38,7 @@ class TopologyTests {
 
   @Test
   void noTwoPartsOfTheLocalRunShareAPort() {
-    assertThat(Topology.local().allPorts()).doesNotHaveDuplicates().hasSize(13);
+    assertThat(Topology.local().allPorts()).doesNotHaveDuplicates().hasSize(20);
   }
 
   @Test
