@@ -46,6 +46,7 @@ final class Platform implements AutoCloseable {
   final List<Instance> orderInstances = new ArrayList<>();
   private final Topology topology;
   private final PlatformLauncher launcher;
+  private final Identities identities;
   private Instance gatewayInstance;
 
   /** On the shared test server, a fresh database per service. */
@@ -63,12 +64,10 @@ final class Platform implements AutoCloseable {
     this.orders = jdbc(ordersUrl);
     this.inventory = jdbc(inventoryUrl);
     this.topology = Topology.ephemeral(instancesPerService);
+    this.identities = Identities.in(Path.of("target", "platform-identities"));
     this.launcher =
         new PlatformLauncher(
-            topology,
-            Identities.in(Path.of("target", "platform-identities")),
-            Platform::startJar,
-            Path.of("target", "platform-logs"));
+            topology, identities, Platform::startJar, Path.of("target", "platform-logs"));
     try {
       launcher.startAuthServer();
       launcher.startServices(ordersUrl, inventoryUrl, TestKafka.bootstrapServers());
@@ -121,6 +120,11 @@ final class Platform implements AutoCloseable {
   /** The platform's API through the gateway, as {@code customer-1}. */
   PlatformClient client() {
     return new PlatformClient(gateway(), tokens());
+  }
+
+  /** The platform's users and clients with their secrets. */
+  Identities identities() {
+    return identities;
   }
 
   /** Access tokens of the platform's users and clients. */

@@ -43,6 +43,9 @@ class EdgeSecurity {
 
   static final String CSRF_HEADER = "X-XSRF-TOKEN";
 
+  private static final java.util.Set<String> SAFE_METHODS =
+      java.util.Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+
   /** The login client's registration id: {@code spring.security.oauth2.client.registration.*}. */
   static final String LOGIN = "bulwark";
 
@@ -70,7 +73,17 @@ class EdgeSecurity {
                     .authenticationEntryPoint(ApiSecurity.unauthenticated())
                     .accessDeniedHandler(ApiSecurity.forbidden()))
         .oauth2Login(login -> {})
-        .csrf(csrf -> csrf.spa().ignoringRequestMatchers(bearer))
+        // CSRF guards what a browser's cookie would otherwise let another site do: only a
+        // state-changing request that arrives with a session; a bearer token or no credential at
+        // all is no ambient authority (the latter meets 401)
+        .csrf(
+            csrf ->
+                csrf.spa()
+                    .requireCsrfProtectionMatcher(
+                        request ->
+                            !SAFE_METHODS.contains(request.getMethod())
+                                && request.getRequestedSessionId() != null
+                                && !bearer.matches(request)))
         .exceptionHandling(
             exceptions ->
                 exceptions
