@@ -62,7 +62,8 @@ public final class Identities {
   }
 
   /** The identities kept in {@code dir}, created there with fresh secrets on first use. */
-  public static Identities in(Path dir) {
+  public static Identities in(Path where) {
+    Path dir = where.toAbsolutePath().normalize();
     try {
       Files.createDirectories(dir);
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
