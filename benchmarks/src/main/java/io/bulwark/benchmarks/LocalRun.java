@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The local run ({@code ./bulwark run}'s platform) started for a benchmark, on a data directory of
@@ -55,9 +56,14 @@ final class LocalRun implements AutoCloseable {
     this.serviceJvm = ServiceJvm.local(data.resolve("jvm-cache"));
   }
 
-  /** Access tokens of the local run's users, from its authorization server. */
-  Tokens tokens() {
-    return new Tokens(TOPOLOGY.issuer(), identities());
+  private @Nullable Tokens tokens;
+
+  /** Access tokens of the local run's users, from its authorization server, each kept till due. */
+  synchronized Tokens tokens() {
+    if (tokens == null) {
+      tokens = new Tokens(TOPOLOGY.issuer(), identities());
+    }
+    return tokens;
   }
 
   private Identities identities() {

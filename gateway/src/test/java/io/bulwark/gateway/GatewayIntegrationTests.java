@@ -423,6 +423,13 @@ class GatewayIntegrationTests {
 
     assertThat(page.status()).isEqualTo(302);
     assertThat(page.header("Location")).endsWith("/oauth2/authorization/bulwark");
+    // anything but a page being opened gets 401, not a redirect
+    assertThat(
+            http.bare()
+                .send("POST", "/swagger-ui/index.html", "{}", "application/json", Map.of())
+                .status())
+        .isEqualTo(401);
+    assertThat(http.bare().get("/swagger-ui/index.html").status()).isEqualTo(401);
     Response signIn =
         http.bare()
             .send(

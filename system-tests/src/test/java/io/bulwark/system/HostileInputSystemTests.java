@@ -49,12 +49,14 @@ class HostileInputSystemTests {
             new HttpJson(platform.inventoryInstances.get(0).url()));
     List<String> violations = new ArrayList<>();
     Map<Integer, Integer> statuses = new HashMap<>();
+    List<Map.Entry<Long, String>> slowest = new ArrayList<>();
 
     List<HostileRequests.Request> requests = HostileRequests.generate(SEED, REQUESTS);
     for (int i = 0; i < requests.size(); i++) {
       HostileRequests.Request request = requests.get(i);
       HttpJson target = targets.get(i % targets.size());
       Response response;
+      long sent = System.nanoTime();
       try {
         response =
             target.send(
@@ -67,6 +69,13 @@ class HostileInputSystemTests {
         continue; // refused by our own client (a header or URI it will not send): nothing to test
       }
       statuses.merge(response.status(), 1, Integer::sum);
+      slowest.add(
+          Map.entry(
+              (System.nanoTime() - sent) / 1_000_000,
+              "#" + i + " " + response.status() + " " + request));
+      if (slowest.size() > 5) {
+        slowest.remove(slowest.stream().min(Map.Entry.comparingByKey()).orElseThrow());
+      }
       boolean reads = List.of("GET", "HEAD", "OPTIONS").contains(request.method());
       if (response.status() >= 500 || (response.status() < 400 && !reads)) {
         violations.add(response.status() + " for #" + i + " " + request);
@@ -81,6 +90,9 @@ class HostileInputSystemTests {
 
     System.out.println(
         "hostile input: seed " + SEED + ", " + requests.size() + " requests, statuses " + statuses);
+    slowest.stream()
+        .sorted(Map.Entry.<Long, String>comparingByKey().reversed())
+        .forEach(e -> System.out.println("  slowest: " + e.getKey() + " ms " + e.getValue()));
     assertThat(violations).as("seed %d", SEED).isEmpty();
     assertThat(snapshot()).as("the databases are exactly as before").isEqualTo(before);
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,10 +36,22 @@ class ComposeFileIntegrationTests {
     if (!Tool.installed("docker-compose")) {
       throw new AssertionError("docker-compose is needed to validate the file (see .ci/run)");
     }
+    // the stack's secrets as a user makes them: fresh, in an env file of their own
+    Path env = Path.of("target", "compose-test.env").toAbsolutePath();
+    try {
+      Files.deleteIfExists(env);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    Tool.in(Repository.ROOT, "sh", "deploy/compose/secrets.sh", env.toString())
+        .run()
+        .assertSucceeded("secrets.sh");
     String resolved =
         Tool.in(
                 Repository.ROOT,
                 "docker-compose",
+                "--env-file",
+                env.toString(),
                 "--file",
                 "deploy/compose/docker-compose.yml",
                 "config")
@@ -63,9 +76,95 @@ class ComposeFileIntegrationTests {
             "inventory-service-1",
             "inventory-service-2",
             "gateway",
+            "auth-server",
             "prometheus",
             "grafana");
-    assertThat(at(services, "gateway", "ports", 0, "published")).isIn(8080, "8080");
+    assertThat(String.valueOf(at(services, "gateway", "ports", 0))).startsWith("127.0.0.1:8080:");
+  }
+
+  @Test
+  void everyPublishedPortIsOnTheLoopbackOnlyAndNoActuatorIsPublished() {
+    for (var entry : services.entrySet()) {
+      Object ports = mapAt(services, entry.getKey()).get("ports");
+      for (Object port : ports == null ? List.of() : (List<?>) ports) {
+        // docker-compose prints each as host_ip:published:target/protocol
+        String[] parts = String.valueOf(port).split("[:/]");
+        assertThat(parts[0]).as(entry.getKey() + " " + port).isEqualTo("127.0.0.1");
+        if (!entry.getKey().equals("prometheus")) {
+          // 9090 is every Spring Boot container's management port (Prometheus's own is 9090 too)
+          assertThat(parts[2]).as(entry.getKey() + " " + port).isNotEqualTo("9090");
+        }
+      }
+    }
+    for (String instance : SERVICE_INSTANCES) {
+      assertThat(String.valueOf(at(services, instance, "healthcheck", "test")))
+          .contains("127.0.0.1:9090/actuator/health/readiness");
+    }
+  }
+
+  @Test
+  void noSecretIsCommittedAndEachServiceIsItsOwnDatabaseRole() throws IOException {
+    String file = Files.readString(Repository.path("deploy", "compose", "docker-compose.yml"));
+    assertThat(file)
+        .doesNotContainPattern("(?i)(PASSWORD|SECRET)\\w*:\\s*\"?[A-Za-z0-9{}-]+\"?\\s*$")
+        .contains("${POSTGRES_PASSWORD:?");
+    for (String instance : SERVICE_INSTANCES) {
+      String role = instance.startsWith("order") ? "order_service" : "inventory_service";
+      assertThat(at(services, instance, "environment", "SPRING_DATASOURCE_USERNAME"))
+          .isEqualTo(role);
+      assertThat(
+              String.valueOf(at(services, instance, "environment", "SPRING_DATASOURCE_PASSWORD")))
+          .hasSizeGreaterThanOrEqualTo(32);
+    }
+    assertThat(
+            Files.readString(
+                Repository.path("deploy", "compose", "patroni", "create-databases.sh")))
+        .contains(
+            "CREATE DATABASE orders OWNER order_service",
+            "CREATE DATABASE inventory OWNER inventory_service",
+            "REVOKE ALL ON DATABASE orders FROM PUBLIC");
+    assertThat(at(services, "grafana", "environment", "GF_AUTH_ANONYMOUS_ENABLED"))
+        .isEqualTo("false");
+    assertThat(String.valueOf(at(services, "grafana", "environment", "GF_SECURITY_ADMIN_PASSWORD")))
+        .hasSizeGreaterThanOrEqualTo(32);
+  }
+
+  @Test
+  void withoutItsSecretsTheStackDoesNotResolve() throws IOException {
+    Path empty = Files.writeString(Path.of("target", "compose-empty.env").toAbsolutePath(), "");
+    Tool.Result bare =
+        Tool.in(
+                Repository.ROOT,
+                "docker-compose",
+                "--env-file",
+                empty.toString(),
+                "--file",
+                "deploy/compose/docker-compose.yml",
+                "config")
+            .run();
+    assertThat(bare.exit()).isNotZero();
+    assertThat(bare.err() + bare.out()).contains("run deploy/compose/secrets.sh first");
+  }
+
+  @Test
+  void everyPartAcceptsTheTokensOfTheStacksIssuer() {
+    for (String part :
+        List.of(
+            "order-service-1",
+            "order-service-2",
+            "inventory-service-1",
+            "inventory-service-2",
+            "gateway")) {
+      assertThat(
+              at(
+                  services,
+                  part,
+                  "environment",
+                  "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUERURI"))
+          .isEqualTo("http://auth-server:9000");
+    }
+    assertThat(at(services, "auth-server", "environment", "BULWARK_AUTH_ISSUER"))
+        .isEqualTo("http://auth-server:9000");
   }
 
   @Test
@@ -83,11 +182,13 @@ class ComposeFileIntegrationTests {
                       .as(entry.getKey() + " → " + dependency)
                       .isEqualTo("service_healthy"));
     }
+    List<String> gatewayNeeds = new java.util.ArrayList<>(SERVICE_INSTANCES);
+    gatewayNeeds.add("auth-server");
     assertThat(mapAt(services, "gateway", "depends_on").keySet())
-        .containsExactlyInAnyOrderElementsOf(SERVICE_INSTANCES);
+        .containsExactlyInAnyOrderElementsOf(gatewayNeeds);
     for (String instance : SERVICE_INSTANCES) {
       assertThat(mapAt(services, instance, "depends_on").keySet())
-          .contains("postgres-1", "postgres-2", "kafka-1", "kafka-2", "kafka-3");
+          .contains("postgres-1", "postgres-2", "kafka-1", "kafka-2", "kafka-3", "auth-server");
     }
   }
 
@@ -184,9 +285,9 @@ class ComposeFileIntegrationTests {
       }
     }
     for (String instance : SERVICE_INSTANCES) {
-      assertThat(targets).contains(instance + ":8080");
+      assertThat(targets).contains(instance + ":9090");
     }
-    assertThat(targets).contains("gateway:8080", "postgres-1:8008", "postgres-2:8008");
+    assertThat(targets).contains("gateway:9090", "postgres-1:8008", "postgres-2:8008");
 
     JsonNode dashboard =
         JsonMapper.builder()

@@ -60,6 +60,11 @@ class KubernetesManifestsIntegrationTests {
       soft.assertThat(at(container, "readinessProbe", "httpGet", "path"))
           .as(where + " readiness")
           .isEqualTo("/actuator/health/readiness");
+      for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+        soft.assertThat(at(container, probe, "httpGet", "port"))
+            .as(where + " " + probe + " on the management port")
+            .isEqualTo("management");
+      }
       // a slow start is the startup probe's business; liveness must not kill a starting JVM
       soft.assertThat((Integer) at(container, "startupProbe", "failureThreshold"))
           .as(where + " startup budget")
@@ -168,6 +173,21 @@ class KubernetesManifestsIntegrationTests {
     Manifests manifests = Manifests.of(overlay);
     for (var deployment : manifests.ofKind("Deployment")) {
       String name = name(deployment);
+      var labels = mapAt(deployment, "spec", "template", "metadata", "labels");
+      if ("single".equals(mapAt(deployment, "metadata", "labels").get("bulwark.io/replicas"))) {
+        // one instance by design (the authorization server's in-memory authorizations): no
+        // autoscaler may add a second, and a drain may still take it
+        assertThat((Integer) at(deployment, "spec", "replicas"))
+            .as(name + " replicas")
+            .isEqualTo(1);
+        assertThat(manifests.ofKind("HorizontalPodAutoscaler"))
+            .noneMatch(h -> name.equals(at(h, "spec", "scaleTargetRef", "name")));
+        assertThat(manifests.ofKind("PodDisruptionBudget"))
+            .filteredOn(b -> selects(mapAt(b, "spec", "selector", "matchLabels"), labels))
+            .singleElement()
+            .satisfies(b -> assertThat((Integer) at(b, "spec", "maxUnavailable")).isEqualTo(1));
+        continue;
+      }
       var autoscaler =
           manifests.ofKind("HorizontalPodAutoscaler").stream()
               .filter(h -> name.equals(at(h, "spec", "scaleTargetRef", "name")))
@@ -178,7 +198,6 @@ class KubernetesManifestsIntegrationTests {
       assertThat((Integer) at(autoscaler, "spec", "maxReplicas")).isGreaterThan(min);
       assertThat((Integer) at(deployment, "spec", "replicas")).isGreaterThanOrEqualTo(min);
 
-      var labels = mapAt(deployment, "spec", "template", "metadata", "labels");
       var budget =
           manifests.ofKind("PodDisruptionBudget").stream()
               .filter(b -> selects(mapAt(b, "spec", "selector", "matchLabels"), labels))
@@ -190,6 +209,43 @@ class KubernetesManifestsIntegrationTests {
         assertThat((Integer) minAvailable).as(name + " minAvailable").isBetween(1, min - 1);
       } else {
         assertThat((Integer) maxUnavailable).as(name + " maxUnavailable").isPositive();
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void theActuatorIsOnAManagementPortThatNoServiceExposes(String overlay) {
+    Manifests manifests = Manifests.of(overlay);
+    for (var container : containers(overlay)) {
+      assertThat(listAt(container, "ports"))
+          .as(container.get("name") + " ports")
+          .anySatisfy(
+              p ->
+                  assertThat(p)
+                      .containsEntry("name", "management")
+                      .containsEntry("containerPort", 9090));
+    }
+    for (var service : manifests.ofKind("Service")) {
+      assertThat(listAt(service, "spec", "ports"))
+          .as(name(service) + " exposes")
+          .allSatisfy(p -> assertThat(String.valueOf(p.get("targetPort"))).isEqualTo("http"));
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void everyPartAcceptsTokensOfThePlatformsIssuerAndTakesItsClientSecretsFromSecrets(
+      String overlay) {
+    Manifests manifests = Manifests.of(overlay);
+    assertThat(manifests.ofKind("Deployment")).extracting(d -> name(d)).contains("auth-server");
+    assertThat(manifests.yaml)
+        .contains("issuer-uri: http://auth-server:9000", "audiences: bulwark-api")
+        .doesNotContainPattern("(?i)client-?secret:\\s*\\S");
+    for (var deployment : manifests.ofKind("Deployment")) {
+      String env = String.valueOf(at(deployment, "spec", "template", "spec", "containers"));
+      if (name(deployment).equals("order-service") || name(deployment).equals("gateway")) {
+        assertThat(env).as(name(deployment)).contains("secretKeyRef", "bulwark-clients");
       }
     }
   }

@@ -8,14 +8,17 @@ import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2Clien
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProviderBuilder;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizedClientRepository;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
@@ -51,7 +54,6 @@ class EdgeSecurity {
 
   @Bean
   SecurityFilterChain edge(HttpSecurity http) throws Exception {
-    RequestMatcher api = request -> request.getRequestURI().startsWith("/api/");
     RequestMatcher bearer =
         request -> {
           String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
@@ -87,11 +89,7 @@ class EdgeSecurity {
         .exceptionHandling(
             exceptions ->
                 exceptions
-                    .defaultAuthenticationEntryPointFor(ApiSecurity.unauthenticated(), api)
-                    .defaultAuthenticationEntryPointFor(ApiSecurity.unauthenticated(), bearer)
-                    .defaultAuthenticationEntryPointFor(
-                        new LoginUrlAuthenticationEntryPoint("/oauth2/authorization/" + LOGIN),
-                        request -> true)
+                    .authenticationEntryPoint(unauthenticated(bearer))
                     .accessDeniedHandler(ApiSecurity.forbidden()));
     return http.build();
   }
@@ -100,6 +98,27 @@ class EdgeSecurity {
   ClientRegistrationRepository clientRegistrations(OAuth2ClientProperties properties) {
     return new LazyClientRegistrations(
         () -> new OAuth2ClientPropertiesMapper(properties).asClientRegistrations());
+  }
+
+  /**
+   * A browser opening a page is sent to sign in; anything else without a valid credential (an API
+   * call, a bearer token, a form post, a script's request) gets {@code 401} with {@code
+   * WWW-Authenticate}: a redirect is not an answer to a request that changes something.
+   */
+  private static AuthenticationEntryPoint unauthenticated(RequestMatcher bearer) {
+    AuthenticationEntryPoint signIn =
+        new LoginUrlAuthenticationEntryPoint("/oauth2/authorization/" + LOGIN);
+    AuthenticationEntryPoint api = ApiSecurity.unauthenticated();
+    MediaTypeRequestMatcher html = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
+    html.setIgnoredMediaTypes(java.util.Set.of(MediaType.ALL));
+    return (request, response, failure) -> {
+      boolean page =
+          (request.getMethod().equals("GET") || request.getMethod().equals("HEAD"))
+              && !request.getRequestURI().startsWith("/api/")
+              && !bearer.matches(request)
+              && html.matches(request);
+      (page ? signIn : api).commence(request, response, failure);
+    };
   }
 
   /** Gives token relay a session's current access token, refreshed when it has expired. */

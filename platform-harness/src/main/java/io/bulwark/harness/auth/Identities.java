@@ -22,7 +22,7 @@ import java.util.Properties;
  * second start (and {@code ./bulwark token}) finds the same ones. Secrets go to the processes in
  * owner-only settings files, never on a command line.
  */
-public final class Identities {
+public final class Identities implements Credentials {
 
   /** The API every access token is for: the resource servers require it as the audience. */
   public static final String AUDIENCE = "bulwark-api";
@@ -99,10 +99,12 @@ public final class Identities {
     return in(dir);
   }
 
+  @Override
   public String password(String user) {
     return secret("user." + user);
   }
 
+  @Override
   public String clientSecret(String client) {
     return secret("client." + client);
   }

@@ -38,12 +38,15 @@ public final class Tokens {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final String issuer;
-  private final Identities identities;
+  private final Credentials identities;
   private final Map<String, Token> cache = new ConcurrentHashMap<>();
 
   private record Token(String value, Instant expires) {}
 
-  public Tokens(String issuer, Identities identities) {
+  /**
+   * Tokens from the authorization server at {@code issuer} (its address, as this side reaches it).
+   */
+  public Tokens(String issuer, Credentials identities) {
     this.issuer = issuer;
     this.identities = identities;
   }

@@ -73,6 +73,7 @@ public final class PlatformLauncher implements AutoCloseable {
 
   private final Topology topology;
   private final Identities identities;
+  private final Tokens tokens;
   private final Starter starter;
   private final Path logs;
   private final List<Instance> started = new ArrayList<>();
@@ -82,13 +83,17 @@ public final class PlatformLauncher implements AutoCloseable {
   public PlatformLauncher(Topology topology, Identities identities, Starter starter, Path logs) {
     this.topology = topology;
     this.identities = identities;
+    this.tokens = new Tokens(topology.issuer(), identities);
     this.starter = starter;
     this.logs = logs;
   }
 
-  /** The tokens of the platform's users and clients, from the authorization server started here. */
+  /**
+   * The tokens of the platform's users and clients, from the authorization server started here: one
+   * source for the launcher's life, so each token is fetched once and kept until it is due.
+   */
   public Tokens tokens() {
-    return new Tokens(topology.issuer(), identities);
+    return tokens;
   }
 
   /**
