@@ -1,20 +1,18 @@
 package io.bulwark.system;
 
+import io.bulwark.harness.http.Forms;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.HttpCookie;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * A browser as the platform's edge sees one: it keeps cookies per host, follows redirects itself
@@ -38,14 +36,7 @@ final class Browser {
 
   /** Submits a form to {@code url}, following every redirect. */
   HttpResponse<String> submit(String url, Map<String, String> fields) {
-    String form =
-        fields.entrySet().stream()
-            .map(
-                e ->
-                    URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
-                        + "="
-                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-            .collect(Collectors.joining("&"));
+    String form = Forms.encode(fields);
     return follow(
         send(
             HttpRequest.newBuilder(URI.create(url))

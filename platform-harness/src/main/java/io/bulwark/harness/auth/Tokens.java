@@ -1,10 +1,10 @@
 package io.bulwark.harness.auth;
 
+import io.bulwark.harness.http.Forms;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,7 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Access tokens from the platform's authorization server, obtained as real clients obtain them: a
@@ -104,7 +103,7 @@ public final class Tokens {
     String authorize =
         issuer
             + "/oauth2/authorize?"
-            + form(
+            + Forms.encode(
                 Map.of(
                     "response_type",
                     "code",
@@ -134,7 +133,7 @@ public final class Tokens {
                 .header("Accept", "text/html")
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
-                        form(
+                        Forms.encode(
                             Map.of(
                                 "username", user, "password", password, "_csrf", csrf.group(1)))))
                 .build());
@@ -168,7 +167,7 @@ public final class Tokens {
             client,
             HttpRequest.newBuilder(URI.create(issuer + "/oauth2/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form(parameters)))
+                .POST(HttpRequest.BodyPublishers.ofString(Forms.encode(parameters)))
                 .build());
     Matcher token = ACCESS_TOKEN.matcher(response.body());
     if (response.statusCode() != 200 || !token.find()) {
@@ -224,16 +223,6 @@ public final class Tokens {
       }
     }
     return parameters;
-  }
-
-  private static String form(Map<String, String> parameters) {
-    return parameters.entrySet().stream()
-        .map(
-            e ->
-                URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
-                    + "="
-                    + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-        .collect(Collectors.joining("&"));
   }
 
   private static String random(int bytes) {
