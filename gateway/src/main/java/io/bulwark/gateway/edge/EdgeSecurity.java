@@ -1,6 +1,7 @@
 package io.bulwark.gateway.edge;
 
 import io.bulwark.reliability.autoconfigure.security.ApiSecurity;
+import java.util.Set;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties;
@@ -46,8 +47,7 @@ class EdgeSecurity {
 
   static final String CSRF_HEADER = "X-XSRF-TOKEN";
 
-  private static final java.util.Set<String> SAFE_METHODS =
-      java.util.Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+  private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
   /** The login client's registration id: {@code spring.security.oauth2.client.registration.*}. */
   static final String LOGIN = "bulwark";
@@ -110,7 +110,7 @@ class EdgeSecurity {
         new LoginUrlAuthenticationEntryPoint("/oauth2/authorization/" + LOGIN);
     AuthenticationEntryPoint api = ApiSecurity.unauthenticated();
     MediaTypeRequestMatcher html = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
-    html.setIgnoredMediaTypes(java.util.Set.of(MediaType.ALL));
+    html.setIgnoredMediaTypes(Set.of(MediaType.ALL));
     return (request, response, failure) -> {
       boolean page =
           (request.getMethod().equals("GET") || request.getMethod().equals("HEAD"))
