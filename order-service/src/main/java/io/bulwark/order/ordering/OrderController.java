@@ -35,6 +35,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/orders")
 class OrderController {
 
+  /** The most orders one page of the listing holds. */
+  static final int MAX_PAGE = 100;
+
   private final PlacingOrder placing;
   private final CancellingOrder cancelling;
   private final Orders orders;
@@ -44,8 +47,6 @@ class OrderController {
     this.cancelling = cancelling;
     this.orders = orders;
   }
-
-  static final int MAX_PAGE = 100;
 
   @PostMapping
   ResponseEntity<OrderView> place(
