@@ -1,13 +1,18 @@
 package io.bulwark.order.ordering;
 
 import io.bulwark.reliability.outbox.Outbox;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -34,14 +39,13 @@ class Orders {
 
   /**
    * The customer's orders, newest first, from just after {@code after} (the start when null), at
-   * most {@code limit}; only those in {@code status} when given.
+   * most {@code limit}; only those in {@code status} when given. Two queries: the page's rows, then
+   * all their lines.
    */
   List<Order> page(
       String customerId, @Nullable OrderStatus status, @Nullable OrderCursor after, int limit) {
     StringBuilder sql =
-        new StringBuilder(
-            "SELECT id, customer_id, status, rejection_reason, created_at, updated_at FROM orders"
-                + " WHERE customer_id = :customer");
+        new StringBuilder("SELECT " + COLUMNS + " FROM orders WHERE customer_id = :customer");
     Map<String, Object> params = new HashMap<>();
     params.put("customer", customerId);
     if (status != null) {
@@ -55,52 +59,57 @@ class Orders {
     }
     sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
     params.put("limit", limit);
-    List<Order> rows =
-        jdbc.sql(sql.toString())
-            .params(params)
-            .query(
-                (rs, n) ->
-                    Order.restore(
-                        rs.getObject(1, UUID.class),
-                        rs.getString(2),
-                        List.of(),
-                        OrderStatus.valueOf(rs.getString(3)),
-                        rs.getString(4),
-                        rs.getTimestamp(5).toInstant(),
-                        rs.getTimestamp(6).toInstant()))
-            .list();
-    // the lines once the page's rows are read, not while their result set holds a connection
-    return rows.stream()
-        .map(
-            o ->
-                Order.restore(
-                    o.id(),
-                    o.customerId(),
-                    lines(o.id()),
-                    o.status(),
-                    o.rejectionReason(),
-                    o.createdAt(),
-                    o.updatedAt()))
-        .toList();
+    List<Row> rows = jdbc.sql(sql.toString()).params(params).query(Row::of).list();
+    if (rows.isEmpty()) {
+      return List.of();
+    }
+    Map<UUID, List<OrderLine>> lines = new HashMap<>();
+    jdbc.sql(
+            "SELECT order_id, sku, quantity FROM order_line WHERE order_id IN (:ids)"
+                + " ORDER BY order_id, line_no")
+        .param("ids", rows.stream().map(Row::id).toList())
+        .query(
+            (RowCallbackHandler)
+                rs ->
+                    lines
+                        .computeIfAbsent(rs.getObject(1, UUID.class), id -> new ArrayList<>())
+                        .add(new OrderLine(rs.getString(2), rs.getInt(3))));
+    return rows.stream().map(row -> row.with(lines.getOrDefault(row.id(), List.of()))).toList();
   }
 
   private Optional<Order> load(UUID id, String lock) {
-    return jdbc.sql(
-            "SELECT customer_id, status, rejection_reason, created_at, updated_at FROM orders"
-                + " WHERE id = ?"
-                + lock)
+    return jdbc.sql("SELECT " + COLUMNS + " FROM orders WHERE id = ?" + lock)
         .param(id)
-        .query(
-            (rs, n) ->
-                Order.restore(
-                    id,
-                    rs.getString(1),
-                    lines(id),
-                    OrderStatus.valueOf(rs.getString(2)),
-                    rs.getString(3),
-                    rs.getTimestamp(4).toInstant(),
-                    rs.getTimestamp(5).toInstant()))
-        .optional();
+        .query(Row::of)
+        .optional()
+        .map(row -> row.with(lines(id)));
+  }
+
+  private static final String COLUMNS =
+      "id, customer_id, status, rejection_reason, created_at, updated_at";
+
+  /** An order's row, read before its lines (so no result set is open while they are read). */
+  private record Row(
+      UUID id,
+      String customerId,
+      OrderStatus status,
+      @Nullable String rejectionReason,
+      Instant createdAt,
+      Instant updatedAt) {
+
+    static Row of(ResultSet rs, int n) throws SQLException {
+      return new Row(
+          rs.getObject(1, UUID.class),
+          rs.getString(2),
+          OrderStatus.valueOf(rs.getString(3)),
+          rs.getString(4),
+          rs.getTimestamp(5).toInstant(),
+          rs.getTimestamp(6).toInstant());
+    }
+
+    Order with(List<OrderLine> lines) {
+      return Order.restore(id, customerId, lines, status, rejectionReason, createdAt, updatedAt);
+    }
   }
 
   void insert(Order order) {

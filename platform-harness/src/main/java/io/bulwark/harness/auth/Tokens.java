@@ -4,7 +4,6 @@ import io.bulwark.harness.http.Forms;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -15,7 +14,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -142,7 +140,7 @@ public final class Tokens {
       throw new IllegalStateException("sign-in refused for " + user);
     }
     String callback = location(send(browser, get(next)));
-    Map<String, String> answer = query(URI.create(callback));
+    Map<String, String> answer = Forms.decode(URI.create(callback).getRawQuery());
     if (!state.equals(answer.get("state")) || !answer.containsKey("code")) {
       throw new IllegalStateException("no authorization code for " + user + ": " + callback);
     }
@@ -207,22 +205,6 @@ public final class Tokens {
                             + ", got "
                             + response.statusCode()));
     return URI.create(issuer + "/").resolve(location).toString();
-  }
-
-  private static Map<String, String> query(URI uri) {
-    Map<String, String> parameters = new LinkedHashMap<>();
-    String query = uri.getRawQuery();
-    if (query != null) {
-      for (String pair : query.split("&")) {
-        int equals = pair.indexOf('=');
-        if (equals > 0) {
-          parameters.put(
-              URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
-              URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
-        }
-      }
-    }
-    return parameters;
   }
 
   private static String random(int bytes) {
