@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.bulwark.harness.auth.Identities;
 import io.bulwark.harness.auth.Tokens;
 import io.bulwark.harness.http.HttpJson;
+import io.bulwark.harness.http.HttpJson.Response;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -93,6 +94,29 @@ class AuthServerIntegrationTests {
         .doesNotContainKey("roles");
     assertThatThrownBy(() -> tokens.forClient(Identities.ORDER_SERVICE_CLIENT, "orders"))
         .hasMessageContaining("invalid_scope");
+  }
+
+  @Test
+  void theTokenEndpointRefusesAClientThatDoesNotAuthenticateAndTheUserInfoATokenlessCaller() {
+    HttpJson server = new HttpJson(issuer());
+    Response noClient =
+        server.send(
+            "POST",
+            "/oauth2/token",
+            "grant_type=client_credentials&client_id=order-service&scope=inventory:read",
+            "application/x-www-form-urlencoded",
+            Map.of());
+    Response wrongSecret =
+        server.send(
+            "POST",
+            "/oauth2/token",
+            "grant_type=client_credentials&client_id=order-service&client_secret=wrong",
+            "application/x-www-form-urlencoded",
+            Map.of());
+
+    assertThat(noClient.status()).isEqualTo(401);
+    assertThat(wrongSecret.status()).isEqualTo(401);
+    assertThat(server.get("/userinfo").status()).isEqualTo(401);
   }
 
   @Test

@@ -316,6 +316,18 @@ class GatewayIntegrationTests {
   }
 
   @Test
+  void theListingAndTheServicesDocumentsNeedACallerToo() {
+    int before = ORDERS_A.requests() + ORDERS_B.requests();
+    for (String path :
+        List.of("/api/orders", "/api/orders?status=PENDING", "/docs/orders/v3/api-docs")) {
+      Response response = http.bare().get(path);
+      assertThat(response.status()).as(path).isEqualTo(401);
+      assertThat(response.header("WWW-Authenticate")).as(path).startsWith("Bearer");
+    }
+    assertThat(ORDERS_A.requests() + ORDERS_B.requests()).isEqualTo(before);
+  }
+
+  @Test
   void aTokenThatIsExpiredForeignMisaddressedOrForgedIsUnauthorized() {
     TestIssuer other = TestIssuer.start();
     int before = ORDERS_A.requests() + ORDERS_B.requests();

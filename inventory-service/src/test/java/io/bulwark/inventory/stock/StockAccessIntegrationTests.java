@@ -62,6 +62,13 @@ class StockAccessIntegrationTests extends InventoryServiceTestBase {
   }
 
   @Test
+  void theSkuLookupIsUnauthorizedWithoutATokenAndForbiddenWithoutTheRightScope() {
+    assertThat(http().bare().get("/api/inventory?sku=" + sku).status()).isEqualTo(401);
+    assertThat(http(ISSUER.token("someone", "profile")).get("/api/inventory?sku=" + sku).status())
+        .isEqualTo(403);
+  }
+
+  @Test
   void aTokenWithNeitherScopeNorRoleMayNotReadStock() {
     assertThat(http(ISSUER.token("someone", "profile")).get("/api/inventory/" + sku).status())
         .isEqualTo(403);

@@ -10,6 +10,7 @@ import io.bulwark.order.OrderServiceTestBase;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -88,6 +89,28 @@ class OrderAccessIntegrationTests extends OrderServiceTestBase {
     assertThat(anonymous.status()).isEqualTo(401);
     assertThat(anonymous.header("WWW-Authenticate")).startsWith("Bearer");
     assertThat(anonymous.body()).contains("\"status\":401").doesNotContain("Exception");
+  }
+
+  @Test
+  void everyOrdersRouteIsUnauthorizedWithoutATokenAndForbiddenWithoutTheOrdersScope() {
+    String id = placedBy(alice);
+    String machine = ISSUER.token("order-service", "inventory:read");
+    for (String[] route :
+        new String[][] {
+          {"GET", "/api/orders"},
+          {"GET", "/api/orders/" + id},
+          {"POST", "/api/orders"},
+          {"POST", "/api/orders/" + id + "/cancel"}
+        }) {
+      String body = route[0].equals("POST") ? ORDER : null;
+      Map<String, String> keyed = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+      Response anonymous = http().bare().send(route[0], route[1], body, "application/json", keyed);
+      Response withoutScope =
+          http(machine).send(route[0], route[1], body, "application/json", keyed);
+      assertThat(anonymous.status()).as("no token: %s %s", route[0], route[1]).isEqualTo(401);
+      assertThat(withoutScope.status()).as("no scope: %s %s", route[0], route[1]).isEqualTo(403);
+    }
+    assertThat(statusOf(id)).isEqualTo("PENDING");
   }
 
   @Test
