@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** A command-line tool the deployment is checked with (kubectl, node, docker-compose, npm). */
-record Tool(List<String> command, Path directory) {
+record Tool(List<String> command, Path directory, Map<String, String> environment) {
 
   /** What one run printed, and how it ended. */
   record Result(int exit, String out, String err) {
@@ -21,7 +22,14 @@ record Tool(List<String> command, Path directory) {
   }
 
   static Tool in(Path directory, String... command) {
-    return new Tool(List.of(command), directory);
+    return new Tool(List.of(command), directory, Map.of());
+  }
+
+  /** The same command with these variables added to its environment. */
+  Tool with(Map<String, String> variables) {
+    Map<String, String> all = new java.util.HashMap<>(environment);
+    all.putAll(variables);
+    return new Tool(command, directory, Map.copyOf(all));
   }
 
   /** Whether the program is on the PATH. */
@@ -36,7 +44,9 @@ record Tool(List<String> command, Path directory) {
 
   Result run(String input) {
     try {
-      Process process = new ProcessBuilder(command).directory(directory.toFile()).start();
+      ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
+      builder.environment().putAll(environment);
+      Process process = builder.start();
       CompletableFuture<String> err =
           CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
       CompletableFuture<String> out =

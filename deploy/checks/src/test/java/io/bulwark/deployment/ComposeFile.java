@@ -1,0 +1,66 @@
+package io.bulwark.deployment;
+
+import static io.bulwark.deployment.Manifests.mapAt;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * {@code deploy/compose/docker-compose.yml} as Compose resolves it for {@code up} (its own {@code
+ * config} command: anchors, merges and variables), with fresh secrets that {@code secrets.sh} wrote
+ * into an env file of their own, as a user makes them.
+ */
+record ComposeFile(Map<String, Object> services, Map<String, String> secrets) {
+
+  static ComposeFile resolve(String name) {
+    if (!Tool.installed("docker-compose")) {
+      throw new AssertionError("docker-compose is needed to validate the file (see .ci/run)");
+    }
+    Path env = Path.of("target", name + ".env").toAbsolutePath();
+    try {
+      Files.deleteIfExists(env);
+      Tool.in(Repository.ROOT, "sh", "deploy/compose/secrets.sh", env.toString())
+          .run()
+          .assertSucceeded("secrets.sh");
+      String resolved = config(env).assertSucceeded("docker-compose config").out();
+      Properties secrets = new Properties();
+      try (var reader = Files.newBufferedReader(env)) {
+        secrets.load(reader);
+      }
+      Map<String, String> values = new LinkedHashMap<>();
+      secrets.forEach((key, value) -> values.put(key.toString(), value.toString()));
+      return new ComposeFile(
+          mapAt(new Yaml(new LoaderOptions()).load(resolved), "services"), Map.copyOf(values));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code docker-compose config} with the variables of {@code env}, as it ended. */
+  static Tool.Result config(Path env) {
+    return Tool.in(
+            Repository.ROOT,
+            "docker-compose",
+            "--env-file",
+            env.toString(),
+            "--file",
+            "deploy/compose/docker-compose.yml",
+            "config")
+        .run();
+  }
+
+  /** A container's environment, resolved. */
+  Map<String, String> environment(String service) {
+    Map<String, String> environment = new LinkedHashMap<>();
+    mapAt(services, service, "environment")
+        .forEach((key, value) -> environment.put(key, String.valueOf(value)));
+    return environment;
+  }
+}
