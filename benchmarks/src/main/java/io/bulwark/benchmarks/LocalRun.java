@@ -192,7 +192,10 @@ final class LocalRun implements AutoCloseable {
         properties.putAll(firstInventory);
         properties.putAll(Identities.importing(identities().orderServiceSettings()));
       }
-      case Topology.INVENTORY_SERVICE -> properties.put("spring.datasource.url", INVENTORY_DB);
+      case Topology.INVENTORY_SERVICE -> {
+        properties.put("spring.datasource.url", INVENTORY_DB);
+        properties.putAll(Identities.importing(identities().inventoryServiceSettings()));
+      }
       default -> {
         properties.putAll(firstOrders);
         properties.putAll(firstInventory);

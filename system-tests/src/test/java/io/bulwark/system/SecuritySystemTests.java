@@ -1,6 +1,7 @@
 package io.bulwark.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bulwark.fixtures.auth.TestIssuer;
 import io.bulwark.harness.auth.Identities;
@@ -9,8 +10,11 @@ import io.bulwark.harness.client.PlatformClient;
 import io.bulwark.harness.http.HttpJson;
 import io.bulwark.harness.http.HttpJson.Response;
 import io.bulwark.harness.platform.Topology;
+import io.bulwark.harness.postgres.ServiceDatabase;
 import java.net.HttpCookie;
 import java.net.http.HttpResponse;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -18,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Who may do what, through the running platform with its real authorization server: API clients
@@ -130,5 +135,81 @@ class SecuritySystemTests {
         browser.fetch("POST", platform.gateway() + "/api/orders", order, withToken);
     assertThat(placed.statusCode()).isEqualTo(201);
     assertThat(placed.body()).contains("\"customerId\":\"customer-1\"");
+  }
+
+  @Test
+  void eachServiceConnectsAsItsOwnRoleWhichOwnsItsDatabaseAndCannotEnterTheOthers() {
+    customer1.placedOrderId(OrderRequest.of("SEC-1", 1));
+
+    assertConnectsAsItsOwnRole(platform.orders, ServiceDatabase.ORDER_SERVICE_ROLE);
+    assertConnectsAsItsOwnRole(platform.inventory, ServiceDatabase.INVENTORY_SERVICE_ROLE);
+    Identities identities = platform.identities();
+    String inventoryPassword = identities.databasePassword(ServiceDatabase.INVENTORY_SERVICE_ROLE);
+    String ordersPassword = identities.databasePassword(ServiceDatabase.ORDER_SERVICE_ROLE);
+    assertThatThrownBy(
+            () ->
+                DriverManager.getConnection(
+                        platform.ordersUrl,
+                        ServiceDatabase.INVENTORY_SERVICE_ROLE,
+                        inventoryPassword)
+                    .close())
+        .as("inventory-service's role in the orders database")
+        .isInstanceOfSatisfying(
+            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+    assertThatThrownBy(
+            () ->
+                DriverManager.getConnection(
+                        platform.inventoryUrl, ServiceDatabase.ORDER_SERVICE_ROLE, ordersPassword)
+                    .close())
+        .as("order-service's role in the inventory database")
+        .isInstanceOfSatisfying(
+            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+    assertThatThrownBy(
+            () ->
+                DriverManager.getConnection(
+                        platform.ordersUrl, ServiceDatabase.ORDER_SERVICE_ROLE, "not-the-password")
+                    .close())
+        .as("order-service's role without its password")
+        .isInstanceOfSatisfying(
+            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
+  }
+
+  private static void assertConnectsAsItsOwnRole(JdbcClient database, String role) {
+    List<String> users =
+        database
+            .sql(
+                "SELECT DISTINCT usename FROM pg_stat_activity"
+                    + " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            .query(String.class)
+            .list();
+    assertThat(users).as("the roles connected to %s's database", role).containsExactly(role);
+    assertThat(
+            database
+                .sql(
+                    "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()")
+                .query(String.class)
+                .single())
+        .isEqualTo(role);
+    assertThat(
+            database
+                .sql(
+                    "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE n.nspname IN ('public', 'bulwark')"
+                        + " AND pg_get_userbyid(c.relowner) <> ?")
+                .param(role)
+                .query(Long.class)
+                .single())
+        .as("tables, indexes and sequences not owned by %s", role)
+        .isZero();
+    assertThat(
+            database
+                .sql(
+                    "SELECT rolsuper OR rolcreatedb OR rolcreaterole OR rolreplication"
+                        + " FROM pg_roles WHERE rolname = ?")
+                .param(role)
+                .query(Boolean.class)
+                .single())
+        .as("%s has a privilege beyond its database", role)
+        .isFalse();
   }
 }

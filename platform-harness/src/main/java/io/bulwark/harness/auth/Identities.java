@@ -1,5 +1,8 @@
 package io.bulwark.harness.auth;
 
+import static io.bulwark.harness.postgres.ServiceDatabase.INVENTORY_SERVICE_ROLE;
+import static io.bulwark.harness.postgres.ServiceDatabase.ORDER_SERVICE_ROLE;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -17,10 +20,10 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The platform's demo users ({@code customer-1}, {@code customer-2}, {@code operator}) and its
- * OAuth clients, with secrets generated on first use and kept in one owner-only file, so that a
- * second start (and {@code ./bulwark token}) finds the same ones. Secrets go to the processes in
- * owner-only settings files, never on a command line.
+ * The platform's demo users ({@code customer-1}, {@code customer-2}, {@code operator}), its OAuth
+ * clients and the services' database roles, with secrets generated on first use and kept in one
+ * owner-only file, so that a second start (and {@code ./bulwark token}) finds the same ones.
+ * Secrets go to the processes in owner-only settings files, never on a command line.
  */
 public final class Identities implements Credentials {
 
@@ -81,6 +84,9 @@ public final class Identities implements Credentials {
       for (String client : List.of(GATEWAY_CLIENT, ORDER_SERVICE_CLIENT)) {
         added |= secrets.putIfAbsent("client." + client, fresh()) == null;
       }
+      for (String role : List.of(ORDER_SERVICE_ROLE, INVENTORY_SERVICE_ROLE)) {
+        added |= secrets.putIfAbsent("database." + role, fresh()) == null;
+      }
       if (added) {
         write(file, secrets);
       }
@@ -107,6 +113,11 @@ public final class Identities implements Credentials {
   @Override
   public String clientSecret(String client) {
     return secret("client." + client);
+  }
+
+  /** The password of a service's database role. */
+  public String databasePassword(String role) {
+    return secret("database." + role);
   }
 
   private String secret(String key) {
@@ -164,13 +175,26 @@ public final class Identities implements Credentials {
             clientSecret(GATEWAY_CLIENT)));
   }
 
-  /** order-service's secret: its machine client's, to call inventory-service. */
+  /**
+   * order-service's secrets: its machine client's, to call inventory-service, and its database
+   * role's.
+   */
   public Path orderServiceSettings() {
-    return settingsFile(
-        "order-service",
-        Map.of(
-            "spring.security.oauth2.client.registration.inventory.client-secret",
-            clientSecret(ORDER_SERVICE_CLIENT)));
+    Map<String, String> settings = new LinkedHashMap<>(databaseLogin(ORDER_SERVICE_ROLE));
+    settings.put(
+        "spring.security.oauth2.client.registration.inventory.client-secret",
+        clientSecret(ORDER_SERVICE_CLIENT));
+    return settingsFile("order-service", settings);
+  }
+
+  /** inventory-service's secret: its database role's. */
+  public Path inventoryServiceSettings() {
+    return settingsFile("inventory-service", databaseLogin(INVENTORY_SERVICE_ROLE));
+  }
+
+  private Map<String, String> databaseLogin(String role) {
+    return Map.of(
+        "spring.datasource.username", role, "spring.datasource.password", databasePassword(role));
   }
 
   private Path settingsFile(String name, Map<String, String> settings) {

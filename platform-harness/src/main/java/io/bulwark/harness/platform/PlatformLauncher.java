@@ -1,7 +1,11 @@
 package io.bulwark.harness.platform;
 
+import static io.bulwark.harness.postgres.ServiceDatabase.INVENTORY_SERVICE_ROLE;
+import static io.bulwark.harness.postgres.ServiceDatabase.ORDER_SERVICE_ROLE;
+
 import io.bulwark.harness.auth.Identities;
 import io.bulwark.harness.auth.Tokens;
+import io.bulwark.harness.postgres.ServiceDatabase;
 import io.bulwark.harness.process.BootJar;
 import io.bulwark.harness.process.Commands;
 import io.bulwark.harness.process.ManagedProcess;
@@ -112,11 +116,19 @@ public final class PlatformLauncher implements AutoCloseable {
         new LinkedHashMap<>(Identities.importing(settings)));
   }
 
-  /** Starts every inventory-service and order-service instance of the topology, without waiting. */
+  /**
+   * Starts every inventory-service and order-service instance of the topology, without waiting,
+   * each service connecting as its own database role, which owns its database (made so here).
+   */
   public void startServices(String ordersUrl, String inventoryUrl, String kafkaBootstrap) {
+    ServiceDatabase.ownedBy(
+        ordersUrl, ORDER_SERVICE_ROLE, identities.databasePassword(ORDER_SERVICE_ROLE));
+    ServiceDatabase.ownedBy(
+        inventoryUrl, INVENTORY_SERVICE_ROLE, identities.databasePassword(INVENTORY_SERVICE_ROLE));
     List<Integer> inventoryPorts = topology.ports(Topology.INVENTORY_SERVICE);
     for (int i = 0; i < inventoryPorts.size(); i++) {
       Map<String, String> properties = new LinkedHashMap<>(acceptingTokens());
+      properties.putAll(Identities.importing(identities.inventoryServiceSettings()));
       properties.put("spring.datasource.url", inventoryUrl);
       properties.put("spring.kafka.bootstrap-servers", kafkaBootstrap);
       inventory.add(start(Topology.INVENTORY_SERVICE, i + 1, inventoryPorts.get(i), properties));

@@ -240,16 +240,14 @@ public final class PatroniCluster implements AutoCloseable {
                 wal_keep_size: 256MB
           initdb:
             - encoding: UTF8
-          pg_hba:
-            - local all all trust
-            - host all all 127.0.0.1/32 trust
-            - host replication all 127.0.0.1/32 trust
         postgresql:
           listen: 127.0.0.1:%d
           connect_address: 127.0.0.1:%d
           data_dir: %s
           bin_dir: %s
           pgpass: %s
+          pg_hba:
+            %s
           authentication:
             superuser:
               username: postgres
@@ -273,8 +271,14 @@ public final class PatroniCluster implements AutoCloseable {
                 node.dataDir,
                 PostgresServer.binDir(),
                 dir.resolve(node.name + ".pgpass"),
+                clientAuthentication(),
                 dir);
     Files.writeString(node.config, yaml);
+  }
+
+  /** The same rules as a single server's, written by Patroni at every start of a node. */
+  private static String clientAuthentication() {
+    return "- " + String.join("\n    - ", PostgresServer.CLIENT_AUTHENTICATION);
   }
 
   private void start(Node node) {

@@ -26,6 +26,14 @@ import java.util.stream.Stream;
  */
 public final class PostgresServer implements AutoCloseable {
 
+  /** {@code pg_hba.conf}'s lines, for a server here and for Patroni's nodes alike. */
+  public static final List<String> CLIENT_AUTHENTICATION =
+      List.of(
+          "local all all trust",
+          "host all postgres 127.0.0.1/32 trust",
+          "host replication all 127.0.0.1/32 trust",
+          "host all all 127.0.0.1/32 scram-sha-256");
+
   private final Path dataDir;
   private final int port;
   private final Map<String, String> settings;
@@ -40,6 +48,7 @@ public final class PostgresServer implements AutoCloseable {
   public static PostgresServer start(Path dataDir, int port, Map<String, String> settings) {
     PostgresServer server = new PostgresServer(dataDir.toAbsolutePath(), port, settings);
     server.initIfNeeded();
+    server.writeClientAuthentication();
     server.startServer();
     return server;
   }
@@ -98,6 +107,21 @@ public final class PostgresServer implements AutoCloseable {
                 "UTF8",
                 "--no-instructions")),
         120);
+  }
+
+  /**
+   * Who may connect how, written at every start (so a directory from an earlier version gets it
+   * too): the superuser {@code postgres} is trusted on this host (the harness and its tools connect
+   * as it), as is replication; every other role, such as a service's, needs its password.
+   */
+  private void writeClientAuthentication() {
+    try {
+      // written in place: the file keeps its owner (postgres) and mode
+      Files.writeString(
+          dataDir.resolve("pg_hba.conf"), String.join("\n", CLIENT_AUTHENTICATION) + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private void startServer() {
