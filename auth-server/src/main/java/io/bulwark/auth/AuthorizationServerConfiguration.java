@@ -23,6 +23,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.client.InMemoryRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
@@ -83,6 +84,11 @@ class AuthorizationServerConfiguration {
                     .authenticated())
         .formLogin(Customizer.withDefaults());
     return http.build();
+  }
+
+  @Bean
+  OAuth2AuthorizationService authorizations() {
+    return new SerializedAuthorizations();
   }
 
   @Bean
