@@ -138,7 +138,7 @@ public final class DevStack {
           order-service      http://localhost:%s
           inventory-service  http://localhost:%s
           actuator           each process on its port + 1000 (gateway: localhost:%d/actuator/health)
-          PostgreSQL         %s  databases: orders, inventory (user postgres)
+          PostgreSQL         %s  databases orders, inventory, each owned by its service's role
           Kafka              127.0.0.1:%d
           data               %s
           logs               %s/logs
