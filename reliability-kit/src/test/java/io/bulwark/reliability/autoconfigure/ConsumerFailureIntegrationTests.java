@@ -22,6 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -142,7 +144,7 @@ class ConsumerFailureIntegrationTests {
 
   @Test
   void aDatabaseOutageIsWaitedOutBeyondTheRetryLimitAndNeverDeadLettered() {
-    EventEnvelope duringFailover = envelope("o-1", 0, 6, true);
+    EventEnvelope duringFailover = envelope("o-1", 0, 6, "08006");
 
     TestKafka.send(TOPIC, "o-1", codec.encode(duringFailover));
 
@@ -157,6 +159,28 @@ class ConsumerFailureIntegrationTests {
                 records -> records.stream().anyMatch(r -> "o-1".equals(r.key())),
                 Duration.ofSeconds(2)))
         .noneMatch(r -> "o-1".equals(r.key()));
+  }
+
+  @ParameterizedTest(name = "SQLSTATE {0}")
+  @ValueSource(strings = {"53300", "40001", "40P01", "57014", "55P03"})
+  void aPassingDatabaseFailureIsWaitedOutBeyondTheRetryLimitAndNeverDeadLettered(String sqlState) {
+    // too many connections, serialization failure, deadlock, statement timeout, lock timeout
+    String aggregate = "busy-" + sqlState;
+    EventEnvelope whileBusy = envelope(aggregate, 0, 5, sqlState);
+
+    TestKafka.send(TOPIC, aggregate, codec.encode(whileBusy));
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> effectApplied(whileBusy.eventId()));
+    assertThat(attempts.of(whileBusy.eventId()))
+        .as("five failures, more than the three retries allowed, then success")
+        .hasSize(6);
+    assertThat(effectRows(whileBusy.eventId())).isEqualTo(1);
+    assertThat(
+            TestKafka.readUntil(
+                DEAD_LETTERS,
+                records -> records.stream().anyMatch(r -> aggregate.equals(r.key())),
+                Duration.ofSeconds(2)))
+        .noneMatch(r -> aggregate.equals(r.key()));
   }
 
   @Test
@@ -176,10 +200,11 @@ class ConsumerFailureIntegrationTests {
   }
 
   private EventEnvelope envelope(String aggregate, int seq, int failTimes) {
-    return envelope(aggregate, seq, failTimes, false);
+    return envelope(aggregate, seq, failTimes, "");
   }
 
-  private EventEnvelope envelope(String aggregate, int seq, int failTimes, boolean connectionLost) {
+  /** An event whose handler fails {@code failTimes} times with a database error in that state. */
+  private EventEnvelope envelope(String aggregate, int seq, int failTimes, String sqlState) {
     return new EventEnvelope(
         UUID.randomUUID(),
         "ThingHappened",
@@ -188,8 +213,7 @@ class ConsumerFailureIntegrationTests {
         aggregate,
         Instant.now(),
         JsonMapper.shared()
-            .valueToTree(
-                Map.of("seq", seq, "failTimes", failTimes, "connectionLost", connectionLost)));
+            .valueToTree(Map.of("seq", seq, "failTimes", failTimes, "failWith", sqlState)));
   }
 
   private boolean effectApplied(UUID eventId) {
@@ -208,8 +232,11 @@ class ConsumerFailureIntegrationTests {
     return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
-  /** The payload: its position, and how many times its handler should fail before succeeding. */
-  record Thing(int seq, int failTimes, boolean connectionLost) {}
+  /**
+   * The payload: its position, how many times its handler should fail before succeeding, and with
+   * what: a database error in this SQLSTATE, or (empty) an application error.
+   */
+  record Thing(int seq, int failTimes, String failWith) {}
 
   /** When the handler was invoked for each event, and how often undecodable keys arrived. */
   static final class Attempts {
@@ -261,11 +288,20 @@ class ConsumerFailureIntegrationTests {
                         .params(envelope.eventId(), envelope.aggregateId(), thing.seq())
                         .update();
                     if (attempt <= thing.failTimes()) {
-                      throw thing.connectionLost()
-                          ? new IllegalStateException(
-                              new java.sql.SQLException(
-                                  "connection lost, attempt " + attempt, "08006"))
-                          : new IllegalStateException("failing on purpose, attempt " + attempt);
+                      if (thing.failWith().startsWith("08")) {
+                        // a lost connection has no server to raise it: the driver's own error
+                        throw new IllegalStateException(
+                            new java.sql.SQLException(
+                                "connection lost, attempt " + attempt, thing.failWith()));
+                      }
+                      if (!thing.failWith().isEmpty()) {
+                        // the real server raising the real error: the driver's exception type
+                        jdbc.sql(
+                                "DO $$ BEGIN RAISE EXCEPTION 'attempt %s' USING ERRCODE = '%s'; END $$"
+                                    .formatted(attempt, thing.failWith()))
+                            .update();
+                      }
+                      throw new IllegalStateException("failing on purpose, attempt " + attempt);
                     }
                   })
               .build());

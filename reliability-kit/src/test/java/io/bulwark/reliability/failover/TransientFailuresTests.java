@@ -18,6 +18,16 @@ class TransientFailuresTests {
   }
 
   @Test
+  void contentionIsTransientButLeavesTheConnectionInThePool() {
+    for (String state : new String[] {"53300", "40001", "40P01", "57014", "55P03"}) {
+      assertThat(TransientFailures.isTransient(new SQLException("busy", state))).as(state).isTrue();
+      assertThat(TransientFailures.isLostConnection(state)).as(state).isFalse();
+    }
+    assertThat(TransientFailures.isLostConnection("08006")).isTrue();
+    assertThat(TransientFailures.isLostConnection("25006")).isTrue();
+  }
+
+  @Test
   void aTransientCauseDeepInTheChainCounts() {
     Exception wrapped =
         new IllegalStateException("outer", new RuntimeException(new SQLException("x", "08006")));

@@ -97,7 +97,8 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
       ProblemDetail problem =
           ProblemDetail.forStatusAndDetail(
               HttpStatus.SERVICE_UNAVAILABLE,
-              "The database is failing over. Retry shortly; with an Idempotency-Key it is safe.");
+              "The database is failing over or busy. Retry shortly; with an Idempotency-Key it is"
+                  + " safe.");
       problem.setTitle("Temporarily unavailable");
       HttpHeaders headers = new HttpHeaders();
       headers.set(HttpHeaders.RETRY_AFTER, "1");
