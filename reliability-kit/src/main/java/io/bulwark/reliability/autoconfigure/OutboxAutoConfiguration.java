@@ -55,40 +55,44 @@ public class OutboxAutoConfiguration {
     return new PostgresOutboxStore();
   }
 
-  @Bean
+  /** The relay: a bean for what reports on it; started and stopped by its lifecycle below. */
+  @Bean(destroyMethod = "")
   @ConditionalOnProperty(
       name = "bulwark.outbox.relay.enabled",
       havingValue = "true",
       matchIfMissing = true)
-  OutboxRelayLifecycle outboxRelay(
+  OutboxRelay outboxRelay(
       DataSource dataSource,
       OutboxStore store,
       OutboxProperties properties,
       KafkaProperties kafka,
       Clock clock,
       ReliabilitySchemaMigration schema) {
-    KafkaEventPublisher publisher =
+    return new OutboxRelay(
+        dataSource,
+        store,
         KafkaEventPublisher.create(
-            kafka.buildProducerProperties(), properties.relay().publishTimeout());
-    return new OutboxRelayLifecycle(
-        new OutboxRelay(
-            dataSource,
-            store,
-            publisher,
-            new PostgresNotificationWakeup(dataSource),
-            properties.relaySettings(),
-            clock),
-        publisher);
+            kafka.buildProducerProperties(), properties.relay().publishTimeout()),
+        new PostgresNotificationWakeup(dataSource),
+        properties.relaySettings(),
+        clock);
   }
 
-  /** Starts the relay with the application and stops it before the data source closes. */
+  @Bean
+  @ConditionalOnBean(OutboxRelay.class)
+  OutboxRelayLifecycle outboxRelayLifecycle(OutboxRelay relay) {
+    return new OutboxRelayLifecycle(relay);
+  }
+
+  /**
+   * Starts the relay with the application and stops it (and its producer) before the data source
+   * closes.
+   */
   static final class OutboxRelayLifecycle implements SmartLifecycle {
     private final OutboxRelay relay;
-    private final KafkaEventPublisher publisher;
 
-    OutboxRelayLifecycle(OutboxRelay relay, KafkaEventPublisher publisher) {
+    OutboxRelayLifecycle(OutboxRelay relay) {
       this.relay = relay;
-      this.publisher = publisher;
     }
 
     @Override
@@ -99,7 +103,6 @@ public class OutboxAutoConfiguration {
     @Override
     public void stop() {
       relay.close();
-      publisher.close();
     }
 
     @Override

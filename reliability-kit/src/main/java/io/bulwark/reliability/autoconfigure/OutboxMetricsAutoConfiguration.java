@@ -1,5 +1,6 @@
 package io.bulwark.reliability.autoconfigure;
 
+import io.bulwark.reliability.outbox.OutboxRelay;
 import io.bulwark.reliability.outbox.OutboxStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,7 +21,9 @@ import org.springframework.context.annotation.Bean;
  * {@code bulwark.outbox.backlog} (unpublished events) and {@code bulwark.outbox.oldest.age}
  * (seconds since the oldest unpublished event was committed; 0 when none): the two figures that say
  * whether the relay keeps up. Both come from one query, reused for a second, so a scrape reads the
- * outbox once; while the database cannot be reached both are NaN.
+ * outbox once; while the database cannot be reached both are NaN. And {@code
+ * bulwark.outbox.failing.shards}: the shards this process's relay could not publish from, waiting
+ * to be tried again.
  */
 @AutoConfiguration(after = OutboxAutoConfiguration.class)
 @ConditionalOnClass(MeterRegistry.class)
@@ -39,6 +42,15 @@ public class OutboxMetricsAutoConfiguration {
           .description("age of the oldest unpublished outbox event")
           .register(registry);
     };
+  }
+
+  @Bean
+  @ConditionalOnBean(OutboxRelay.class)
+  MeterBinder failingShardMetrics(OutboxRelay relay) {
+    return registry ->
+        Gauge.builder("bulwark.outbox.failing.shards", relay, r -> r.failingShards().size())
+            .description("outbox shards that failed to publish and wait to be tried again")
+            .register(registry);
   }
 
   /** The outbox backlog, read at most once a second. */

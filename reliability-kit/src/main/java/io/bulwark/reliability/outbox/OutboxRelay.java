@@ -5,7 +5,10 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -24,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * <p>After each pass the relay waits for a commit notification, or the poll interval as a safety
  * net; a pass visits only the shards that hold unpublished messages. It also purges published
  * messages older than the retention.
+ *
+ * <p>A shard that fails (a record the broker refuses, a topic that cannot be written) is tried
+ * again on its own after a pause that doubles up to the maximum, while the pass goes on to the
+ * other shards and the purge runs as usual; {@link #failingShards()} shows which shards wait, since
+ * when and why.
  */
 public final class OutboxRelay implements AutoCloseable {
 
@@ -39,6 +47,7 @@ public final class OutboxRelay implements AutoCloseable {
   private volatile boolean running;
   private @Nullable Thread thread;
   private Instant nextPurge = Instant.MIN;
+  private final Map<Integer, FailingShard> failing = new ConcurrentHashMap<>();
 
   public OutboxRelay(
       DataSource dataSource,
@@ -79,15 +88,80 @@ public final class OutboxRelay implements AutoCloseable {
       connection.setAutoCommit(true);
       pending = store.pendingShards(connection, settings.shards());
     }
+    // a failing shard that has nothing left to publish (its rows were removed) fails no longer
+    failing.keySet().retainAll(pending);
     int published = 0;
     for (int shard : pending) {
-      int sent;
-      do {
-        sent = relayBatch(shard);
-        published += Math.max(sent, 0);
-      } while (sent == settings.batchSize() && running());
+      FailingShard failing = this.failing.get(shard);
+      if (failing != null && clock.instant().isBefore(failing.retryAt())) {
+        continue;
+      }
+      try {
+        int sent;
+        do {
+          sent = relayBatch(shard);
+          published += Math.max(sent, 0);
+        } while (sent == settings.batchSize() && running());
+        if (failing != null) {
+          this.failing.remove(shard);
+          log.info(
+              "outbox shard {} publishes again, after {} failures since {}",
+              shard,
+              failing.failures(),
+              failing.since());
+        }
+      } catch (SQLException | RuntimeException e) {
+        // this shard waits on its own; the others are not held up by it
+        FailingShard failed = failed(shard, failing, e);
+        this.failing.put(shard, failed);
+        log.warn(
+            "outbox shard {} failed ({} in a row), retrying at {}: {}",
+            shard,
+            failed.failures(),
+            failed.retryAt(),
+            failed.lastError());
+      }
     }
     return published;
+  }
+
+  /** The shards that failed to publish and wait to be tried again, by shard. */
+  public List<FailingShard> failingShards() {
+    return failing.values().stream().sorted(Comparator.comparingInt(FailingShard::shard)).toList();
+  }
+
+  private FailingShard failed(int shard, @Nullable FailingShard before, Exception e) {
+    Instant now = clock.instant();
+    int failures = before == null ? 1 : before.failures() + 1;
+    Duration pause = settings.errorBackoff();
+    for (int i = 1; i < failures && pause.compareTo(settings.maxErrorBackoff()) < 0; i++) {
+      pause = pause.multipliedBy(2);
+    }
+    pause = min(pause, settings.maxErrorBackoff());
+    return new FailingShard(
+        shard, failures, before == null ? now : before.since(), now.plus(pause), describe(e));
+  }
+
+  /** The failure and its causes, each as class and message: what an operator needs to act. */
+  private static String describe(Throwable failure) {
+    StringBuilder description = new StringBuilder(failure.toString());
+    for (Throwable cause = failure.getCause();
+        cause != null && description.length() < 2_000;
+        cause = cause.getCause() == cause ? null : cause.getCause()) {
+      description.append("; caused by ").append(cause);
+    }
+    return description.toString();
+  }
+
+  /** How long the relay may wait for a notification: no later than a failing shard is due. */
+  private Duration nextWait() {
+    Duration wait = settings.pollInterval();
+    Instant now = clock.instant();
+    for (FailingShard shard : failing.values()) {
+      Duration untilDue = Duration.between(now, shard.retryAt());
+      wait = min(wait, untilDue.isNegative() ? Duration.ZERO : untilDue);
+    }
+    return wait;
   }
 
   /** Publishes one batch of a shard: the count sent, or -1 if another relay holds the shard. */
@@ -125,7 +199,7 @@ public final class OutboxRelay implements AutoCloseable {
         // every shard was drained as it was visited; a commit since then has notified, and its
         // notification ends this wait at once. Going round again without waiting would poll the
         // outbox continuously under a steady trickle of commits.
-        wakeup.await(settings.pollInterval());
+        wakeup.await(nextWait());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
@@ -178,6 +252,7 @@ public final class OutboxRelay implements AutoCloseable {
       }
     }
     wakeup.close();
+    publisher.close();
   }
 
   private static void rollbackQuietly(Connection connection) {

@@ -206,6 +206,119 @@ class OutboxRelayIntegrationTests {
   }
 
   @Test
+  void aShardWhoseRecordTheBrokerRefusesIsRetriedAloneWhileTheOtherShardsPublishAndPurge()
+      throws Exception {
+    // the refused record in the first shard a pass visits: every other shard comes after it
+    String refused = keyInShard(0, "refused");
+    List<String> healthy = new ArrayList<>();
+    for (int shard = 1; shard < SHARDS; shard++) {
+      healthy.add(keyInShard(shard, "healthy"));
+    }
+    kit.transactions.executeWithoutResult(
+        status ->
+            kit.outbox.append(
+                new OutboxEvent(
+                    topic,
+                    "Thing",
+                    refused,
+                    "ThingHappened",
+                    1,
+                    // larger than a producer sends (max.request.size, 1 MB): refused every time
+                    Map.of("seq", 0, "blob", "x".repeat(2_000_000)))));
+    healthy.forEach(key -> kit.append(topic, key, 0));
+    RelaySettings purgingAtOnce =
+        new RelaySettings(
+            SHARDS,
+            50,
+            Duration.ofMillis(200),
+            Duration.ZERO,
+            Duration.ZERO,
+            5_000,
+            Duration.ofMillis(100),
+            Duration.ofSeconds(2));
+
+    try (OutboxRelay relay =
+        new OutboxRelay(
+            kit.dataSource,
+            new PostgresOutboxStore(),
+            KitFixture.publisher(),
+            OutboxWakeup.polling(),
+            purgingAtOnce,
+            Clock.systemUTC())) {
+      relay.start();
+
+      List<ConsumerRecord<String, byte[]>> published =
+          TestKafka.read(topic, healthy.size(), Duration.ofSeconds(30));
+      assertThat(published)
+          .extracting(ConsumerRecord::key)
+          .containsExactlyInAnyOrderElementsOf(healthy);
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          kit.jdbc
+                              .sql("SELECT message_key FROM bulwark.outbox")
+                              .query(String.class)
+                              .list())
+                      .as("the healthy shards' events published and purged, the refused kept")
+                      .containsExactly(refused));
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(relay.failingShards())
+                      .singleElement()
+                      .satisfies(
+                          failing -> {
+                            assertThat(failing.shard()).isZero();
+                            assertThat(failing.failures()).isGreaterThanOrEqualTo(2);
+                            assertThat(failing.lastError()).contains("RecordTooLarge");
+                            assertThat(failing.retryAt()).isAfter(failing.since());
+                          }));
+    }
+  }
+
+  @Test
+  void aShardThatRecoversIsNoLongerFailing() throws Exception {
+    String key = keyInShard(3, "flaky");
+    kit.append(topic, key, 0);
+    boolean[] refuse = {true};
+    OutboxStore refusesOnce =
+        new DelegatingStore(new PostgresOutboxStore()) {
+          @Override
+          public void markPublished(Connection connection, List<OutboxMessage> messages)
+              throws SQLException {
+            if (refuse[0]) {
+              refuse[0] = false;
+              throw new RelayDied();
+            }
+            super.markPublished(connection, messages);
+          }
+        };
+    try (OutboxRelay relay = relay(refusesOnce, Duration.ofSeconds(1))) {
+      assertThat(relay.drainOnce()).as("the failure stays in its shard").isZero();
+      assertThat(relay.failingShards()).extracting(FailingShard::shard).containsExactly(3);
+
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> relay.drainOnce() == 1);
+
+      assertThat(relay.failingShards()).isEmpty();
+      assertThat(kit.unpublished()).isZero();
+    }
+  }
+
+  /** A message key that falls in the shard, so that a test knows where its events go. */
+  private static String keyInShard(int shard, String prefix) {
+    for (int i = 0; ; i++) {
+      if (Shards.of(prefix + "-" + i, SHARDS) == shard) {
+        return prefix + "-" + i;
+      }
+    }
+  }
+
+  @Test
   void retentionPurgesPublishedEventsAndKeepsUnpublishedOnes() throws SQLException {
     kit.append(topic, "a", 0);
     kit.append(topic, "b", 0);
