@@ -19,4 +19,10 @@ final class OrderEvents {
 
   /** {@code OrderCancelled} v1. */
   record OrderCancelled(String orderId) {}
+
+  /**
+   * {@code OrderRejected} v1: after the inventory's own rejection, or when order-service gave the
+   * order up at its deadline, perhaps before the inventory had decided.
+   */
+  record OrderRejected(String orderId, String reason) {}
 }

@@ -30,6 +30,11 @@ class OrderEventsListener {
                     1,
                     OrderEvents.OrderCancelled.class,
                     (e, env) -> releasing.on(e))
+                .on(
+                    "OrderRejected",
+                    1,
+                    OrderEvents.OrderRejected.class,
+                    (e, env) -> releasing.on(e))
                 .build());
   }
 

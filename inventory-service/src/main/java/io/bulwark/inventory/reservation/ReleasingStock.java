@@ -1,6 +1,7 @@
 package io.bulwark.inventory.reservation;
 
 import io.bulwark.inventory.reservation.OrderEvents.OrderCancelled;
+import io.bulwark.inventory.reservation.OrderEvents.OrderRejected;
 import io.bulwark.inventory.stock.StockItem;
 import io.bulwark.inventory.stock.StockItems;
 import java.util.Map;
@@ -8,9 +9,10 @@ import java.util.Optional;
 import org.springframework.stereotype.Service;
 
 /**
- * On {@code OrderCancelled}: give the order's reserved stock back, once. A cancellation that
- * arrives before any decision records the order as released, so a late {@code OrderPlaced} reserves
- * nothing.
+ * On {@code OrderCancelled}, and on {@code OrderRejected} when order-service gave the order up at
+ * its deadline: give the order's reserved stock back, once. One that arrives before any decision
+ * records the order as released, so a late {@code OrderPlaced} reserves nothing. A rejection that
+ * follows the inventory's own changes nothing.
  */
 @Service
 class ReleasingStock {
@@ -24,9 +26,17 @@ class ReleasingStock {
   }
 
   void on(OrderCancelled cancelled) {
-    Optional<Reservation> existing = reservations.lock(cancelled.orderId());
+    release(cancelled.orderId(), "cancelled");
+  }
+
+  void on(OrderRejected rejected) {
+    release(rejected.orderId(), "order rejected: " + rejected.reason());
+  }
+
+  private void release(String orderId, String reason) {
+    Optional<Reservation> existing = reservations.lock(orderId);
     if (existing.isEmpty()) {
-      reservations.insert(Reservation.releasedBeforeDecision(cancelled.orderId()));
+      reservations.insert(Reservation.releasedBeforeDecision(orderId, reason));
       return;
     }
     Reservation reservation = existing.get();
@@ -34,7 +44,7 @@ class ReleasingStock {
       return;
     }
     Map<String, StockItem> items = stock.lockAll(reservation.skus());
-    reservation.release(items);
+    reservation.release(items, reason);
     reservation.skus().forEach(sku -> stock.save(Reservation.locked(items, sku)));
     reservations.update(reservation);
   }

@@ -64,9 +64,9 @@ final class Reservation {
     return reserved;
   }
 
-  /** An order cancelled before any decision: nothing is reserved for it, ever. */
-  static Reservation releasedBeforeDecision(String orderId) {
-    Reservation released = new Reservation(orderId, List.of(), Status.RELEASED, "cancelled");
+  /** An order given up before any decision: nothing is reserved for it, ever. */
+  static Reservation releasedBeforeDecision(String orderId, String reason) {
+    Reservation released = new Reservation(orderId, List.of(), Status.RELEASED, reason);
     released.events.add(new StockReleased(orderId, List.of()));
     return released;
   }
@@ -104,14 +104,17 @@ final class Reservation {
     return item;
   }
 
-  /** Gives reserved stock back; a rejected or already released reservation stays as it is. */
-  void release(Map<String, StockItem> stock) {
+  /**
+   * Gives reserved stock back, saying why; a rejected or already released reservation stays as it
+   * is.
+   */
+  void release(Map<String, StockItem> stock, String why) {
     if (status != Status.RESERVED) {
       return;
     }
     lines.forEach(line -> locked(stock, line.sku()).release(line.quantity()));
     status = Status.RELEASED;
-    reason = "cancelled";
+    reason = why;
     events.add(new StockReleased(orderId, lines));
   }
 

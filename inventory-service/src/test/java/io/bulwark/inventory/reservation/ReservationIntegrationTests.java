@@ -145,6 +145,55 @@ class ReservationIntegrationTests extends InventoryServiceTestBase {
   }
 
   @Test
+  void anOrderGivenUpAtItsDeadlineAfterItsReservationHasItsStockReleasedOnce() {
+    setStock("G-A", 10);
+    String order = newOrderId();
+    send(order, orderPlaced(order, "G-A", 3));
+    awaitReplies(order, 1);
+    byte[] rejected = orderRejected(order, "inventory did not answer within 30 s");
+
+    send(order, rejected);
+    send(order, rejected);
+    TestKafka.awaitConsumed("inventory-service", OrderEvents.TOPIC, WAIT);
+
+    assertThat(stock("G-A")).isEqualTo(new int[] {10, 0});
+    assertThat(repliesDecided(order)).containsExactly("StockReserved", "StockReleased");
+    assertThat(
+            jdbc.sql("SELECT reason FROM reservation WHERE order_id = ?")
+                .param(order)
+                .query(String.class)
+                .single())
+        .isEqualTo("order rejected: inventory did not answer within 30 s");
+  }
+
+  @Test
+  void anOrderGivenUpBeforeTheInventoryDecidedIsNeverReserved() {
+    setStock("G-B", 10);
+    String order = newOrderId();
+
+    send(order, orderRejected(order, "inventory did not answer within 30 s"));
+    send(order, orderPlaced(order, "G-B", 2));
+    TestKafka.awaitConsumed("inventory-service", OrderEvents.TOPIC, WAIT);
+
+    assertThat(stock("G-B")).isEqualTo(new int[] {10, 0});
+    assertThat(repliesDecided(order)).containsExactly("StockReleased");
+  }
+
+  @Test
+  void theRejectionThatFollowsTheInventorysOwnChangesNothing() {
+    setStock("G-C", 1);
+    String order = newOrderId();
+    send(order, orderPlaced(order, "G-C", 5));
+    awaitReplies(order, 1);
+
+    send(order, orderRejected(order, "insufficient stock for G-C: requested 5, available 1"));
+    TestKafka.awaitConsumed("inventory-service", OrderEvents.TOPIC, WAIT);
+
+    assertThat(stock("G-C")).isEqualTo(new int[] {1, 0});
+    assertThat(repliesDecided(order)).containsExactly("StockRejected");
+  }
+
+  @Test
   void aPoisonOrderEventIsDeadLetteredAndTheNextOneOnItsPartitionIsProcessed() {
     setStock("P-A", 5);
     String order = newOrderId();
@@ -206,6 +255,10 @@ class ReservationIntegrationTests extends InventoryServiceTestBase {
     }
     return event(
         "OrderPlaced", order, Map.of("orderId", order, "customerId", "c-1", "items", items));
+  }
+
+  private byte[] orderRejected(String order, String reason) {
+    return event("OrderRejected", order, Map.of("orderId", order, "reason", reason));
   }
 
   private byte[] event(String type, String order, Map<String, Object> payload) {

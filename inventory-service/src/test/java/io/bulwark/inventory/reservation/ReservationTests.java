@@ -73,10 +73,11 @@ class ReservationTests {
     Reservation reservation = Reservation.attempt(ORDER, List.of(new Line("A", 4)), stock);
     reservation.pullEvents();
 
-    reservation.release(stock);
-    reservation.release(stock);
+    reservation.release(stock, "cancelled");
+    reservation.release(stock, "order rejected: too late");
 
     assertThat(reservation.status()).isEqualTo(Reservation.Status.RELEASED);
+    assertThat(reservation.reason()).as("the first release's reason").isEqualTo("cancelled");
     assertThat(stock.get("A").available()).isEqualTo(5);
     assertThat(stock.get("A").reserved()).isZero();
     assertThat(reservation.pullEvents())
@@ -89,7 +90,7 @@ class ReservationTests {
     Reservation rejected = Reservation.attempt(ORDER, List.of(new Line("A", 2)), stock);
     rejected.pullEvents();
 
-    rejected.release(stock);
+    rejected.release(stock, "cancelled");
 
     assertThat(rejected.status()).isEqualTo(Reservation.Status.REJECTED);
     assertThat(stock.get("A").available()).isEqualTo(1);
@@ -98,9 +99,10 @@ class ReservationTests {
 
   @Test
   void anOrderCancelledBeforeAnyDecisionIsReleasedWithNothingReserved() {
-    Reservation released = Reservation.releasedBeforeDecision(ORDER);
+    Reservation released = Reservation.releasedBeforeDecision(ORDER, "cancelled");
 
     assertThat(released.status()).isEqualTo(Reservation.Status.RELEASED);
+    assertThat(released.reason()).isEqualTo("cancelled");
     assertThat(released.lines()).isEmpty();
     assertThat(released.pullEvents()).containsExactly(new StockReleased(ORDER, List.of()));
   }
