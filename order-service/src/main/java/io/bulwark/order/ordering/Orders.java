@@ -38,6 +38,25 @@ class Orders {
   }
 
   /**
+   * The oldest orders still pending that were placed before {@code cutOff}, at most {@code limit},
+   * locked until the transaction ends; orders that another transaction holds are passed over.
+   */
+  List<Order> lockPendingPlacedBefore(Instant cutOff, int limit) {
+    return jdbc
+        .sql(
+            "SELECT "
+                + COLUMNS
+                + " FROM orders WHERE status = 'PENDING' AND created_at < ?"
+                + " ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED")
+        .params(Timestamp.from(cutOff), limit)
+        .query(Row::of)
+        .list()
+        .stream()
+        .map(row -> row.with(lines(row.id())))
+        .toList();
+  }
+
+  /**
    * The customer's orders, newest first, from just after {@code after} (the start when null), at
    * most {@code limit}; only those in {@code status} when given. Two queries: the page's rows, then
    * all their lines.
