@@ -50,15 +50,23 @@ final class Platform implements AutoCloseable {
   private Instance gatewayInstance;
 
   /** On the shared test server, a fresh database per service. */
-  Platform(int instancesPerService) {
+  Platform(int instancesPerService, Map<String, String> orderService) {
     this(
         instancesPerService,
         TestPostgres.newDatabase("orders"),
-        TestPostgres.newDatabase("inventory"));
+        TestPostgres.newDatabase("inventory"),
+        orderService);
   }
 
-  /** On the given databases (for example on a primary with a standby). */
-  Platform(int instancesPerService, String ordersUrl, String inventoryUrl) {
+  /**
+   * On the given databases (for example on a primary with a standby), order-service with these
+   * settings besides its own.
+   */
+  Platform(
+      int instancesPerService,
+      String ordersUrl,
+      String inventoryUrl,
+      Map<String, String> orderService) {
     this.ordersUrl = ordersUrl;
     this.inventoryUrl = inventoryUrl;
     this.orders = jdbc(ordersUrl);
@@ -70,7 +78,7 @@ final class Platform implements AutoCloseable {
             topology, identities, Platform::startJar, Path.of("target", "platform-logs"));
     try {
       launcher.startAuthServer();
-      launcher.startServices(ordersUrl, inventoryUrl, TestKafka.bootstrapServers());
+      launcher.startServices(ordersUrl, inventoryUrl, TestKafka.bootstrapServers(), orderService);
       // these tests drive load from one address; the rate limit has tests of its own
       gatewayInstance =
           launcher.startGateway(Map.of("bulwark.gateway.rate-limit.limit-for-period", "100000"));

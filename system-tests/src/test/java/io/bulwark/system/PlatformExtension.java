@@ -8,6 +8,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -19,19 +20,27 @@ final class PlatformExtension implements BeforeAllCallback {
     Class<?> testClass = context.getRequiredTestClass();
     SystemTest settings = testClass.getAnnotation(SystemTest.class);
     Started started = new Started();
+    Map<String, String> orderService = new java.util.LinkedHashMap<>();
+    for (String setting : settings.orderService()) {
+      int equals = setting.indexOf('=');
+      orderService.put(setting.substring(0, equals), setting.substring(equals + 1));
+    }
     context
         .getStore(ExtensionContext.Namespace.create(PlatformExtension.class, testClass))
         .put(Started.class, started);
     Platform platform =
         switch (settings.databases()) {
-          case SHARED -> new Platform(settings.instancesPerService());
+          case SHARED -> new Platform(settings.instancesPerService(), orderService);
           case PAIR -> {
             PostgresPair pair = started.add(PostgresPair.start());
             inject(testClass, PostgresPair.class, pair);
             pair.createDatabase("orders");
             pair.createDatabase("inventory");
             yield new Platform(
-                settings.instancesPerService(), pair.jdbcUrl("orders"), pair.jdbcUrl("inventory"));
+                settings.instancesPerService(),
+                pair.jdbcUrl("orders"),
+                pair.jdbcUrl("inventory"),
+                orderService);
           }
           case PATRONI -> {
             assumeTrue(
@@ -44,7 +53,8 @@ final class PlatformExtension implements BeforeAllCallback {
             yield new Platform(
                 settings.instancesPerService(),
                 cluster.jdbcUrl("orders"),
-                cluster.jdbcUrl("inventory"));
+                cluster.jdbcUrl("inventory"),
+                orderService);
           }
         };
     started.add(platform::settleThenClose);

@@ -23,6 +23,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
   Databases databases() default Databases.SHARED;
 
+  /** Settings of order-service's instances besides their own, each {@code name=value}. */
+  String[] orderService() default {};
+
   /** What the services' databases run on. */
   enum Databases {
     /** A fresh database per service on the shared test PostgreSQL server. */

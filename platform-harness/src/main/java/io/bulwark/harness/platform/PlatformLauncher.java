@@ -121,6 +121,15 @@ public final class PlatformLauncher implements AutoCloseable {
    * each service connecting as its own database role, which owns its database (made so here).
    */
   public void startServices(String ordersUrl, String inventoryUrl, String kafkaBootstrap) {
+    startServices(ordersUrl, inventoryUrl, kafkaBootstrap, Map.of());
+  }
+
+  /** {@link #startServices(String, String, String)}, order-service with these settings besides. */
+  public void startServices(
+      String ordersUrl,
+      String inventoryUrl,
+      String kafkaBootstrap,
+      Map<String, String> orderServiceSettings) {
     ServiceDatabase.ownedBy(
         ordersUrl, ORDER_SERVICE_ROLE, identities.databasePassword(ORDER_SERVICE_ROLE));
     ServiceDatabase.ownedBy(
@@ -140,6 +149,7 @@ public final class PlatformLauncher implements AutoCloseable {
       properties.putAll(Identities.importing(identities.orderServiceSettings()));
       properties.put("spring.datasource.url", ordersUrl);
       properties.put("spring.kafka.bootstrap-servers", kafkaBootstrap);
+      properties.putAll(orderServiceSettings);
       orders.add(start(Topology.ORDER_SERVICE, i + 1, orderPorts.get(i), properties));
     }
   }
