@@ -237,14 +237,7 @@ class OutboxRelayIntegrationTests {
             Duration.ofMillis(100),
             Duration.ofSeconds(2));
 
-    try (OutboxRelay relay =
-        new OutboxRelay(
-            kit.dataSource,
-            new PostgresOutboxStore(),
-            KitFixture.publisher(),
-            OutboxWakeup.polling(),
-            purgingAtOnce,
-            Clock.systemUTC())) {
+    try (OutboxRelay relay = pollingRelay(purgingAtOnce)) {
       relay.start();
 
       List<ConsumerRecord<String, byte[]>> published =
@@ -332,14 +325,7 @@ class OutboxRelayIntegrationTests {
             1, // one row per delete: the purge goes round until nothing is left
             Duration.ofMillis(50),
             Duration.ofSeconds(1));
-    try (OutboxRelay relay =
-        new OutboxRelay(
-            kit.dataSource,
-            new PostgresOutboxStore(),
-            KitFixture.publisher(),
-            OutboxWakeup.polling(),
-            purgeEverythingPublished,
-            Clock.systemUTC())) {
+    try (OutboxRelay relay = pollingRelay(purgeEverythingPublished)) {
       relay.drainOnce();
       kit.append(topic, "c", 0);
 
@@ -348,6 +334,17 @@ class OutboxRelayIntegrationTests {
 
     assertThat(kit.jdbc.sql("SELECT message_key FROM bulwark.outbox").query(String.class).list())
         .containsExactly("c");
+  }
+
+  /** A relay that polls (no notifications), with these settings. */
+  private OutboxRelay pollingRelay(RelaySettings settings) {
+    return new OutboxRelay(
+        kit.dataSource,
+        new PostgresOutboxStore(),
+        KitFixture.publisher(),
+        OutboxWakeup.polling(),
+        settings,
+        Clock.systemUTC());
   }
 
   private OutboxRelay relay(OutboxStore store, Duration pollInterval) {
