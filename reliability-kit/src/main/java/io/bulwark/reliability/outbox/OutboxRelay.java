@@ -92,8 +92,8 @@ public final class OutboxRelay implements AutoCloseable {
     failing.keySet().retainAll(pending);
     int published = 0;
     for (int shard : pending) {
-      FailingShard failing = this.failing.get(shard);
-      if (failing != null && clock.instant().isBefore(failing.retryAt())) {
+      FailingShard earlier = failing.get(shard);
+      if (earlier != null && clock.instant().isBefore(earlier.retryAt())) {
         continue;
       }
       try {
@@ -102,18 +102,18 @@ public final class OutboxRelay implements AutoCloseable {
           sent = relayBatch(shard);
           published += Math.max(sent, 0);
         } while (sent == settings.batchSize() && running());
-        if (failing != null) {
-          this.failing.remove(shard);
+        if (earlier != null) {
+          failing.remove(shard);
           log.info(
               "outbox shard {} publishes again, after {} failures since {}",
               shard,
-              failing.failures(),
-              failing.since());
+              earlier.failures(),
+              earlier.since());
         }
       } catch (SQLException | RuntimeException e) {
         // this shard waits on its own; the others are not held up by it
-        FailingShard failed = failed(shard, failing, e);
-        this.failing.put(shard, failed);
+        FailingShard failed = failed(shard, earlier, e);
+        failing.put(shard, failed);
         log.warn(
             "outbox shard {} failed ({} in a row), retrying at {}: {}",
             shard,
