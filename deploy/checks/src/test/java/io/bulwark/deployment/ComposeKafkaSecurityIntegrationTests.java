@@ -17,21 +17,18 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -237,15 +234,11 @@ class ComposeKafkaSecurityIntegrationTests {
     }
   }
 
+  /** A record sent with these client settings, as the ACL test sends its own. */
   private static void send(Map<String, Object> client, String topic) throws Exception {
-    try (KafkaProducer<String, String> producer =
-        new KafkaProducer<>(client, new StringSerializer(), new StringSerializer())) {
-      try {
-        producer.send(new ProducerRecord<>(topic, "o-1", "{\"type\":\"probe\"}")).get();
-      } catch (ExecutionException e) {
-        throw (Exception) e.getCause();
-      }
-    }
+    Properties properties = new Properties();
+    properties.putAll(client);
+    KafkaAclsIntegrationTests.send(properties, topic);
   }
 
   /** {@code setup.sh} as the {@code kafka-setup} container runs it, but against this broker. */

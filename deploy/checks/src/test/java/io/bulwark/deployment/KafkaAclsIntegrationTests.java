@@ -158,7 +158,7 @@ class KafkaAclsIntegrationTests {
     send(client(user), topic);
   }
 
-  private static void send(Properties client, String topic) throws Exception {
+  static void send(Properties client, String topic) throws Exception {
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(client, new StringSerializer(), new StringSerializer())) {
       try {

@@ -1,14 +1,11 @@
 package io.bulwark.order.ordering;
 
-import io.bulwark.reliability.autoconfigure.PeriodicTask;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -24,8 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * its reply.
  */
 @Component
-@EnableConfigurationProperties(SagaProperties.class)
-class ExpiringOrders implements SmartLifecycle {
+class ExpiringOrders {
 
   private static final Logger log = LoggerFactory.getLogger(ExpiringOrders.class);
 
@@ -33,7 +29,7 @@ class ExpiringOrders implements SmartLifecycle {
   private final TransactionTemplate transactions;
   private final Clock clock;
   private final SagaProperties settings;
-  private final PeriodicTask task;
+  private final String reason;
 
   ExpiringOrders(
       Orders orders, TransactionTemplate transactions, Clock clock, SagaProperties settings) {
@@ -41,7 +37,7 @@ class ExpiringOrders implements SmartLifecycle {
     this.transactions = transactions;
     this.clock = clock;
     this.settings = settings;
-    this.task = new PeriodicTask("saga-deadline", settings.checkInterval(), this::expireOverdue);
+    this.reason = "inventory did not answer within " + describe(settings.deadline());
   }
 
   /** Rejects every order past its deadline, a batch per transaction; returns how many. */
@@ -63,7 +59,6 @@ class ExpiringOrders implements SmartLifecycle {
               List<Order> overdue =
                   orders.lockPendingPlacedBefore(
                       now.minus(settings.deadline()), settings.batchSize());
-              String reason = "inventory did not answer within " + describe(settings.deadline());
               for (Order order : overdue) {
                 if (order.reject(reason, now)) {
                   orders.update(order);
@@ -84,20 +79,5 @@ class ExpiringOrders implements SmartLifecycle {
       return duration.toSeconds() + " s";
     }
     return (duration.toMillis() / 1000.0) + " s";
-  }
-
-  @Override
-  public void start() {
-    task.start();
-  }
-
-  @Override
-  public void stop() {
-    task.stop();
-  }
-
-  @Override
-  public boolean isRunning() {
-    return task.isRunning();
   }
 }

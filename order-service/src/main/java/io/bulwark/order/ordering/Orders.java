@@ -42,18 +42,15 @@ class Orders {
    * locked until the transaction ends; orders that another transaction holds are passed over.
    */
   List<Order> lockPendingPlacedBefore(Instant cutOff, int limit) {
-    return jdbc
-        .sql(
-            "SELECT "
-                + COLUMNS
-                + " FROM orders WHERE status = 'PENDING' AND created_at < ?"
-                + " ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED")
-        .params(Timestamp.from(cutOff), limit)
-        .query(Row::of)
-        .list()
-        .stream()
-        .map(row -> row.with(lines(row.id())))
-        .toList();
+    return withLines(
+        jdbc.sql(
+                "SELECT "
+                    + COLUMNS
+                    + " FROM orders WHERE status = 'PENDING' AND created_at < ?"
+                    + " ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED")
+            .params(Timestamp.from(cutOff), limit)
+            .query(Row::of)
+            .list());
   }
 
   /**
@@ -78,7 +75,11 @@ class Orders {
     }
     sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
     params.put("limit", limit);
-    List<Row> rows = jdbc.sql(sql.toString()).params(params).query(Row::of).list();
+    return withLines(jdbc.sql(sql.toString()).params(params).query(Row::of).list());
+  }
+
+  /** The orders of these rows, all their lines read in one query. */
+  private List<Order> withLines(List<Row> rows) {
     if (rows.isEmpty()) {
       return List.of();
     }

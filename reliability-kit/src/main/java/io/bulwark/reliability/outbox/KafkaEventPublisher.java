@@ -58,6 +58,7 @@ public final class KafkaEventPublisher implements EventPublisher {
   @Override
   public void publish(List<OutboxMessage> batch) {
     List<Future<RecordMetadata>> sends = new ArrayList<>(batch.size());
+    int acknowledged = 0;
     try {
       for (OutboxMessage message : batch) {
         RecordHeaders headers = new RecordHeaders();
@@ -73,27 +74,23 @@ public final class KafkaEventPublisher implements EventPublisher {
                     message.topic(), null, message.key(), message.message(), headers)));
       }
       long deadline = System.nanoTime() + timeout.toNanos();
-      for (int i = 0; i < sends.size(); i++) {
-        try {
-          sends.get(i).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-          OutboxMessage refused = batch.get(i);
-          throw new PublishException(
-              "event "
-                  + refused.eventId()
-                  + " ("
-                  + refused.type()
-                  + " to "
-                  + refused.topic()
-                  + ") refused, in a batch of "
-                  + batch.size(),
-              e.getCause());
-        }
+      for (Future<RecordMetadata> send : sends) {
+        send.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        acknowledged++;
       }
+    } catch (ExecutionException e) {
+      OutboxMessage refused = batch.get(acknowledged);
+      throw new PublishException(
+          "event "
+              + refused.eventId()
+              + " ("
+              + refused.type()
+              + " to "
+              + refused.topic()
+              + ") refused, in a batch of "
+              + batch.size(),
+          e.getCause());
     } catch (TimeoutException | RuntimeException e) {
-      if (e instanceof PublishException refused) {
-        throw refused;
-      }
       throw new PublishException("batch of " + batch.size() + " not acknowledged", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
