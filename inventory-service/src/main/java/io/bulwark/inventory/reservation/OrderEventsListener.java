@@ -22,6 +22,7 @@ class OrderEventsListener {
     this.consumer =
         consumers.create(
             CONSUMER,
+            OrderEvents.TOPIC,
             consumers
                 .routes()
                 .on("OrderPlaced", 1, OrderEvents.OrderPlaced.class, (e, env) -> reserving.on(e))

@@ -24,6 +24,7 @@ class InventoryEventsListener {
     this.consumer =
         consumers.create(
             CONSUMER,
+            Topics.INVENTORY_EVENTS,
             consumers
                 .routes()
                 .on(

@@ -2,12 +2,14 @@ package io.bulwark.reliability.autoconfigure;
 
 import io.bulwark.reliability.event.MalformedEventException;
 import io.bulwark.reliability.failover.TransientFailures;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -26,10 +28,10 @@ import org.springframework.util.backoff.ExponentialBackOff;
 /**
  * What every Kafka listener does with a record it cannot process: retry with exponential backoff,
  * then publish it unchanged (raw bytes, with the exception in headers) to the dead-letter topic and
- * move on. A malformed record is not retried. A transient database failure (a failover) is retried
- * until the database is back, however long that takes: the partition waits, nothing is lost. The
- * listener's offset advances only after the record was processed or dead-lettered, so nothing is
- * lost.
+ * move on; its dead letter says how often and since when it failed. A malformed record is not
+ * retried. A transient database failure (a failover) is retried until the database is back, however
+ * long that takes: the partition waits, nothing is lost. The listener's offset advances only after
+ * the record was processed or dead-lettered, so nothing is lost.
  */
 @AutoConfiguration(before = KafkaAutoConfiguration.class)
 @ConditionalOnClass({DefaultErrorHandler.class, KafkaProperties.class})
@@ -44,7 +46,10 @@ public class ConsumerFailureAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean(CommonErrorHandler.class)
   DefaultErrorHandler bulwarkErrorHandler(
-      KafkaProperties kafka, ConsumerProperties properties, DeadLetterTopics topics) {
+      KafkaProperties kafka,
+      ConsumerProperties properties,
+      DeadLetterTopics topics,
+      ObjectProvider<Clock> clock) {
     Map<String, Object> producer = new HashMap<>(kafka.buildProducerProperties());
     producer.put(ProducerConfig.ACKS_CONFIG, "all");
     producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -56,12 +61,15 @@ public class ConsumerFailureAutoConfiguration {
     DeadLetterPublishingRecoverer recoverer =
         new DeadLetterPublishingRecoverer(
             deadLetters, (record, exception) -> new TopicPartition(topics.of(record.topic()), -1));
+    FailureHistory history = new FailureHistory(clock.getIfAvailable(Clock::systemUTC));
+    recoverer.setHeadersFunction((record, exception) -> history.deadLetterHeaders(record));
     ExponentialBackOffWithMaxRetries backOff =
         new ExponentialBackOffWithMaxRetries(properties.maxRetries());
     backOff.setInitialInterval(properties.initialInterval().toMillis());
     backOff.setMultiplier(properties.multiplier());
     backOff.setMaxInterval(properties.maxInterval().toMillis());
     DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
+    handler.setRetryListeners(history);
     handler.addNotRetryableExceptions(MalformedEventException.class);
     // a database failover is waited out, never dead-lettered
     ExponentialBackOff untilTheDatabaseIsBack = new ExponentialBackOff();

@@ -5,6 +5,7 @@ import io.bulwark.reliability.event.EventCodec;
 import io.bulwark.reliability.inbox.IdempotentConsumers;
 import io.bulwark.reliability.inbox.Inbox;
 import io.bulwark.reliability.inbox.PostgresInbox;
+import io.bulwark.reliability.operations.Housekeeping;
 import io.bulwark.reliability.transaction.Transactions;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -20,7 +21,11 @@ import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
  * apply each message once, in the transaction of the service's transaction manager.
  */
 @AutoConfiguration(
-    after = {ReliabilityCoreAutoConfiguration.class, ReliabilitySchemaAutoConfiguration.class})
+    after = {
+      ReliabilityCoreAutoConfiguration.class,
+      ReliabilitySchemaAutoConfiguration.class,
+      OperationsAutoConfiguration.class
+    })
 @ConditionalOnBean({DataSource.class, Transactions.class})
 @EnableConfigurationProperties(InboxProperties.class)
 public class InboxAutoConfiguration {
@@ -39,10 +44,14 @@ public class InboxAutoConfiguration {
 
   /** Purges processed-message records older than the deduplication window. */
   @Bean
-  PeriodicTask inboxPurge(Inbox inbox, InboxProperties properties, Clock clock) {
+  PeriodicTask inboxPurge(
+      Inbox inbox, InboxProperties properties, Clock clock, Housekeeping housekeeping) {
     return new PeriodicTask(
         "inbox-purge",
         properties.purgeInterval(),
-        () -> inbox.purgeProcessedBefore(clock.instant().minus(properties.retention())));
+        () ->
+            housekeeping.record(
+                "inbox-purge",
+                inbox.purgeProcessedBefore(clock.instant().minus(properties.retention()))));
   }
 }

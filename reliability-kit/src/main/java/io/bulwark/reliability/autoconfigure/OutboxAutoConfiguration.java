@@ -2,6 +2,7 @@ package io.bulwark.reliability.autoconfigure;
 
 import io.bulwark.reliability.autoconfigure.ReliabilitySchemaAutoConfiguration.ReliabilitySchemaMigration;
 import io.bulwark.reliability.event.EventCodec;
+import io.bulwark.reliability.operations.Housekeeping;
 import io.bulwark.reliability.outbox.KafkaEventPublisher;
 import io.bulwark.reliability.outbox.Outbox;
 import io.bulwark.reliability.outbox.OutboxRelay;
@@ -29,6 +30,7 @@ import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
     after = {
       ReliabilityCoreAutoConfiguration.class,
       ReliabilitySchemaAutoConfiguration.class,
+      OperationsAutoConfiguration.class,
       DataSourceAutoConfiguration.class,
       KafkaAutoConfiguration.class
     })
@@ -67,15 +69,19 @@ public class OutboxAutoConfiguration {
       OutboxProperties properties,
       KafkaProperties kafka,
       Clock clock,
+      Housekeeping housekeeping,
       ReliabilitySchemaMigration schema) {
-    return new OutboxRelay(
-        dataSource,
-        store,
-        KafkaEventPublisher.create(
-            kafka.buildProducerProperties(), properties.relay().publishTimeout()),
-        new PostgresNotificationWakeup(dataSource),
-        properties.relaySettings(),
-        clock);
+    OutboxRelay relay =
+        new OutboxRelay(
+            dataSource,
+            store,
+            KafkaEventPublisher.create(
+                kafka.buildProducerProperties(), properties.relay().publishTimeout()),
+            new PostgresNotificationWakeup(dataSource),
+            properties.relaySettings(),
+            clock);
+    relay.onPurge(removed -> housekeeping.record("outbox-purge", removed));
+    return relay;
   }
 
   @Bean

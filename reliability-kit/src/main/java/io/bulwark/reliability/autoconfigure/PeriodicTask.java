@@ -42,7 +42,11 @@ public final class PeriodicTask implements SmartLifecycle {
     try {
       task.run();
     } catch (RuntimeException e) {
-      log.warn("{} failed: {}", name, e.toString());
+      Throwable cause = e;
+      while (cause.getCause() != null && cause.getCause() != cause) {
+        cause = cause.getCause();
+      }
+      log.warn("{} failed: {}{}", name, e, cause == e ? "" : " (" + cause + ")");
     }
   }
 

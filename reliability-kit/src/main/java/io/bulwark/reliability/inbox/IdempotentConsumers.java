@@ -2,13 +2,22 @@ package io.bulwark.reliability.inbox;
 
 import io.bulwark.reliability.event.EventCodec;
 import io.bulwark.reliability.transaction.Transactions;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Builds idempotent consumers that share one inbox; a service names each and gives its routes. */
+/**
+ * Builds idempotent consumers that share one inbox; a service names each, says which topic it
+ * reads, and gives its routes. The kit finds a topic's consumer here to collect the topic's dead
+ * letters and to redrive them.
+ */
 public final class IdempotentConsumers {
 
   private final Inbox inbox;
   private final EventCodec codec;
   private final Transactions transactions;
+  private final Map<String, IdempotentConsumer> byTopic = new ConcurrentHashMap<>();
 
   public IdempotentConsumers(Inbox inbox, EventCodec codec, Transactions transactions) {
     this.inbox = inbox;
@@ -20,7 +29,21 @@ public final class IdempotentConsumers {
     return EventRouter.builder(codec);
   }
 
-  public IdempotentConsumer create(String name, EventRouter router) {
-    return new IdempotentConsumer(name, inbox, codec, router, transactions);
+  /** A consumer of {@code topic}; a topic has one consumer in a service. */
+  public IdempotentConsumer create(String name, String topic, EventRouter router) {
+    IdempotentConsumer consumer = new IdempotentConsumer(name, inbox, codec, router, transactions);
+    if (byTopic.putIfAbsent(topic, consumer) != null) {
+      throw new IllegalStateException("topic " + topic + " already has a consumer");
+    }
+    return consumer;
+  }
+
+  /** The topics the service's consumers read. */
+  public Set<String> topics() {
+    return Set.copyOf(byTopic.keySet());
+  }
+
+  public Optional<IdempotentConsumer> consumerOf(String topic) {
+    return Optional.ofNullable(byTopic.get(topic));
   }
 }

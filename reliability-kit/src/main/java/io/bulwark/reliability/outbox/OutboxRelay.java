@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntConsumer;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -48,6 +49,7 @@ public final class OutboxRelay implements AutoCloseable {
   private @Nullable Thread thread;
   private Instant nextPurge = Instant.MIN;
   private final Map<Integer, FailingShard> failing = new ConcurrentHashMap<>();
+  private volatile IntConsumer purgeListener = removed -> {};
 
   public OutboxRelay(
       DataSource dataSource,
@@ -213,6 +215,11 @@ public final class OutboxRelay implements AutoCloseable {
     }
   }
 
+  /** Told how many published messages each purge removed. */
+  public void onPurge(IntConsumer listener) {
+    this.purgeListener = listener;
+  }
+
   void purgeIfDue() throws SQLException {
     Instant now = clock.instant();
     if (now.isBefore(nextPurge)) {
@@ -221,15 +228,18 @@ public final class OutboxRelay implements AutoCloseable {
     nextPurge = now.plus(settings.purgeInterval());
     Instant cutOff = now.minus(settings.retention());
     int purged;
+    int removed = 0;
     do {
       try (Connection connection = dataSource.getConnection()) {
         connection.setAutoCommit(true);
         purged = store.purgePublished(connection, cutOff, settings.purgeBatchSize());
       }
+      removed += purged;
       if (purged > 0) {
         log.debug("purged {} published outbox messages", purged);
       }
     } while (purged == settings.purgeBatchSize() && running());
+    purgeListener.accept(removed);
   }
 
   private boolean running() {

@@ -276,6 +276,7 @@ class ConsumerFailureIntegrationTests {
         IdempotentConsumers consumers, JdbcClient jdbc, Attempts attempts) {
       return consumers.create(
           "things",
+          TOPIC,
           consumers
               .routes()
               .on(

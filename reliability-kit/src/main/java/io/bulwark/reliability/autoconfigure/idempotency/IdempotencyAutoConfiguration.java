@@ -8,6 +8,7 @@ import io.bulwark.reliability.idempotency.IdempotencyKeyStore;
 import io.bulwark.reliability.idempotency.IdempotencyKeys;
 import io.bulwark.reliability.idempotency.IdempotentRequests;
 import io.bulwark.reliability.idempotency.PostgresIdempotencyKeyStore;
+import io.bulwark.reliability.operations.Housekeeping;
 import io.bulwark.reliability.transaction.Transactions;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -77,9 +78,12 @@ public class IdempotencyAutoConfiguration {
 
     /** Deletes keys past their time to live. */
     @Bean
-    PeriodicTask idempotencyKeyPurge(IdempotencyKeys keys, IdempotencyProperties properties) {
+    PeriodicTask idempotencyKeyPurge(
+        IdempotencyKeys keys, IdempotencyProperties properties, Housekeeping housekeeping) {
       return new PeriodicTask(
-          "idempotency-key-purge", properties.purgeInterval(), keys::purgeExpired);
+          "idempotency-key-purge",
+          properties.purgeInterval(),
+          () -> housekeeping.record("idempotency-key-purge", keys.purgeExpired()));
     }
   }
 }
