@@ -78,6 +78,39 @@ class Routes {
   }
 
   /**
+   * Each service's operations API ({@code /api/ops/<service>/...}, the operator's alone, which the
+   * service checks itself), passed on unchanged, behind breakers of their own: an operator's
+   * redrive that fails never opens the breaker that guards the customers' orders.
+   */
+  @Bean
+  RouterFunction<ServerResponse> operationsRoutes(
+      CircuitBreakerRegistry breakers,
+      TimeLimiterRegistry timeLimiters,
+      GatewayProperties properties,
+      IdempotencyProperties protocol,
+      ExecutorService upstreamCalls) {
+    return apiRoute(
+            "ops-orders",
+            "order-service",
+            path("/api/ops/order-service/**"),
+            breakers,
+            timeLimiters,
+            properties,
+            protocol,
+            upstreamCalls)
+        .and(
+            apiRoute(
+                "ops-inventory",
+                "inventory-service",
+                path("/api/ops/inventory-service/**"),
+                breakers,
+                timeLimiters,
+                properties,
+                protocol,
+                upstreamCalls));
+  }
+
+  /**
    * Each service's OpenAPI document under {@code /docs/<route>/v3/api-docs}, for the Swagger UI the
    * gateway serves at {@code /swagger-ui.html}.
    */

@@ -39,6 +39,9 @@ public final class ApiSecurity {
   /** The access token's claim that carries the user's roles. */
   public static final String ROLES_CLAIM = "roles";
 
+  /** The role of whoever runs the platform: stock, every order, the operations API. */
+  public static final String OPERATOR = "operator";
+
   /** A caller's rules: which requests need which authority. */
   public interface Rules
       extends Customizer<
@@ -50,6 +53,8 @@ public final class ApiSecurity {
     http.authorizeHttpRequests(
             requests -> {
               requests.requestMatchers(EndpointRequest.toAnyEndpoint()).permitAll();
+              // the operations API (dead letters, redrives, audit) is the operator's alone
+              requests.requestMatchers("/api/ops", "/api/ops/**").hasRole(OPERATOR);
               rules.customize(requests);
               requests.anyRequest().denyAll();
             })
