@@ -2,6 +2,10 @@ package io.bulwark.inventory.reservation;
 
 import io.bulwark.inventory.reservation.InventoryEvents.Line;
 import io.bulwark.reliability.outbox.Outbox;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -54,6 +58,32 @@ class Reservations {
         .param(3, reservation.orderId())
         .update();
     outbox.appendAll(reservation.orderId(), reservation.pullEvents());
+  }
+
+  List<ReservationController.ReservationView> views(List<String> orderIds) {
+    return jdbc.sql(
+            "SELECT order_id, status, reason, updated_at FROM reservation"
+                + " WHERE order_id IN (:ids) ORDER BY order_id")
+        .param("ids", orderIds)
+        .query(Reservations::view)
+        .list();
+  }
+
+  List<ReservationController.ReservationView> heldBetween(
+      Instant from, Instant to, String afterOrderId, int limit) {
+    return jdbc.sql(
+            "SELECT order_id, status, reason, updated_at FROM reservation"
+                + " WHERE status = 'RESERVED' AND updated_at >= ? AND updated_at < ?"
+                + " AND order_id > ? ORDER BY order_id LIMIT ?")
+        .params(Timestamp.from(from), Timestamp.from(to), afterOrderId, limit)
+        .query(Reservations::view)
+        .list();
+  }
+
+  private static ReservationController.ReservationView view(ResultSet row, int n)
+      throws SQLException {
+    return new ReservationController.ReservationView(
+        row.getString(1), row.getString(2), row.getString(3), row.getTimestamp(4).toInstant());
   }
 
   private List<Line> lines(String orderId) {

@@ -10,8 +10,8 @@ import org.springframework.security.web.SecurityFilterChain;
 /**
  * Who may do what with stock: reading it takes a customer's token (scope {@code orders}), a
  * machine's with scope {@code inventory:read} (order-service checking SKUs) or the operator's;
- * setting it takes the operator. Every request proves itself here, also one that did not come
- * through the gateway.
+ * setting it takes the operator. Reservations are read by order-service's reconciliation and the
+ * operator. Every request proves itself here, also one that did not come through the gateway.
  */
 @Configuration(proxyBeanMethods = false)
 class StockAccess {
@@ -26,6 +26,9 @@ class StockAccess {
                 .hasAnyAuthority("SCOPE_orders", "SCOPE_inventory:read", "ROLE_operator")
                 .requestMatchers(HttpMethod.PUT, "/api/inventory/*")
                 .hasRole("operator")
+                // order-service's reconciliation, and the operator
+                .requestMatchers(HttpMethod.GET, "/api/reservations", "/api/reservations/held")
+                .hasAnyAuthority("SCOPE_inventory:read", "ROLE_operator")
                 .requestMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**")
                 .authenticated());
   }
