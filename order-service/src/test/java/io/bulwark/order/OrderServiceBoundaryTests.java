@@ -56,6 +56,24 @@ class OrderServiceBoundaryTests {
   }
 
   @Test
+  void reconciliationReachesTheInventoryOnlyThroughItsPortAndTheOrdersNeverReachIt() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.bulwark.order.reconciliation..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.bulwark.order.inventory..")
+        .check(service);
+    noClasses()
+        .that()
+        .resideInAPackage("io.bulwark.order.ordering..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.bulwark.order.reconciliation..")
+        .check(service);
+  }
+
+  @Test
   void onlyThePublishedContractIsPublic() {
     classes()
         .that()
