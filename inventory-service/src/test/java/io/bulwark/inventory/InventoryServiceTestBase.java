@@ -18,6 +18,9 @@ import org.springframework.test.context.DynamicPropertySource;
     properties = {
       "bulwark.consumer.initial-interval=100ms",
       "bulwark.consumer.max-retries=2",
+      // the purges run often, so their record shows; what they remove is past retention only
+      "bulwark.inbox.purge-interval=1s",
+      "bulwark.idempotency.purge-interval=1s",
       "management.server.port=0"
     })
 public abstract class InventoryServiceTestBase {

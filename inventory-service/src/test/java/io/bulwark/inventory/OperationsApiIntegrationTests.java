@@ -213,6 +213,28 @@ class OperationsApiIntegrationTests extends InventoryServiceTestBase {
     assertThat(state.get("inbox").get("rows").asLong()).isNotNegative();
     assertThat(state.get("idempotencyKeys").get("rows").asLong()).isNotNegative();
     assertThat(state.get("deadLetters").isObject()).isTrue();
+    JsonNode purges =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> json(http().get(OPS + "/state")).get("housekeeping"),
+                runs -> runs.size() >= 2);
+    assertThat(purges.valueStream().map(run -> run.get("task").asString()))
+        .contains("inbox-purge", "idempotency-key-purge");
+  }
+
+  @Test
+  void theOperationsApiIsInTheServicesOpenApiDocument() {
+    Response docs = http().get("/v3/api-docs");
+
+    assertThat(docs.status()).isEqualTo(200);
+    assertThat(docs.body())
+        .contains(
+            OPS + "/dead-letters",
+            OPS + "/dead-letters/{id}/discard",
+            OPS + "/redrives/{id}",
+            OPS + "/audit",
+            OPS + "/state");
   }
 
   private JsonNode awaitListed(String key) {
