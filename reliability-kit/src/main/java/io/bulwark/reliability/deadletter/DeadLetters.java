@@ -65,7 +65,7 @@ public final class DeadLetters {
       causeClass != null
           ? causeClass
           : DeadLetterHeaders.text(headers, DeadLetterHeaders.EXCEPTION_CLASS),
-      DeadLetterHeaders.text(headers, DeadLetterHeaders.EXCEPTION_MESSAGE),
+      withoutListenerPrefix(DeadLetterHeaders.text(headers, DeadLetterHeaders.EXCEPTION_MESSAGE)),
       DeadLetterHeaders.attempts(headers),
     };
     try (Connection connection = dataSource.getConnection()) {
@@ -130,6 +130,13 @@ public final class DeadLetters {
     } catch (SQLException e) {
       throw new IllegalStateException("dead letters unavailable", e);
     }
+  }
+
+  /** Spring's "Listener method '...' threw exception; " says nothing an operator needs. */
+  private static @Nullable String withoutListenerPrefix(@Nullable String message) {
+    return message == null
+        ? null
+        : message.replaceFirst("^Listener method '.*?' threw exception; ", "");
   }
 
   private @Nullable EventEnvelope readable(byte[] payload) {

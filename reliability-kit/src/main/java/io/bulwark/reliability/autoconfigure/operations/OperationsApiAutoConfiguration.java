@@ -42,7 +42,7 @@ public class OperationsApiAutoConfiguration {
       ObjectProvider<OutboxRelay> relay,
       DeadLetterProperties properties,
       Clock clock,
-      @Value("${spring.application.name}") String service) {
+      @Value("${spring.application.name:application}") String service) {
     return new OperationsController(
         letters,
         jobs,

@@ -39,7 +39,7 @@ import org.springframework.web.bind.annotation.RestController;
  * refusals included.
  */
 @RestController
-@RequestMapping(OperationsController.BASE + "${spring.application.name}")
+@RequestMapping(OperationsController.BASE + "${spring.application.name:application}")
 @Tag(name = "operations", description = "Dead letters, redrives, the audit log, the kit's tables")
 class OperationsController {
 
