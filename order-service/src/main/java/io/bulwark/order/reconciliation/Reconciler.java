@@ -4,6 +4,8 @@ import io.bulwark.order.ordering.OrderEvents;
 import io.bulwark.order.ordering.OrderStatus;
 import io.bulwark.reliability.outbox.Outbox;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -147,7 +149,19 @@ class Reconciler {
   }
 
   private record LocalOrder(
-      String id, String status, Instant createdAt, @Nullable String reason, Instant updatedAt) {}
+      String id, String status, Instant createdAt, @Nullable String reason, Instant updatedAt) {
+
+    static final String COLUMNS = "id::text, status, created_at, rejection_reason, updated_at";
+
+    static LocalOrder read(ResultSet row, int n) throws SQLException {
+      return new LocalOrder(
+          row.getString(1),
+          row.getString(2),
+          row.getTimestamp(3).toInstant(),
+          row.getString(4),
+          row.getTimestamp(5).toInstant());
+    }
+  }
 
   private int checkOrders(Instant from, Instant to, Instant now, Map<String, Drift> found) {
     int checked = 0;
@@ -156,18 +170,12 @@ class Reconciler {
     while (true) {
       List<LocalOrder> page =
           jdbc.sql(
-                  "SELECT id::text, status, created_at, rejection_reason, updated_at FROM orders"
-                      + " WHERE (updated_at, id) > (?, ?::uuid) AND updated_at < ?"
+                  "SELECT "
+                      + LocalOrder.COLUMNS
+                      + " FROM orders WHERE (updated_at, id) > (?, ?::uuid) AND updated_at < ?"
                       + " ORDER BY updated_at, id LIMIT ?")
               .params(Timestamp.from(afterTime), afterId, Timestamp.from(to), BATCH)
-              .query(
-                  (row, n) ->
-                      new LocalOrder(
-                          row.getString(1),
-                          row.getString(2),
-                          row.getTimestamp(3).toInstant(),
-                          row.getString(4),
-                          row.getTimestamp(5).toInstant()))
+              .query(LocalOrder::read)
               .list();
       if (page.isEmpty()) {
         return checked;
@@ -241,18 +249,9 @@ class Reconciler {
     if (uuids.isEmpty()) {
       return orders;
     }
-    jdbc.sql(
-            "SELECT id::text, status, created_at, rejection_reason, updated_at FROM orders"
-                + " WHERE id = ANY (?::uuid[])")
+    jdbc.sql("SELECT " + LocalOrder.COLUMNS + " FROM orders WHERE id = ANY (?::uuid[])")
         .param(uuids.stream().map(UUID::toString).toArray(String[]::new))
-        .query(
-            (row, n) ->
-                new LocalOrder(
-                    row.getString(1),
-                    row.getString(2),
-                    row.getTimestamp(3).toInstant(),
-                    row.getString(4),
-                    row.getTimestamp(5).toInstant()))
+        .query(LocalOrder::read)
         .list()
         .forEach(order -> orders.put(order.id(), order));
     return orders;

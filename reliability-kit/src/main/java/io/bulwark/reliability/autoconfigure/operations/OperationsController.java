@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.ResponseEntity;
@@ -49,7 +50,14 @@ class OperationsController {
   static final int MAX_PAGE = 200;
 
   /** A page and the cursor of the next one ({@code null} on the last page). */
-  record Page<T>(List<T> items, @Nullable Long next) {}
+  record Page<T>(List<T> items, @Nullable Long next) {
+
+    /** A full page has a next one, which starts after its last item's cursor. */
+    static <T> Page<T> of(List<T> items, int limit, ToLongFunction<T> cursor) {
+      return new Page<>(
+          items, items.size() == limit ? cursor.applyAsLong(items.get(items.size() - 1)) : null);
+    }
+  }
 
   /** Why a record is discarded. */
   record DiscardRequest(@Nullable String reason) {}
@@ -125,10 +133,10 @@ class OperationsController {
     DeadLetterQuery query =
         new DeadLetterFilter(status, topic, type, error, olderThan, newerThan)
             .toQuery(clock.instant(), cursor(after), pageSize(limit));
-    List<DeadLetter> page = letters.list(query);
-    return new Page<>(
-        page.stream().map(DeadLetterView::summary).toList(),
-        page.size() == query.limit() ? page.get(page.size() - 1).id() : null);
+    return Page.of(
+        letters.list(query).stream().map(DeadLetterView::summary).toList(),
+        query.limit(),
+        DeadLetterView::id);
   }
 
   @GetMapping("/dead-letters/{id}")
@@ -235,9 +243,10 @@ class OperationsController {
   Page<RedriveJob> redrives(
       @RequestParam(required = false) @Nullable Long before,
       @RequestParam(defaultValue = "20") int limit) {
-    List<RedriveJob> page =
-        jobs.list(before == null ? Long.MAX_VALUE : cursor(before), pageSize(limit));
-    return new Page<>(page, page.size() == limit ? page.get(page.size() - 1).id() : null);
+    return Page.of(
+        jobs.list(before == null ? Long.MAX_VALUE : cursor(before), pageSize(limit)),
+        limit,
+        RedriveJob::id);
   }
 
   @GetMapping("/redrives/{id}")
@@ -252,12 +261,10 @@ class OperationsController {
   }
 
   private RedriveProgress progress(RedriveJob job, long after, int limit) {
-    List<RedriveItem> items = jobs.items(job.id(), after, limit);
     return new RedriveProgress(
         job,
         job.done(),
-        new Page<>(
-            items, items.size() == limit ? items.get(items.size() - 1).deadLetterId() : null));
+        Page.of(jobs.items(job.id(), after, limit), limit, RedriveItem::deadLetterId));
   }
 
   @GetMapping("/audit")
@@ -265,9 +272,10 @@ class OperationsController {
   Page<AuditEntry> audit(
       @RequestParam(required = false) @Nullable Long before,
       @RequestParam(defaultValue = "50") int limit) {
-    List<AuditEntry> page =
-        audit.list(before == null ? Long.MAX_VALUE : cursor(before), pageSize(limit));
-    return new Page<>(page, page.size() == limit ? page.get(page.size() - 1).id() : null);
+    return Page.of(
+        audit.list(before == null ? Long.MAX_VALUE : cursor(before), pageSize(limit)),
+        limit,
+        AuditEntry::id);
   }
 
   @GetMapping("/state")
