@@ -100,6 +100,11 @@ class OperationsApiIntegrationTests extends InventoryServiceTestBase {
                 .status())
         .isEqualTo(409);
 
+    assertThat(http().get(OPS + "/dead-letters?limit=200").body())
+        .as("the list shows open records unless asked")
+        .doesNotContain(key);
+    assertThat(http().get(OPS + "/dead-letters?status=DISCARDED&limit=200").body()).contains(key);
+
     Response redrive = http().post(OPS + "/redrives", "{\"ids\": [" + id + "]}");
     assertThat(redrive.status()).isEqualTo(409);
     assertThat(redrive.header("Content-Type")).startsWith("application/problem+json");

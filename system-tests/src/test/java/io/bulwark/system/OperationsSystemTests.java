@@ -220,6 +220,17 @@ class OperationsSystemTests {
     assertThat(client.statusOf(confirmed)).contains("CONFIRMED");
     assertThat(stock("REC-2")).containsExactly(10, 0);
     assertThat(operator.get(run.header("Location")).status()).isEqualTo(200);
+    assertThat(
+            Platform.management(platform.orderInstances.get(0))
+                .send(
+                    "GET",
+                    "/actuator/prometheus",
+                    null,
+                    null,
+                    java.util.Map.of("Accept", "text/plain"))
+                .body())
+        .as("the drift gauge counts what the last check found")
+        .containsPattern("bulwark_reconciliation_drift(\\{[^}]*\\})? [1-9]");
     assertThat(operator.get(ORDERS_OPS + "/reconciliations/987654321").status()).isEqualTo(404);
     assertThat(operator.get(ORDERS_OPS + "/reconciliations?limit=0").status()).isEqualTo(400);
     assertThat(

@@ -11,9 +11,10 @@ import org.springframework.boot.convert.DurationStyle;
 
 /**
  * The dead-letter filter as a caller writes it, in a query string or a redrive's body: {@code
- * status}, {@code topic}, {@code type}, {@code error} (part of the exception), and ages {@code
- * olderThan} and {@code newerThan} ({@code 90s}, {@code 15m}, {@code 2h}, {@code 1d} or ISO-8601
- * {@code PT1H}). Anything malformed is refused with what is wrong, never ignored.
+ * status} ({@code OPEN} unless given; {@code ALL} for every status), {@code topic}, {@code type},
+ * {@code error} (part of the exception), and ages {@code olderThan} and {@code newerThan} ({@code
+ * 90s}, {@code 15m}, {@code 2h}, {@code 1d} or ISO-8601 {@code PT1H}). Anything malformed is
+ * refused with what is wrong, never ignored.
  */
 record DeadLetterFilter(
     @Nullable String status,
@@ -42,15 +43,19 @@ record DeadLetterFilter(
     return parsedStatus() == DeadLetter.Status.DISCARDED;
   }
 
+  /** The open records unless the caller asks for others; {@code ALL} is every status. */
   private DeadLetter.@Nullable Status parsedStatus() {
     if (status == null || status.isEmpty()) {
+      return DeadLetter.Status.OPEN;
+    }
+    if (status.equalsIgnoreCase("ALL")) {
       return null;
     }
     try {
       return DeadLetter.Status.valueOf(status.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw OperationRequestException.invalid(
-          "status must be OPEN, REDRIVEN or DISCARDED, not " + printable(status) + ".");
+          "status must be OPEN, REDRIVEN, DISCARDED or ALL, not " + printable(status) + ".");
     }
   }
 

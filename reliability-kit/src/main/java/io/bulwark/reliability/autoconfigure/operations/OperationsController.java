@@ -120,7 +120,10 @@ class OperationsController {
   }
 
   @GetMapping("/dead-letters")
-  @Operation(summary = "Dead letters matching a filter, oldest first, in pages")
+  @Operation(
+      summary =
+          "Dead letters matching a filter (the open ones unless status says otherwise),"
+              + " oldest first, in pages")
   Page<DeadLetterView> deadLetters(
       @RequestParam(required = false) @Nullable String status,
       @RequestParam(required = false) @Nullable String topic,
@@ -180,7 +183,7 @@ class OperationsController {
       description =
           "A record goes back to the consumer that failed it with its event id and correlation"
               + " id: one already applied is a duplicate and has no second effect. A filter"
-              + " without a status selects the open records.")
+              + " without a status selects the open records; discarded ones are never redriven.")
   ResponseEntity<RedriveProgress> redrive(@RequestBody RedriveRequest request, Principal caller) {
     if ((request.ids() == null) == (request.filter() == null)) {
       throw OperationRequestException.invalid("give either ids or filter, not both or neither.");
@@ -201,18 +204,6 @@ class OperationsController {
     } else {
       DeadLetterFilter filter = request.filter();
       DeadLetterQuery query = filter.toQuery(clock.instant(), 0, 1);
-      if (query.status() == null) {
-        query =
-            new DeadLetterQuery(
-                DeadLetter.Status.OPEN,
-                query.topic(),
-                query.type(),
-                query.error(),
-                query.failedBefore(),
-                query.failedAfter(),
-                0,
-                1);
-      }
       if (filter.selectsDiscarded()) {
         audit.record(caller.getName(), "redrive", query.describe(), "refused: discarded");
         throw OperationRequestException.conflict(
