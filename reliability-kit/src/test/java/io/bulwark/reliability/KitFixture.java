@@ -29,6 +29,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class KitFixture {
 
   public final DataSource dataSource;
+  public final String url;
   public final JdbcClient jdbc;
   public final EventCodec codec = new EventCodec();
   public final TransactionTemplate transactions;
@@ -36,7 +37,8 @@ public final class KitFixture {
 
   public KitFixture(int shards) {
     PGSimpleDataSource plain = new PGSimpleDataSource();
-    plain.setUrl(TestPostgres.newDatabase("kit"));
+    this.url = TestPostgres.newDatabase("kit");
+    plain.setUrl(url);
     plain.setUser("postgres");
     this.dataSource = plain;
     ReliabilitySchema.migrate(plain);
@@ -87,7 +89,8 @@ public final class KitFixture {
         Duration.ofMinutes(1),
         5_000,
         Duration.ofMillis(50),
-        Duration.ofSeconds(1));
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(12));
   }
 
   /** The payload the kit's tests publish: a position in its aggregate's sequence. */

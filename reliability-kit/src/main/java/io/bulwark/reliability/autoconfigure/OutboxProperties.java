@@ -46,6 +46,9 @@ public record OutboxProperties(@DefaultValue("16") int shards, @DefaultValue Rel
         relay.purgeInterval(),
         relay.purgeBatchSize(),
         relay.errorBackoff(),
-        relay.maxErrorBackoff());
+        relay.maxErrorBackoff(),
+        // a batch waits at most the publish timeout for the broker; a claim quiet for longer
+        // belongs to a relay that is gone
+        relay.publishTimeout().plusSeconds(2));
   }
 }

@@ -2,6 +2,7 @@ package io.bulwark.reliability.outbox;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -174,6 +175,13 @@ public final class OutboxRelay implements AutoCloseable {
         if (!store.tryClaim(connection, shard)) {
           connection.rollback();
           return -1;
+        }
+        // a relay cut off from here mid-batch must not keep the shard: the server ends the
+        // claim once the transaction has been quiet longer than any broker wait
+        try (Statement lease = connection.createStatement()) {
+          lease.execute(
+              "SET LOCAL idle_in_transaction_session_timeout = "
+                  + settings.claimIdleTimeout().toMillis());
         }
         List<OutboxMessage> batch = store.fetchUnpublished(connection, shard, settings.batchSize());
         if (batch.isEmpty()) {

@@ -235,7 +235,8 @@ class OutboxRelayIntegrationTests {
             Duration.ZERO,
             5_000,
             Duration.ofMillis(100),
-            Duration.ofSeconds(2));
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(12));
 
     try (OutboxRelay relay = pollingRelay(purgingAtOnce)) {
       relay.start();
@@ -324,7 +325,8 @@ class OutboxRelayIntegrationTests {
             Duration.ZERO,
             1, // one row per delete: the purge goes round until nothing is left
             Duration.ofMillis(50),
-            Duration.ofSeconds(1));
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(12));
     try (OutboxRelay relay = pollingRelay(purgeEverythingPublished)) {
       relay.drainOnce();
       kit.append(topic, "c", 0);
