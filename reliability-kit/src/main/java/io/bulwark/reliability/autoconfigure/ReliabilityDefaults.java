@@ -52,6 +52,7 @@ public class ReliabilityDefaults implements EnvironmentPostProcessor {
         // by name: applications without HikariCP (the gateway) must not load the class
         "io.bulwark.reliability.autoconfigure.FailoverConnectionEviction");
     defaults.put("spring.datasource.hikari.connection-timeout", "5000");
+    databaseTimeouts(defaults);
     resilienceDefaults(defaults);
     defaults.put("management.endpoints.web.exposure.include", "health,info,metrics,prometheus");
     defaults.put("management.endpoint.health.probes.enabled", "true");
@@ -65,6 +66,48 @@ public class ReliabilityDefaults implements EnvironmentPostProcessor {
     // out at once). An application without a database overrides this.
     defaults.put("management.endpoint.health.group.readiness.include", "readinessState,db");
     environment.getPropertySources().addLast(new MapPropertySource(SOURCE, defaults));
+  }
+
+  /**
+   * Every wait on the database is bounded, so a host that vanishes (a partition drops packets, it
+   * refuses nothing) costs seconds, not the kernel's fifteen minutes of retransmissions:
+   *
+   * <ul>
+   *   <li>{@code connectTimeout} 3 s: a host that answers no SYN; a multi-host URL tries the next;
+   *   <li>{@code loginTimeout} 5 s: a host that accepts the connection and then says nothing;
+   *   <li>{@code socketTimeout} 20 s: any read from a server gone quiet mid-statement. Above the
+   *       statement and lock timeouts, so a slow statement meets the server's own cancel first and
+   *       the connection survives;
+   *   <li>{@code statement_timeout} 15 s: a runaway statement (every statement here takes
+   *       milliseconds; a migration that needs longer sets its own);
+   *   <li>{@code lock_timeout} 10 s: a row lock held by a session that is gone but not yet ended;
+   *   <li>{@code idle_in_transaction_session_timeout} 30 s: a transaction left open by a client
+   *       that vanished ends, with its locks (the longest legitimate pause inside one is an HTTP
+   *       call of a few seconds; the outbox relay sets a tighter one on its claims);
+   *   <li>keepalives (idle 10 s, every 3 s, 3 probes) and {@code tcp_user_timeout} 10 s on the
+   *       server's side: an idle connection whose client vanished is noticed and its backend ended
+   *       in about 20 s; {@code tcpKeepAlive} on the client's side.
+   * </ul>
+   *
+   * A service's own URL parameters override these.
+   */
+  private static void databaseTimeouts(Map<String, Object> defaults) {
+    String driver = "spring.datasource.hikari.data-source-properties.";
+    defaults.put(driver + "connectTimeout", "3");
+    defaults.put(driver + "loginTimeout", "5");
+    defaults.put(driver + "socketTimeout", "20");
+    defaults.put(driver + "tcpKeepAlive", "true");
+    defaults.put(
+        driver + "options",
+        String.join(
+            " ",
+            "-c statement_timeout=15s",
+            "-c lock_timeout=10s",
+            "-c idle_in_transaction_session_timeout=30s",
+            "-c tcp_keepalives_idle=10",
+            "-c tcp_keepalives_interval=3",
+            "-c tcp_keepalives_count=3",
+            "-c tcp_user_timeout=10000"));
   }
 
   /**
