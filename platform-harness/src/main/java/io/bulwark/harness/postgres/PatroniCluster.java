@@ -120,8 +120,16 @@ public final class PatroniCluster implements AutoCloseable {
 
   private final int etcdPeerPort;
 
-  private PatroniCluster(Path dir, int etcdPort, int etcdPeerPort) {
+  /**
+   * Whether commits survive a crash of the machine ({@code fsync} on): the local run's kept cluster
+   * is, a test's throw-away one is not, for speed (its files are deleted afterwards; a process
+   * crash, which is what the tests inject, loses nothing either way).
+   */
+  private final boolean durable;
+
+  private PatroniCluster(Path dir, int etcdPort, int etcdPeerPort, boolean durable) {
     this.dir = dir;
+    this.durable = durable;
     this.etcdPort = etcdPort;
     this.etcdPeerPort = etcdPeerPort;
   }
@@ -140,7 +148,7 @@ public final class PatroniCluster implements AutoCloseable {
       for (int i = 0; i < size; i++) {
         ports.add(new int[] {FreePorts.next(), FreePorts.next()});
       }
-      return start(dir, FreePorts.next(), FreePorts.next(), ports);
+      return start(dir, FreePorts.next(), FreePorts.next(), ports, false);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -148,17 +156,23 @@ public final class PatroniCluster implements AutoCloseable {
 
   /**
    * The cluster kept in {@code dir}, with fixed ports: created on the first start, started again as
-   * it was left on later ones. {@code nodePorts} holds each node's PostgreSQL and REST ports.
+   * it was left on later ones. {@code nodePorts} holds each node's PostgreSQL and REST ports. Its
+   * commits survive a crash of the machine ({@code fsync} on).
    */
   public static PatroniCluster start(
       Path dir, int etcdPort, int etcdPeerPort, List<int[]> nodePorts) {
+    return start(dir, etcdPort, etcdPeerPort, nodePorts, true);
+  }
+
+  private static PatroniCluster start(
+      Path dir, int etcdPort, int etcdPeerPort, List<int[]> nodePorts, boolean durable) {
     try {
       Files.createDirectories(dir);
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
       if (Commands.runningAsRoot()) {
         Commands.run(List.of("chown", "postgres:postgres", dir.toString()), 10);
       }
-      PatroniCluster cluster = new PatroniCluster(dir, etcdPort, etcdPeerPort);
+      PatroniCluster cluster = new PatroniCluster(dir, etcdPort, etcdPeerPort, durable);
       boolean existing = Files.isDirectory(dir.resolve("etcd"));
       cluster.startEtcd();
       for (int i = 0; i < nodePorts.size(); i++) {
@@ -236,7 +250,7 @@ public final class PatroniCluster implements AutoCloseable {
               parameters:
                 wal_log_hints: "on"
                 max_connections: 300
-                fsync: "off"
+                fsync: "%s"
                 wal_keep_size: 256MB
           initdb:
             - encoding: UTF8
@@ -266,6 +280,7 @@ public final class PatroniCluster implements AutoCloseable {
                 TTL_SECONDS,
                 LOOP_WAIT_SECONDS,
                 RETRY_TIMEOUT_SECONDS,
+                fsync(),
                 node.pgPort,
                 node.pgPort,
                 node.dataDir,
@@ -309,15 +324,21 @@ public final class PatroniCluster implements AutoCloseable {
         .within(timeout, () -> "no synchronous standby after " + timeout + "\n" + logs());
   }
 
+  private String fsync() {
+    return durable ? "on" : "off";
+  }
+
   /**
-   * Sets the timings in the cluster's shared configuration too: the bootstrap section applies only
-   * when a cluster is created, and a cluster kept from an earlier start would keep its old ones.
+   * Sets the timings and the durability in the cluster's shared configuration too: the bootstrap
+   * section applies only when a cluster is created, and a cluster kept from an earlier start would
+   * keep its old ones.
    */
   private void applyTimings() {
     Node primary = awaitPrimary(Duration.ofSeconds(30));
     String timings =
-        "{\"ttl\": %d, \"loop_wait\": %d, \"retry_timeout\": %d}"
-            .formatted(TTL_SECONDS, LOOP_WAIT_SECONDS, RETRY_TIMEOUT_SECONDS);
+        ("{\"ttl\": %d, \"loop_wait\": %d, \"retry_timeout\": %d,"
+                + " \"postgresql\": {\"parameters\": {\"fsync\": \"%s\"}}}")
+            .formatted(TTL_SECONDS, LOOP_WAIT_SECONDS, RETRY_TIMEOUT_SECONDS, fsync());
     try {
       HttpResponse<String> response =
           HTTP.send(
