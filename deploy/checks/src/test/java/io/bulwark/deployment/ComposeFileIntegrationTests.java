@@ -208,7 +208,10 @@ class ComposeFileIntegrationTests {
         new Yaml(new LoaderOptions())
             .load(Files.readString(Repository.path("deploy", "compose", "patroni", "patroni.yml")));
     assertThat(at(patroni, "bootstrap", "dcs", "synchronous_mode")).isEqualTo(true);
-    assertThat(at(patroni, "etcd3", "hosts")).isEqualTo("etcd:2379");
+    assertThat(at(patroni, "etcd", "hosts"))
+        .as("etcd's v2 protocol, whose renewal compares and swaps")
+        .isEqualTo("etcd:2379");
+    assertThat((List<?>) at(services, "etcd", "command")).contains("--enable-v2=true");
     assertThat(
             Files.isExecutable(
                 Repository.path("deploy", "compose", "patroni", "create-databases.sh")))

@@ -98,6 +98,28 @@ public final class PatroniCluster implements AutoCloseable {
       }
     }
 
+    /**
+     * The stall of a whole machine: the postmaster, its children and the Patroni agent stop where
+     * they are (SIGSTOP), keeping their sockets and the leader key they hold until it expires, and
+     * go on from there at {@link #thaw()}, unaware of the time that passed.
+     */
+    public void freeze() {
+      processes().forEach(ProcessTrees::freeze);
+    }
+
+    public void thaw() {
+      processes().forEach(ProcessTrees::thaw);
+    }
+
+    private List<ProcessHandle> processes() {
+      List<ProcessHandle> processes = new ArrayList<>();
+      PostgresServer.postmaster(dataDir).ifPresent(processes::add);
+      if (agent != null) {
+        ProcessHandle.of(agent.pid()).ifPresent(processes::add);
+      }
+      return processes;
+    }
+
     /** Waits until this node streams as the synchronous standby. */
     public void awaitSyncStandby(Duration timeout) {
       Await.until(this::isSyncStandby)
@@ -235,7 +257,7 @@ public final class PatroniCluster implements AutoCloseable {
         restapi:
           listen: 127.0.0.1:%d
           connect_address: 127.0.0.1:%d
-        etcd3:
+        etcd:
           hosts: 127.0.0.1:%d
         bootstrap:
           dcs:

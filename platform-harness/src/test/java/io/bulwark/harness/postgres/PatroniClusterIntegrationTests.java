@@ -8,8 +8,15 @@ import io.bulwark.harness.process.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class PatroniClusterIntegrationTests {
@@ -42,6 +49,91 @@ class PatroniClusterIntegrationTests {
         rs.next();
         assertThat(rs.getInt(1)).as("the committed row survived").isEqualTo(1);
       }
+    }
+  }
+
+  /**
+   * Fencing: a primary that stalls longer than its leader key lives, and then goes on as if nothing
+   * happened, must not acknowledge a write that the new primary does not have. What fences it here
+   * is synchronous replication: the old primary still waits for its synchronous standby, which has
+   * been promoted and streams from it no more, so a commit there waits unacknowledged until the
+   * thawed agent sees the key is gone and demotes it, ending those sessions with an error.
+   */
+  @Test
+  void aPrimaryFrozenPastItsLeaderKeyAndThawedAcknowledgesNoWriteThatIsLost() throws Exception {
+    assumeTrue(
+        PatroniCluster.available(),
+        "needs Debian's patroni and etcd-server packages (.ci/run installs them)");
+    try (PatroniCluster cluster = PatroniCluster.start(2)) {
+      PatroniCluster.Node old = cluster.awaitPrimary(Duration.ofSeconds(30));
+      cluster.createDatabase("fence");
+      try (var c = DriverManager.getConnection(cluster.jdbcUrl("fence"), "postgres", "")) {
+        c.createStatement().execute("CREATE TABLE t (id text PRIMARY KEY)");
+      }
+      cluster.awaitSyncStandby(Duration.ofSeconds(60));
+
+      old.freeze();
+      PatroniCluster.Node next =
+          Await.untilPresent(
+                  () -> cluster.nodes().stream().filter(n -> n != old && n.isPrimary()).findFirst())
+              .within(Duration.ofSeconds(60), () -> "no new primary\n" + cluster.logs());
+      // acknowledged by the new primary while the old one is frozen: what a split brain would lose
+      String nextPrimary = "jdbc:postgresql://127.0.0.1:" + next.pgPort() + "/fence";
+      try (var c = DriverManager.getConnection(nextPrimary, "postgres", "")) {
+        c.createStatement().execute("INSERT INTO t VALUES ('written-on-the-new-primary')");
+      }
+
+      String oldPrimary =
+          "jdbc:postgresql://127.0.0.1:" + old.pgPort() + "/fence?connectTimeout=2&loginTimeout=3";
+      Queue<String> acknowledged = new ConcurrentLinkedQueue<>();
+      AtomicInteger refused = new AtomicInteger();
+      AtomicBoolean writing = new AtomicBoolean(true);
+      List<Thread> writers = new ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        Thread writer =
+            new Thread(
+                () -> {
+                  while (writing.get()) {
+                    String id = UUID.randomUUID().toString();
+                    try (var c = DriverManager.getConnection(oldPrimary, "postgres", "");
+                        var insert = c.prepareStatement("INSERT INTO t VALUES (?)")) {
+                      insert.setString(1, id);
+                      insert.executeUpdate();
+                      acknowledged.add(id);
+                    } catch (SQLException refusedOrEnded) {
+                      refused.incrementAndGet();
+                    }
+                  }
+                });
+        writer.start();
+        writers.add(writer);
+      }
+      old.thaw();
+      old.awaitSyncStandby(Duration.ofSeconds(120));
+      writing.set(false);
+      for (Thread writer : writers) {
+        writer.join(60_000);
+      }
+
+      System.out.printf(
+          "fencing: %s frozen, %s promoted; after the thaw the old primary acknowledged %d writes,"
+              + " refused or ended %d%n",
+          old.name(), next.name(), acknowledged.size(), refused.get());
+      List<String> kept;
+      try (var c = DriverManager.getConnection(cluster.jdbcUrl("fence"), "postgres", "");
+          var rs = c.createStatement().executeQuery("SELECT id FROM t")) {
+        List<String> ids = new ArrayList<>();
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+        kept = ids;
+      }
+      assertThat(next.isPrimary()).as("the thawed node never took the leader key back").isTrue();
+      assertThat(kept)
+          .as("the new primary's write, and every write the old primary acknowledged")
+          .contains("written-on-the-new-primary")
+          .containsAll(acknowledged);
+      assertThat(refused.get()).as("writes were tried on the thawed primary").isPositive();
     }
   }
 
@@ -78,7 +170,7 @@ class PatroniClusterIntegrationTests {
         var rs = c.createStatement().executeQuery("SHOW fsync")) {
       rs.next();
       return rs.getString(1);
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       return "unknown: " + e.getMessage();
     }
   }
