@@ -285,7 +285,7 @@ public final class Bench {
     RelayDrain drain =
         new RelayDrain(
             "jdbc:postgresql://127.0.0.1:" + LocalRun.primaryPort(),
-            LocalRun.TOPOLOGY.kafkaBootstrap());
+            LocalRun.TOPOLOGY.kafkaBootstrap(1));
     for (int i = 0; i < (quick ? 1 : 3); i++) {
       double rate = drain.eventsPerSecond(events);
       say("relay drained " + events + " events at " + Math.round(rate) + " events/s");

@@ -182,7 +182,7 @@ final class LocalRun implements AutoCloseable {
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put("server.port", String.valueOf(port));
     properties.put("management.server.port", String.valueOf(management));
-    properties.put("spring.kafka.bootstrap-servers", TOPOLOGY.kafkaBootstrap());
+    properties.put("spring.kafka.bootstrap-servers", TOPOLOGY.kafkaBootstrap(1));
     properties.put("spring.security.oauth2.resourceserver.jwt.issuer-uri", TOPOLOGY.issuer());
     Map<String, String> firstOrders = firstInstance(Topology.ORDER_SERVICE);
     Map<String, String> firstInventory = firstInstance(Topology.INVENTORY_SERVICE);

@@ -2,7 +2,7 @@ package io.bulwark.devstack;
 
 import io.bulwark.harness.auth.Identities;
 import io.bulwark.harness.http.HttpJson;
-import io.bulwark.harness.kafka.KafkaBroker;
+import io.bulwark.harness.kafka.KafkaCluster;
 import io.bulwark.harness.platform.PlatformLauncher;
 import io.bulwark.harness.platform.Topology;
 import io.bulwark.harness.postgres.PatroniCluster;
@@ -38,7 +38,7 @@ public final class DevStack {
   private final Path data;
   private final ServiceJvm serviceJvm;
   private final PlatformLauncher launcher;
-  private @Nullable ManagedProcess kafka;
+  private @Nullable KafkaCluster kafka;
   private @Nullable PostgresServer postgres;
   private @Nullable PatroniCluster patroni;
   private volatile boolean stopping;
@@ -96,12 +96,21 @@ public final class DevStack {
     Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
     Databases databases = startDatabases();
 
-    step("Kafka (KRaft) on " + TOPOLOGY.kafkaBootstrap());
+    int brokers = kafkaBrokers();
+    String bootstrap = TOPOLOGY.kafkaBootstrap(brokers);
+    step(
+        brokers == 1
+            ? "Kafka (KRaft) on " + bootstrap + " (BULWARK_KAFKA_BROKERS=3 runs three)"
+            : "Kafka (KRaft), "
+                + brokers
+                + " brokers on "
+                + bootstrap
+                + ": every topic on three of them, a write on two at least");
+    // each size keeps its own cluster, so switching between them loses neither
     kafka =
-        KafkaBroker.start(
-            data.resolve("kafka"),
-            TOPOLOGY.kafkaPort(),
-            TOPOLOGY.kafkaControllerPort(),
+        KafkaCluster.start(
+            data.resolve(brokers == 1 ? "kafka" : "kafka-" + brokers),
+            TOPOLOGY.kafkaNodes(brokers),
             kafkaClasspath());
 
     step(
@@ -120,7 +129,7 @@ public final class DevStack {
             + ports(TOPOLOGY.inventoryPorts())
             + " and order-service on :"
             + ports(TOPOLOGY.orderPorts()));
-    launcher.startServices(databases.orders(), databases.inventory(), TOPOLOGY.kafkaBootstrap());
+    launcher.startServices(databases.orders(), databases.inventory(), bootstrap);
     launcher.awaitHealthy(Duration.ofSeconds(240));
 
     seedDemoStock();
@@ -139,7 +148,7 @@ public final class DevStack {
           inventory-service  http://localhost:%s
           actuator           each process on its port + 1000 (gateway: localhost:%d/actuator/health)
           PostgreSQL         %s  databases orders, inventory, each owned by its service's role
-          Kafka              127.0.0.1:%d
+          Kafka              %s
           data               %s
           logs               %s/logs
         Try:
@@ -163,7 +172,7 @@ public final class DevStack {
                         + ports(TOPOLOGY.postgresPorts())
                         + " (./bulwark status | watch | kill-primary)"
                     : "127.0.0.1:" + TOPOLOGY.postgresPort(),
-                TOPOLOGY.kafkaPort(),
+                bootstrap,
                 data,
                 data,
                 TOPOLOGY.gatewayPort(),
@@ -283,8 +292,8 @@ public final class DevStack {
     System.out.println("\n==> stopping");
     launcher.stop(Duration.ofSeconds(30), name -> System.out.println("    " + name));
     if (kafka != null) {
-      System.out.println("    " + kafka.name());
-      kafka.stop(Duration.ofSeconds(30));
+      System.out.println("    kafka");
+      kafka.close();
     }
     if (patroni != null) {
       System.out.println("    patroni, postgresql and etcd");
@@ -312,6 +321,18 @@ public final class DevStack {
             "port " + port + " is in use: is another Bulwark (or something else) running?");
       }
     }
+  }
+
+  /** How many Kafka brokers the run starts: {@code BULWARK_KAFKA_BROKERS}, 1 or 3 (1 if unset). */
+  private static int kafkaBrokers() {
+    String brokers = System.getenv().getOrDefault("BULWARK_KAFKA_BROKERS", "1");
+    return switch (brokers) {
+      case "1" -> 1;
+      case "3" -> 3;
+      default ->
+          throw new IllegalStateException(
+              "BULWARK_KAFKA_BROKERS is " + brokers + "; the run starts 1 broker or 3");
+    };
   }
 
   private String kafkaClasspath() {

@@ -1,5 +1,6 @@
 package io.bulwark.harness.platform;
 
+import io.bulwark.harness.kafka.KafkaCluster;
 import io.bulwark.harness.postgres.PatroniCluster;
 import io.bulwark.harness.process.FreePorts;
 import java.util.ArrayList;
@@ -10,7 +11,7 @@ import java.util.Map;
 /**
  * Where each part of the platform listens on this machine: the gateway, each instance of
  * order-service and inventory-service, the authorization server, the PostgreSQL nodes with their
- * Patroni agents and etcd, and the Kafka broker. Each Spring Boot process also has a management
+ * Patroni agents and etcd, and the Kafka brokers. Each Spring Boot process also has a management
  * port (actuator: health, metrics) apart from the port it serves on. The local run's ports are
  * written here once ({@link #local()}); tests take free ports ({@link #ephemeral}).
  *
@@ -35,6 +36,9 @@ public record Topology(
   public static final String INVENTORY_SERVICE = "inventory-service";
   public static final String GATEWAY = "gateway";
   public static final String AUTH_SERVER = "auth-server";
+
+  /** The most Kafka brokers the local run starts. */
+  public static final int LARGEST_KAFKA = 3;
 
   public Topology {
     orderPorts = List.copyOf(orderPorts);
@@ -127,8 +131,21 @@ public record Topology(
     return PatroniCluster.jdbcUrl(postgresPorts(), database);
   }
 
-  public String kafkaBootstrap() {
-    return "127.0.0.1:" + kafkaPort;
+  /**
+   * The ports of a Kafka cluster of {@code brokers} nodes: the first on {@code kafkaPort} and
+   * {@code kafkaControllerPort}, each next one two above.
+   */
+  public List<KafkaCluster.Ports> kafkaNodes(int brokers) {
+    List<KafkaCluster.Ports> nodes = new ArrayList<>();
+    for (int i = 0; i < brokers; i++) {
+      nodes.add(new KafkaCluster.Ports(kafkaPort + 2 * i, kafkaControllerPort + 2 * i));
+    }
+    return nodes;
+  }
+
+  public String kafkaBootstrap(int brokers) {
+    return String.join(
+        ",", kafkaNodes(brokers).stream().map(node -> "127.0.0.1:" + node.broker()).toList());
   }
 
   /** Every port the local run listens on, to check that none is taken before it starts. */
@@ -141,8 +158,10 @@ public record Topology(
     all.addAll(patroniRestPorts());
     all.add(etcdPort);
     all.add(etcdPort + 1);
-    all.add(kafkaPort);
-    all.add(kafkaControllerPort);
+    for (KafkaCluster.Ports node : kafkaNodes(LARGEST_KAFKA)) {
+      all.add(node.broker());
+      all.add(node.controller());
+    }
     return all;
   }
 

@@ -112,6 +112,11 @@ public final class ManagedProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** The process, to signal it together with its descendants ({@link ProcessTrees}). */
+  public ProcessHandle handle() {
+    return process.toHandle();
+  }
+
   public String name() {
     return name;
   }
