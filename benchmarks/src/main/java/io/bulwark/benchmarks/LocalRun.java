@@ -93,6 +93,10 @@ final class LocalRun implements AutoCloseable {
             Map.of(
                 "BULWARK_DATA",
                 data.toString(),
+                // the mark ./bulwark run gives its processes: a run killed with the benchmark is
+                // cleaned up after by the next
+                "BULWARK_RUN_DATA",
+                data.toString(),
                 // what is measured is the platform, not the gateway's per-caller limit: the load
                 // is one customer's
                 "BULWARK_GATEWAY_RATELIMIT_LIMITFORPERIOD",

@@ -91,6 +91,19 @@ public final class DevStack {
   }
 
   private void start() throws IOException {
+    Leftovers leftovers = new Leftovers(data, DevStack::step);
+    leftovers
+        .liveRun()
+        .ifPresent(
+            run -> {
+              throw new IllegalStateException(
+                  "a run on "
+                      + data
+                      + " is running already (pid "
+                      + run.pid()
+                      + "): stop it with Ctrl-C or ./bulwark stop");
+            });
+    leftovers.stop();
     checkPortsFree();
     Files.createDirectories(data);
     Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
