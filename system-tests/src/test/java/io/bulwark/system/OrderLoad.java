@@ -32,8 +32,20 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 final class OrderLoad {
 
-  static final String SKU = "LOAD-1";
   static final int STOCK = 1_000_000;
+
+  /**
+   * How a saga may end under the faults a test injects: confirmed, or also rejected by order
+   * service's deadline when inventory's answer could not arrive in time (every broker down for
+   * longer than the deadline).
+   */
+  enum Concluded {
+    CONFIRMED,
+    CONFIRMED_OR_PAST_DEADLINE
+  }
+
+  /** The load's own product, so that loads of one platform are checked apart from each other. */
+  private final String sku = "LOAD-" + UUID.randomUUID().toString().substring(0, 8);
 
   private record Acknowledged(String location, long sentNanos, long answeredNanos) {}
 
@@ -54,8 +66,8 @@ final class OrderLoad {
 
   /** Sets the stock (as the operator) and starts the clients (as {@value #CUSTOMER}). */
   static OrderLoad start(PlatformClient platform, int clients) {
-    platform.setStock(SKU, STOCK);
     OrderLoad load = new OrderLoad(platform.as(CUSTOMER).http(), clients);
+    platform.setStock(load.sku, STOCK);
     for (int c = 0; c < clients; c++) {
       load.work.add(load.clients.submit(load::run));
     }
@@ -73,7 +85,7 @@ final class OrderLoad {
 
   private String placeUntilAnswered() {
     String key = UUID.randomUUID().toString();
-    String body = OrderRequest.of(SKU, 1).json();
+    String body = OrderRequest.of(sku, 1).json();
     return Await.untilPresent(
             () -> {
               try {
@@ -112,37 +124,97 @@ final class OrderLoad {
         .orElseThrow(() -> new AssertionError("no order acknowledged after the kill"));
   }
 
+  /** How many orders sent at {@code nanos} or later have been acknowledged. */
+  int acknowledgedSince(long nanos) {
+    return (int) acknowledged.stream().filter(a -> a.sentNanos() >= nanos).count();
+  }
+
   List<String> acknowledgedIds() {
     return acknowledged.stream().map(a -> a.location().substring("/api/orders/".length())).toList();
   }
 
   /**
    * Waits for a quiet point, then checks: every acknowledged order exists exactly once and is
-   * confirmed, no other order exists, and the stock adds up.
+   * confirmed, no other order of the load's product exists, and the stock adds up.
    */
-  void assertNothingLost(String ordersUrl, String inventoryUrl) {
-    Platform.awaitQuiet(ordersUrl, inventoryUrl, Duration.ofSeconds(1));
+  void assertNothingLost(Platform platform, String ordersUrl, String inventoryUrl) {
+    assertNothingLost(platform, ordersUrl, inventoryUrl, Concluded.CONFIRMED);
+  }
+
+  /**
+   * Waits for a quiet point, then checks: every acknowledged order exists exactly once and has
+   * concluded as {@code concluded} allows, no other order of the load's product exists, nothing is
+   * held for an order that was not confirmed, and the stock adds up. Returns the orders by status.
+   */
+  Map<String, Long> assertNothingLost(
+      Platform platform, String ordersUrl, String inventoryUrl, Concluded concluded) {
+    platform.awaitQuietOn(ordersUrl, inventoryUrl, Duration.ofSeconds(1));
     JdbcClient orders = Platform.jdbc(ordersUrl);
     JdbcClient inventory = Platform.jdbc(inventoryUrl);
+    String ofThisLoad =
+        " FROM orders o WHERE EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id AND l.sku"
+            + " = '"
+            + sku
+            + "')";
 
     List<String> ids = acknowledgedIds();
     assertThat(ids).as("each order acknowledged once").doesNotHaveDuplicates();
-    assertThat(count(orders, "SELECT count(*) FROM orders WHERE customer_id = '" + CUSTOMER + "'"))
+    List<String> stored = orders.sql("SELECT o.id::text" + ofThisLoad).query(String.class).list();
+    assertThat(stored)
         .as("every acknowledged order exists, and no other")
-        .isEqualTo(ids.size());
+        .containsExactlyInAnyOrderElementsOf(ids);
     Map<String, Long> byStatus = new HashMap<>();
     orders
-        .sql(
-            "SELECT status, count(*) FROM orders WHERE customer_id = '"
-                + CUSTOMER
-                + "' GROUP BY status")
+        .sql("SELECT o.status, count(*)" + ofThisLoad + " GROUP BY o.status")
         .query((rs, n) -> byStatus.put(rs.getString(1), rs.getLong(2)))
         .list();
-    assertThat(byStatus).as("every saga completed").containsOnlyKeys("CONFIRMED");
-    long reserved = count(inventory, "SELECT reserved FROM stock_item WHERE sku = '" + SKU + "'");
-    long available = count(inventory, "SELECT available FROM stock_item WHERE sku = '" + SKU + "'");
+    if (concluded == Concluded.CONFIRMED) {
+      assertThat(byStatus).as("every saga confirmed").containsOnlyKeys("CONFIRMED");
+    } else {
+      assertThat(byStatus.keySet()).as("every saga concluded").isSubsetOf("CONFIRMED", "REJECTED");
+      assertThat(
+              orders
+                  .sql(
+                      "SELECT DISTINCT o.rejection_reason"
+                          + ofThisLoad
+                          + " AND o.status = 'REJECTED'")
+                  .query(String.class)
+                  .list())
+          .as("rejected only by the saga's deadline")
+          .allMatch(reason -> reason.startsWith("inventory did not answer within"));
+    }
+    // every OrderPlaced reached the inventory, once (one decision per order), and so did every
+    // OrderRejected: no event lost, none applied twice
+    Map<String, String> decisions = new HashMap<>();
+    inventory
+        .sql(
+            "SELECT r.order_id, r.status FROM reservation r JOIN reservation_line l ON l.order_id ="
+                + " r.order_id WHERE l.sku = '"
+                + sku
+                + "'")
+        .query((rs, n) -> decisions.put(rs.getString(1), rs.getString(2)))
+        .list();
+    assertThat(decisions.keySet())
+        .as("the inventory decided on every acknowledged order, and no other")
+        .containsExactlyInAnyOrderElementsOf(ids);
+    Map<String, String> statuses = new HashMap<>();
+    orders
+        .sql("SELECT o.id::text, o.status" + ofThisLoad)
+        .query((rs, n) -> statuses.put(rs.getString(1), rs.getString(2)))
+        .list();
+    statuses.forEach(
+        (id, status) ->
+            assertThat(decisions.get(id))
+                .as("the inventory's decision on %s order %s", status, id)
+                .isEqualTo("CONFIRMED".equals(status) ? "RESERVED" : "RELEASED"));
+    long confirmed = byStatus.getOrDefault("CONFIRMED", 0L);
+    long reserved = count(inventory, "SELECT reserved FROM stock_item WHERE sku = '" + sku + "'");
+    long available = count(inventory, "SELECT available FROM stock_item WHERE sku = '" + sku + "'");
     assertThat(reserved + available).as("stock set = available + reserved").isEqualTo(STOCK);
-    assertThat(reserved).as("reserved = sum over confirmed orders").isEqualTo(ids.size());
+    assertThat(reserved)
+        .as("reserved = one per confirmed order, none for another")
+        .isEqualTo(confirmed);
+    return byStatus;
   }
 
   private static long count(JdbcClient jdbc, String sql) {

@@ -46,6 +46,6 @@ class PatroniFailoverChaosSystemTests {
         load.acknowledgedIds().size(), outages);
     String orders = cluster.jdbcUrl("orders");
     String inventory = cluster.jdbcUrl("inventory");
-    load.assertNothingLost(orders, inventory);
+    load.assertNothingLost(platform, orders, inventory);
   }
 }

@@ -1,7 +1,6 @@
 package io.bulwark.system;
 
 import io.bulwark.fixtures.kafka.TestKafka;
-import io.bulwark.fixtures.postgres.TestPostgres;
 import io.bulwark.harness.auth.Identities;
 import io.bulwark.harness.auth.Tokens;
 import io.bulwark.harness.client.PlatformClient;
@@ -25,7 +24,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * The whole platform from its built jars, started by the harness's launcher on free ports: the
  * authorization server, instances of inventory-service and order-service and the gateway, each its
  * own process, on a real PostgreSQL (a database per service, shared by that service's instances)
- * and a real Kafka broker.
+ * and real Kafka brokers.
  */
 final class Platform implements AutoCloseable {
 
@@ -37,6 +36,10 @@ final class Platform implements AutoCloseable {
 
   final String ordersUrl;
   final String inventoryUrl;
+
+  /** The Kafka brokers the services use: the shared test broker, or a class's own cluster. */
+  final String kafka;
+
   final JdbcClient orders;
   final JdbcClient inventory;
 
@@ -49,26 +52,19 @@ final class Platform implements AutoCloseable {
   private final Identities identities;
   private Instance gatewayInstance;
 
-  /** On the shared test server, a fresh database per service. */
-  Platform(int instancesPerService, Map<String, String> orderService) {
-    this(
-        instancesPerService,
-        TestPostgres.newDatabase("orders"),
-        TestPostgres.newDatabase("inventory"),
-        orderService);
-  }
-
   /**
-   * On the given databases (for example on a primary with a standby), order-service with these
-   * settings besides its own.
+   * On the given databases (for example on a primary with a standby) and Kafka brokers,
+   * order-service with these settings besides its own.
    */
   Platform(
       int instancesPerService,
       String ordersUrl,
       String inventoryUrl,
+      String kafka,
       Map<String, String> orderService) {
     this.ordersUrl = ordersUrl;
     this.inventoryUrl = inventoryUrl;
+    this.kafka = kafka;
     this.orders = jdbc(ordersUrl);
     this.inventory = jdbc(inventoryUrl);
     this.topology = Topology.ephemeral(instancesPerService);
@@ -78,7 +74,7 @@ final class Platform implements AutoCloseable {
             topology, identities, Platform::startJar, Path.of("target", "platform-logs"));
     try {
       launcher.startAuthServer();
-      launcher.startServices(ordersUrl, inventoryUrl, TestKafka.bootstrapServers(), orderService);
+      launcher.startServices(ordersUrl, inventoryUrl, kafka, orderService);
       // these tests drive load from one address; the rate limit has tests of its own
       gatewayInstance =
           launcher.startGateway(Map.of("bulwark.gateway.rate-limit.limit-for-period", "100000"));
@@ -168,19 +164,21 @@ final class Platform implements AutoCloseable {
    * outboxes drained) and for both consumer groups to have consumed everything published.
    */
   void awaitQuiet() {
-    awaitQuiet(ordersUrl, inventoryUrl, Duration.ofMillis(500));
+    awaitQuietOn(ordersUrl, inventoryUrl, Duration.ofMillis(500));
   }
 
   /** {@link #awaitQuiet()} on the given databases (say, on the primary after a failover). */
-  static void awaitQuiet(String ordersUrl, String inventoryUrl, Duration pause) {
+  void awaitQuietOn(String ordersUrl, String inventoryUrl, Duration pause) {
     new QuietPoint(ordersUrl, inventoryUrl).await(Duration.ofSeconds(180), pause);
     awaitConsumers();
   }
 
   /** Both services' consumer groups have consumed everything published so far. */
-  private static void awaitConsumers() {
-    TestKafka.awaitConsumed("inventory-service", "bulwark.orders.events", Duration.ofSeconds(60));
-    TestKafka.awaitConsumed("order-service", "bulwark.inventory.events", Duration.ofSeconds(60));
+  private void awaitConsumers() {
+    TestKafka.awaitConsumed(
+        kafka, "inventory-service", "bulwark.orders.events", Duration.ofSeconds(60));
+    TestKafka.awaitConsumed(
+        kafka, "order-service", "bulwark.inventory.events", Duration.ofSeconds(60));
   }
 
   static JdbcClient jdbc(String url) {

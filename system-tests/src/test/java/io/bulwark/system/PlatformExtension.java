@@ -2,10 +2,16 @@ package io.bulwark.system;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.bulwark.fixtures.kafka.TestKafka;
+import io.bulwark.fixtures.postgres.TestPostgres;
+import io.bulwark.harness.kafka.KafkaCluster;
 import io.bulwark.harness.postgres.PatroniCluster;
 import io.bulwark.harness.postgres.PostgresPair;
+import io.bulwark.harness.process.Directories;
+import io.bulwark.harness.process.FreePorts;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +34,29 @@ final class PlatformExtension implements BeforeAllCallback {
     context
         .getStore(ExtensionContext.Namespace.create(PlatformExtension.class, testClass))
         .put(Started.class, started);
+    String kafka =
+        switch (settings.kafka()) {
+          case SHARED -> TestKafka.bootstrapServers();
+          case THREE -> {
+            KafkaCluster cluster =
+                started.add(
+                    KafkaCluster.start(
+                        fresh(Path.of("target", "kafka-" + testClass.getSimpleName())),
+                        List.of(brokerPorts(), brokerPorts(), brokerPorts()),
+                        testClasspath()));
+            inject(testClass, KafkaCluster.class, cluster);
+            yield cluster.bootstrapServers();
+          }
+        };
     Platform platform =
         switch (settings.databases()) {
-          case SHARED -> new Platform(settings.instancesPerService(), orderService);
+          case SHARED ->
+              new Platform(
+                  settings.instancesPerService(),
+                  TestPostgres.newDatabase("orders"),
+                  TestPostgres.newDatabase("inventory"),
+                  kafka,
+                  orderService);
           case PAIR -> {
             PostgresPair pair = started.add(PostgresPair.start());
             inject(testClass, PostgresPair.class, pair);
@@ -40,6 +66,7 @@ final class PlatformExtension implements BeforeAllCallback {
                 settings.instancesPerService(),
                 pair.jdbcUrl("orders"),
                 pair.jdbcUrl("inventory"),
+                kafka,
                 orderService);
           }
           case PATRONI -> {
@@ -54,11 +81,29 @@ final class PlatformExtension implements BeforeAllCallback {
                 settings.instancesPerService(),
                 cluster.jdbcUrl("orders"),
                 cluster.jdbcUrl("inventory"),
+                kafka,
                 orderService);
           }
         };
     started.add(platform::settleThenClose);
     inject(testClass, Platform.class, platform);
+  }
+
+  private static Path fresh(Path dir) throws java.io.IOException {
+    Directories.delete(dir);
+    return dir;
+  }
+
+  private static KafkaCluster.Ports brokerPorts() {
+    return new KafkaCluster.Ports(FreePorts.next(), FreePorts.next());
+  }
+
+  /**
+   * The test JVM's class path, which holds Kafka's server: Failsafe hands it over in a property,
+   * behind a launcher jar of its own.
+   */
+  private static String testClasspath() {
+    return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
   }
 
   private static void inject(Class<?> testClass, Class<?> type, Object value)

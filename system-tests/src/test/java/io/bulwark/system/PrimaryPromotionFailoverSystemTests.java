@@ -33,6 +33,6 @@ class PrimaryPromotionFailoverSystemTests {
         "failover by promotion: %d orders acknowledged, write outage %.1f s (2 s of it the simulated"
             + " HA reaction)%n",
         load.acknowledgedIds().size(), load.writeOutageAfter(killed));
-    load.assertNothingLost(pair.standbyUrl("orders"), pair.standbyUrl("inventory"));
+    load.assertNothingLost(platform, pair.standbyUrl("orders"), pair.standbyUrl("inventory"));
   }
 }

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A test class run against the whole platform. {@link PlatformExtension} starts the platform once
  * for the class, on the databases named here, before any of its {@code @BeforeAll} methods, and
  * sets the class's static fields of type {@link Platform} (and {@code PostgresPair} or {@code
- * PatroniCluster}, the databases under it) to what it started. After the class's last test it
- * leaves the shared broker settled (every event consumed, a terminated consumer restarted for that)
- * and stops everything.
+ * PatroniCluster}, the databases under it, and {@code KafkaCluster}, the brokers) to what it
+ * started. After the class's last test it leaves the shared broker settled (every event consumed, a
+ * terminated consumer restarted for that) and stops everything.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -22,6 +22,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
   int instancesPerService() default 1;
 
   Databases databases() default Databases.SHARED;
+
+  Brokers kafka() default Brokers.SHARED;
 
   /** Settings of order-service's instances besides their own, each {@code name=value}. */
   String[] orderService() default {};
@@ -34,5 +36,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
     PAIR,
     /** A Patroni pair with etcd (skipped where Patroni is not installed). */
     PATRONI
+  }
+
+  /** What the services' Kafka runs on. */
+  enum Brokers {
+    /** The test JVM's shared broker. */
+    SHARED,
+    /**
+     * The class's own cluster of three brokers, each its own process (KRaft, every topic on all
+     * three, {@code min.insync.replicas} 2), to kill, freeze and restart.
+     */
+    THREE
   }
 }

@@ -71,6 +71,16 @@ public final class KafkaCluster implements AutoCloseable {
     return nodes;
   }
 
+  /**
+   * Starts every node that is not running, all before waiting for any: a node alone cannot finish
+   * starting while the controller quorum lacks a majority.
+   */
+  public void restartStopped() {
+    List<Node> stopped = nodes.stream().filter(node -> !node.isRunning()).toList();
+    stopped.forEach(Node::launch);
+    stopped.forEach(node -> node.awaitUp(START));
+  }
+
   /** Stops every node that still runs: SIGTERM, a controlled shutdown, SIGKILL after 30 s. */
   @Override
   public void close() {
@@ -178,7 +188,10 @@ public final class KafkaCluster implements AutoCloseable {
       }
     }
 
-    /** Starts the node again on its data, after a kill or a stop, and waits until it listens. */
+    /**
+     * Starts the node again on its data, after a kill or a stop, and waits until it listens: while
+     * a majority of the nodes runs ({@link KafkaCluster#restartStopped} starts several together).
+     */
     public void restart() {
       if (isRunning()) {
         throw new IllegalStateException(name() + " is running");

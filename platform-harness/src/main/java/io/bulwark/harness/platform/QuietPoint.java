@@ -43,7 +43,38 @@ public final class QuietPoint {
   /** Waits for a quiet point; fails if none comes within {@code timeout}. */
   public void await(Duration timeout, Duration pause) {
     if (!reachedWithin(timeout, pause)) {
-      throw new IllegalStateException("the platform was not quiet within " + timeout);
+      throw new IllegalStateException(
+          "the platform was not quiet within " + timeout + ": " + whatIsBusy());
+    }
+  }
+
+  /** What keeps the platform from being quiet now, to say why a wait failed. */
+  public String whatIsBusy() {
+    try {
+      return count(ordersUrl, "SELECT count(*) FROM orders WHERE status = 'PENDING'")
+          + " orders pending, unpublished events: "
+          + count(ordersUrl, UNPUBLISHED)
+          + " in order-service's outbox (shards "
+          + shardsOf(ordersUrl)
+          + "), "
+          + count(inventoryUrl, UNPUBLISHED)
+          + " in inventory-service's (shards "
+          + shardsOf(inventoryUrl)
+          + ")";
+    } catch (SQLException e) {
+      return "a database cannot be read: " + e.getMessage();
+    }
+  }
+
+  private static String shardsOf(String url) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url, "postgres", "");
+        Statement statement = connection.createStatement();
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT string_agg(DISTINCT shard::text, ',') FROM bulwark.outbox"
+                    + " WHERE published_at IS NULL")) {
+      rows.next();
+      return String.valueOf(rows.getString(1));
     }
   }
 
