@@ -23,10 +23,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the whole platform on this machine, without Docker: PostgreSQL from the local binaries (a
- * database per service), a Kafka broker, the authorization server, inventory-service, order-service
- * and the gateway, each in its own process. All data lives under one directory (the generated
- * passwords and secrets in its owner-only {@code secrets/}); Ctrl-C stops everything that was
- * started.
+ * database per service), Kafka (one broker, or three), the authorization server, inventory-service,
+ * order-service and the gateway, each in its own process. All data lives under one directory (the
+ * generated passwords and secrets in its owner-only {@code secrets/}); Ctrl-C stops everything that
+ * was started.
  */
 public final class DevStack {
 
