@@ -29,7 +29,8 @@ start() {
   pid=$!
   # up means this run said so and the gateway answers: what an earlier run left behind may still
   # answer while this one builds
-  for _ in $(seq 1 300); do
+  # the first start on a fresh clone builds everything and trains each service's start-up cache
+  for _ in $(seq 1 600); do
     if grep -q '^Bulwark is up' "$work/run-$1.log" &&
       [[ "$(curl -fsS "$health" 2>/dev/null)" == *'"UP"'* ]]; then
       echo "smoke: platform up (start $1)"
@@ -40,7 +41,7 @@ start() {
     fi
     sleep 1
   done
-  echo "smoke: not healthy in 300 s"; cat "$work/run-$1.log"; return 1
+  echo "smoke: not up in 600 s"; cat "$work/run-$1.log"; return 1
 }
 
 stop() {
