@@ -38,7 +38,8 @@ class TopologyTests {
 
   @Test
   void noTwoPartsOfTheLocalRunShareAPort() {
-    assertThat(Topology.local().allPorts()).doesNotHaveDuplicates().hasSize(20);
+    // 6 instances with a management port each, 2 + 2 for Patroni, 2 for etcd, 3 x 2 for Kafka
+    assertThat(Topology.local().allPorts()).doesNotHaveDuplicates().hasSize(24);
   }
 
   @Test
