@@ -1,5 +1,6 @@
 package io.bulwark.devstack;
 
+import io.bulwark.harness.process.Commands;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -139,15 +140,9 @@ final class Leftovers {
 
   private static void kill(String signal, ProcessHandle p) {
     try {
-      new ProcessBuilder("kill", signal, String.valueOf(p.pid()))
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start()
-          .waitFor(10, TimeUnit.SECONDS);
-    } catch (IOException e) {
-      p.destroy();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      Commands.run(List.of("kill", signal, String.valueOf(p.pid())), 10);
+    } catch (IllegalStateException gone) {
+      // it ended meanwhile; whatever still runs at the end gets SIGKILL
     }
   }
 

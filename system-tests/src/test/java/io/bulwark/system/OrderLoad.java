@@ -163,11 +163,16 @@ final class OrderLoad {
     assertThat(stored)
         .as("every acknowledged order exists, and no other")
         .containsExactlyInAnyOrderElementsOf(ids);
-    Map<String, Long> byStatus = new HashMap<>();
+    Map<String, String> statuses = new HashMap<>();
     orders
-        .sql("SELECT o.status, count(*)" + ofThisLoad + " GROUP BY o.status")
-        .query((rs, n) -> byStatus.put(rs.getString(1), rs.getLong(2)))
+        .sql("SELECT o.id::text, o.status" + ofThisLoad)
+        .query((rs, n) -> statuses.put(rs.getString(1), rs.getString(2)))
         .list();
+    Map<String, Long> byStatus =
+        statuses.values().stream()
+            .collect(
+                java.util.stream.Collectors.groupingBy(
+                    status -> status, HashMap::new, java.util.stream.Collectors.counting()));
     if (concluded == Concluded.CONFIRMED) {
       assertThat(byStatus).as("every saga confirmed").containsOnlyKeys("CONFIRMED");
     } else {
@@ -197,11 +202,6 @@ final class OrderLoad {
     assertThat(decisions.keySet())
         .as("the inventory decided on every acknowledged order, and no other")
         .containsExactlyInAnyOrderElementsOf(ids);
-    Map<String, String> statuses = new HashMap<>();
-    orders
-        .sql("SELECT o.id::text, o.status" + ofThisLoad)
-        .query((rs, n) -> statuses.put(rs.getString(1), rs.getString(2)))
-        .list();
     statuses.forEach(
         (id, status) ->
             assertThat(decisions.get(id))
