@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.bulwark.fixtures.kafka.TestKafka;
 import io.bulwark.fixtures.postgres.TestPostgres;
 import io.bulwark.harness.kafka.KafkaCluster;
+import io.bulwark.harness.net.Partitions;
 import io.bulwark.harness.postgres.PatroniCluster;
 import io.bulwark.harness.postgres.PostgresPair;
 import io.bulwark.harness.process.Directories;
@@ -34,6 +35,16 @@ final class PlatformExtension implements BeforeAllCallback {
     context
         .getStore(ExtensionContext.Namespace.create(PlatformExtension.class, testClass))
         .put(Started.class, started);
+    // where this machine can drop a process's packets, the class's own clusters can be partitioned
+    Partitions partitions =
+        Partitions.available()
+                && (settings.kafka() == SystemTest.Brokers.THREE
+                    || settings.databases() == SystemTest.Databases.PATRONI)
+            ? started.add(Partitions.open())
+            : null;
+    if (partitions != null) {
+      inject(testClass, Partitions.class, partitions);
+    }
     String kafka =
         switch (settings.kafka()) {
           case SHARED -> TestKafka.bootstrapServers();
@@ -43,7 +54,8 @@ final class PlatformExtension implements BeforeAllCallback {
                     KafkaCluster.start(
                         fresh(Path.of("target", "kafka-" + testClass.getSimpleName())),
                         List.of(brokerPorts(), brokerPorts(), brokerPorts()),
-                        testClasspath()));
+                        testClasspath(),
+                        partitions));
             inject(testClass, KafkaCluster.class, cluster);
             yield cluster.bootstrapServers();
           }
@@ -73,7 +85,7 @@ final class PlatformExtension implements BeforeAllCallback {
             assumeTrue(
                 PatroniCluster.available(),
                 "needs Debian's patroni and etcd-server packages (.ci/run installs them)");
-            PatroniCluster cluster = started.add(PatroniCluster.start(2));
+            PatroniCluster cluster = started.add(PatroniCluster.start(2, partitions));
             inject(testClass, PatroniCluster.class, cluster);
             cluster.createDatabase("orders");
             cluster.createDatabase("inventory");

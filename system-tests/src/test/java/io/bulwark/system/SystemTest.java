@@ -10,7 +10,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A test class run against the whole platform. {@link PlatformExtension} starts the platform once
  * for the class, on the databases named here, before any of its {@code @BeforeAll} methods, and
  * sets the class's static fields of type {@link Platform} (and {@code PostgresPair} or {@code
- * PatroniCluster}, the databases under it, and {@code KafkaCluster}, the brokers) to what it
+ * PatroniCluster}, the databases under it, {@code KafkaCluster}, the brokers, and {@code
+ * Partitions}, where this machine can cut those clusters' nodes off the network) to what it
  * started. After the class's last test it leaves the shared broker settled (every event consumed, a
  * terminated consumer restarted for that) and stops everything.
  */

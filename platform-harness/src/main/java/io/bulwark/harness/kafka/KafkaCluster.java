@@ -1,5 +1,6 @@
 package io.bulwark.harness.kafka;
 
+import io.bulwark.harness.net.Partitions;
 import io.bulwark.harness.process.Commands;
 import io.bulwark.harness.process.ManagedProcess;
 import io.bulwark.harness.process.ProcessTrees;
@@ -39,6 +40,15 @@ public final class KafkaCluster implements AutoCloseable {
    * itself, several in {@code dir/node-N}), and waits until each accepts connections.
    */
   public static KafkaCluster start(Path dir, List<Ports> ports, String classpath) {
+    return start(dir, ports, classpath, null);
+  }
+
+  /**
+   * The same, each node a {@link Partitions.Host} of its own when {@code partitions} is given, so
+   * that {@link Node#cutOff()} can partition it from the others and from every client.
+   */
+  public static KafkaCluster start(
+      Path dir, List<Ports> ports, String classpath, @Nullable Partitions partitions) {
     String voters =
         java.util.stream.IntStream.range(0, ports.size())
             .mapToObj(i -> (i + 1) + "@127.0.0.1:" + ports.get(i).controller())
@@ -47,7 +57,9 @@ public final class KafkaCluster implements AutoCloseable {
     List<Node> nodes = new ArrayList<>();
     for (int i = 0; i < ports.size(); i++) {
       Path home = ports.size() == 1 ? dir : dir.resolve("node-" + (i + 1));
-      nodes.add(new Node(i + 1, home, ports.get(i), ports.size(), voters, clusterId, classpath));
+      Partitions.Host host = partitions == null ? null : partitions.host("kafka-" + (i + 1));
+      nodes.add(
+          new Node(i + 1, home, ports.get(i), ports.size(), voters, clusterId, classpath, host));
     }
     KafkaCluster cluster = new KafkaCluster(nodes);
     try {
@@ -108,6 +120,7 @@ public final class KafkaCluster implements AutoCloseable {
     private final Path home;
     private final Ports ports;
     private final String classpath;
+    private final Partitions.@Nullable Host host;
     private @Nullable ManagedProcess process;
 
     private Node(
@@ -117,11 +130,13 @@ public final class KafkaCluster implements AutoCloseable {
         int clusterSize,
         String voters,
         String clusterId,
-        String classpath) {
+        String classpath,
+        Partitions.@Nullable Host host) {
       this.id = id;
       this.home = home;
       this.ports = ports;
       this.classpath = classpath;
+      this.host = host;
       Path logs = home.resolve("logs");
       Path config = home.resolve("server.properties");
       try {
@@ -208,19 +223,41 @@ public final class KafkaCluster implements AutoCloseable {
       return running;
     }
 
+    /**
+     * The partition of this node's host from the rest: the other nodes and the clients stop hearing
+     * from it, silently, and it from them; nothing is closed. Needs the cluster started with {@link
+     * Partitions}.
+     */
+    public void cutOff() {
+      partitioned().cutOff(List.of(ports.broker(), ports.controller()));
+    }
+
+    public void reconnect() {
+      partitioned().reconnect();
+    }
+
+    private Partitions.Host partitioned() {
+      if (host == null) {
+        throw new IllegalStateException(name() + " was not started to be partitioned");
+      }
+      return host;
+    }
+
     private void launch() {
+      List<String> command =
+          List.of(
+              ManagedProcess.javaExecutable(),
+              "-Xms128m",
+              "-Xmx512m",
+              "-XX:+UseSerialGC",
+              "-cp",
+              classpath,
+              "kafka.Kafka",
+              home.resolve("server.properties").toString());
       process =
           ManagedProcess.start(
               name(),
-              List.of(
-                  ManagedProcess.javaExecutable(),
-                  "-Xms128m",
-                  "-Xmx512m",
-                  "-XX:+UseSerialGC",
-                  "-cp",
-                  classpath,
-                  "kafka.Kafka",
-                  home.resolve("server.properties").toString()),
+              host == null ? command : host.command(command),
               Map.of(),
               home.resolve("kafka.log"));
     }

@@ -1,6 +1,7 @@
 package io.bulwark.harness.postgres;
 
 import io.bulwark.harness.Await;
+import io.bulwark.harness.net.Partitions;
 import io.bulwark.harness.process.Commands;
 import io.bulwark.harness.process.FreePorts;
 import io.bulwark.harness.process.ManagedProcess;
@@ -44,6 +45,7 @@ public final class PatroniCluster implements AutoCloseable {
     final int restPort;
     final Path dataDir;
     final Path config;
+    final Partitions.@Nullable Host host;
     @Nullable ManagedProcess agent;
 
     Node(String name, int pgPort, int restPort) {
@@ -52,6 +54,7 @@ public final class PatroniCluster implements AutoCloseable {
       this.restPort = restPort;
       this.dataDir = dir.resolve(name);
       this.config = dir.resolve(name + ".yml");
+      this.host = partitions == null ? null : partitions.host("patroni-" + name);
     }
 
     public String name() {
@@ -111,6 +114,28 @@ public final class PatroniCluster implements AutoCloseable {
       processes().forEach(ProcessTrees::thaw);
     }
 
+    /**
+     * The partition of this node's machine from the network: the clients, the other node and etcd
+     * stop hearing from it and it from them, silently (packets dropped, nothing closed), while
+     * PostgreSQL and its agent run on and talk to each other over their local socket. Needs the
+     * cluster started with {@link Partitions}.
+     */
+    public void cutOff() {
+      partitioned().cutOff(List.of(pgPort, restPort));
+    }
+
+    /** Ends the partition; the node finds out what changed meanwhile and follows it. */
+    public void reconnect() {
+      partitioned().reconnect();
+    }
+
+    private Partitions.Host partitioned() {
+      if (host == null) {
+        throw new IllegalStateException(name + " was not started to be partitioned");
+      }
+      return host;
+    }
+
     private List<ProcessHandle> processes() {
       List<ProcessHandle> processes = new ArrayList<>();
       PostgresServer.postmaster(dataDir).ifPresent(processes::add);
@@ -141,6 +166,7 @@ public final class PatroniCluster implements AutoCloseable {
   private @Nullable ManagedProcess etcd;
 
   private final int etcdPeerPort;
+  private final @Nullable Partitions partitions;
 
   /**
    * Whether commits survive a crash of the machine ({@code fsync} on): the local run's kept cluster
@@ -149,8 +175,10 @@ public final class PatroniCluster implements AutoCloseable {
    */
   private final boolean durable;
 
-  private PatroniCluster(Path dir, int etcdPort, int etcdPeerPort, boolean durable) {
+  private PatroniCluster(
+      Path dir, int etcdPort, int etcdPeerPort, boolean durable, @Nullable Partitions partitions) {
     this.dir = dir;
+    this.partitions = partitions;
     this.durable = durable;
     this.etcdPort = etcdPort;
     this.etcdPeerPort = etcdPeerPort;
@@ -164,13 +192,21 @@ public final class PatroniCluster implements AutoCloseable {
 
   /** A new cluster of {@code size} nodes in a temporary directory, on free ports. */
   public static PatroniCluster start(int size) {
+    return start(size, null);
+  }
+
+  /**
+   * The same, each node a {@link Partitions.Host} of its own when {@code partitions} is given, so
+   * that {@link Node#cutOff()} can partition it.
+   */
+  public static PatroniCluster start(int size, @Nullable Partitions partitions) {
     try {
       Path dir = Files.createTempDirectory("bulwark-patroni-");
       List<int[]> ports = new ArrayList<>();
       for (int i = 0; i < size; i++) {
         ports.add(new int[] {FreePorts.next(), FreePorts.next()});
       }
-      return start(dir, FreePorts.next(), FreePorts.next(), ports, false);
+      return start(dir, FreePorts.next(), FreePorts.next(), ports, false, partitions);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -183,18 +219,23 @@ public final class PatroniCluster implements AutoCloseable {
    */
   public static PatroniCluster start(
       Path dir, int etcdPort, int etcdPeerPort, List<int[]> nodePorts) {
-    return start(dir, etcdPort, etcdPeerPort, nodePorts, true);
+    return start(dir, etcdPort, etcdPeerPort, nodePorts, true, null);
   }
 
   private static PatroniCluster start(
-      Path dir, int etcdPort, int etcdPeerPort, List<int[]> nodePorts, boolean durable) {
+      Path dir,
+      int etcdPort,
+      int etcdPeerPort,
+      List<int[]> nodePorts,
+      boolean durable,
+      @Nullable Partitions partitions) {
     try {
       Files.createDirectories(dir);
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
       if (Commands.runningAsRoot()) {
         Commands.run(List.of("chown", "postgres:postgres", dir.toString()), 10);
       }
-      PatroniCluster cluster = new PatroniCluster(dir, etcdPort, etcdPeerPort, durable);
+      PatroniCluster cluster = new PatroniCluster(dir, etcdPort, etcdPeerPort, durable, partitions);
       boolean existing = Files.isDirectory(dir.resolve("etcd"));
       cluster.startEtcd();
       for (int i = 0; i < nodePorts.size(); i++) {
@@ -259,6 +300,7 @@ public final class PatroniCluster implements AutoCloseable {
           connect_address: 127.0.0.1:%d
         etcd:
           hosts: 127.0.0.1:%d
+          use_proxies: true
         bootstrap:
           dcs:
             ttl: %d
@@ -279,6 +321,7 @@ public final class PatroniCluster implements AutoCloseable {
         postgresql:
           listen: 127.0.0.1:%d
           connect_address: 127.0.0.1:%d
+          use_unix_socket: true
           data_dir: %s
           bin_dir: %s
           pgpass: %s
@@ -319,10 +362,11 @@ public final class PatroniCluster implements AutoCloseable {
   }
 
   private void start(Node node) {
+    List<String> command = Commands.asPostgres(List.of("/usr/bin/patroni", node.config.toString()));
     node.agent =
         ManagedProcess.start(
             "patroni-" + node.name,
-            Commands.asPostgres(List.of("/usr/bin/patroni", node.config.toString())),
+            node.host == null ? command : node.host.command(command),
             Map.of(),
             dir.resolve(node.name + ".log"));
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.bulwark.harness.Await;
+import io.bulwark.harness.net.Partitions;
 import io.bulwark.harness.process.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,6 +135,94 @@ class PatroniClusterIntegrationTests {
           .contains("written-on-the-new-primary")
           .containsAll(acknowledged);
       assertThat(refused.get()).as("writes were tried on the thawed primary").isPositive();
+    }
+  }
+
+  /**
+   * A partition, not a crash: the primary's machine drops off the network with everything on it
+   * still running. Nobody is refused (a connection attempt times out, it is not reset); the standby
+   * is promoted once the old primary's key expires, and the old primary, unable to reach its
+   * synchronous standby or etcd, acknowledges nothing meanwhile that the new primary lacks. Back on
+   * the network, it rejoins as the standby.
+   */
+  @Test
+  void aPartitionedPrimaryIsReplacedSilentlyAndRejoinsWithoutLosingAnAcknowledgedWrite()
+      throws Exception {
+    assumeTrue(
+        PatroniCluster.available(),
+        "needs Debian's patroni and etcd-server packages (.ci/run installs them)");
+    assumeTrue(Partitions.available(), Partitions.requirement());
+    try (Partitions partitions = Partitions.open();
+        PatroniCluster cluster = PatroniCluster.start(2, partitions)) {
+      PatroniCluster.Node old = cluster.awaitPrimary(Duration.ofSeconds(30));
+      cluster.createDatabase("cut");
+      try (var c = DriverManager.getConnection(cluster.jdbcUrl("cut"), "postgres", "")) {
+        c.createStatement().execute("CREATE TABLE t (id text PRIMARY KEY)");
+      }
+      cluster.awaitSyncStandby(Duration.ofSeconds(60));
+      String oldPrimary =
+          "jdbc:postgresql://127.0.0.1:"
+              + old.pgPort()
+              + "/cut?connectTimeout=2&socketTimeout=3&loginTimeout=3";
+      Queue<String> acknowledged = new ConcurrentLinkedQueue<>();
+      Queue<String> failures = new ConcurrentLinkedQueue<>();
+      AtomicBoolean writing = new AtomicBoolean(true);
+      Thread writer =
+          new Thread(
+              () -> {
+                while (writing.get()) {
+                  String id = UUID.randomUUID().toString();
+                  try (var c = DriverManager.getConnection(oldPrimary, "postgres", "");
+                      var insert = c.prepareStatement("INSERT INTO t VALUES (?)")) {
+                    insert.setString(1, id);
+                    insert.executeUpdate();
+                    acknowledged.add(id);
+                  } catch (SQLException e) {
+                    failures.add(String.valueOf(e.getMessage()));
+                  }
+                }
+              });
+      writer.start();
+      Thread.sleep(1_000);
+
+      old.cutOff();
+      PatroniCluster.Node next =
+          Await.untilPresent(
+                  () -> cluster.nodes().stream().filter(n -> n != old && n.isPrimary()).findFirst())
+              .within(Duration.ofSeconds(60), () -> "no new primary\n" + cluster.logs());
+      String nextPrimary = "jdbc:postgresql://127.0.0.1:" + next.pgPort() + "/cut";
+      try (var c = DriverManager.getConnection(nextPrimary, "postgres", "")) {
+        c.createStatement().execute("INSERT INTO t VALUES ('written-on-the-new-primary')");
+      }
+      int acknowledgedBeforeHeal = acknowledged.size();
+      List<String> failedWhileCut = List.copyOf(failures);
+      old.reconnect();
+      old.awaitSyncStandby(Duration.ofSeconds(120));
+      writing.set(false);
+      writer.join(30_000);
+
+      System.out.printf(
+          "partition: %s cut off, %s promoted; the old primary acknowledged %d writes in all,"
+              + " %d attempts failed%n",
+          old.name(), next.name(), acknowledged.size(), failures.size());
+      System.out.println("failed while cut off: " + new java.util.TreeSet<>(failedWhileCut));
+      assertThat(failedWhileCut)
+          .as("the partition timed out; nothing refused or reset a connection")
+          .isNotEmpty()
+          .noneMatch(message -> message.contains("refused") || message.contains("reset"));
+      assertThat(acknowledgedBeforeHeal).as("writes were acknowledged before the cut").isPositive();
+      List<String> kept = new ArrayList<>();
+      try (var c = DriverManager.getConnection(cluster.jdbcUrl("cut"), "postgres", "");
+          var rs = c.createStatement().executeQuery("SELECT id FROM t")) {
+        while (rs.next()) {
+          kept.add(rs.getString(1));
+        }
+      }
+      assertThat(next.isPrimary()).as("the new primary kept the leader key").isTrue();
+      assertThat(kept)
+          .as("the new primary's write, and every write either primary acknowledged")
+          .contains("written-on-the-new-primary")
+          .containsAll(acknowledged);
     }
   }
 
