@@ -1,6 +1,7 @@
 package io.bulwark.system;
 
 import io.bulwark.harness.kafka.KafkaCluster;
+import io.bulwark.harness.net.Partitions;
 import io.bulwark.harness.platform.PlatformLauncher.Instance;
 import io.bulwark.harness.postgres.PatroniCluster;
 import io.bulwark.harness.process.ProcessTrees;
@@ -9,12 +10,15 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A seeded schedule of faults, one at a time, each held for a while and then healed: primary
- * crashes and freezes (past the leader key's life or not), broker kills and freezes, kills and
- * freezes of service instances. The seed alone decides the schedule (which fault, which target by
- * its place, when, for how long), so a failing run is replayed by running it again with its seed.
+ * crashes, freezes and partitions (past the leader key's life or not), broker kills, freezes and
+ * partitions, kills and freezes of service instances. A partition drops packets, silently; where
+ * this machine cannot, the step is logged as skipped. The seed alone decides the schedule (which
+ * fault, which target by its place, when, for how long), so a failing run is replayed by running it
+ * again with its seed.
  */
 final class Nemesis {
 
@@ -22,8 +26,10 @@ final class Nemesis {
   enum Fault {
     PRIMARY_CRASH,
     PRIMARY_FREEZE,
+    PRIMARY_PARTITION,
     BROKER_KILL,
     BROKER_FREEZE,
+    BROKER_PARTITION,
     INSTANCE_KILL,
     INSTANCE_FREEZE
   }
@@ -45,15 +51,23 @@ final class Nemesis {
   private final PatroniCluster database;
   private final KafkaCluster kafka;
   private final Platform platform;
+  private final @Nullable Partitions partitions;
   private final List<String> log = new ArrayList<>();
 
+  /** {@code partitions} is null where this machine cannot drop packets. */
   Nemesis(
-      long seed, Duration length, PatroniCluster database, KafkaCluster kafka, Platform platform) {
+      long seed,
+      Duration length,
+      PatroniCluster database,
+      KafkaCluster kafka,
+      Platform platform,
+      @Nullable Partitions partitions) {
     this.seed = seed;
     this.schedule = schedule(seed, length);
     this.database = database;
     this.kafka = kafka;
     this.platform = platform;
+    this.partitions = partitions;
   }
 
   /**
@@ -139,6 +153,20 @@ final class Nemesis {
               database.awaitSyncStandby(Duration.ofSeconds(120));
             });
       }
+      case PRIMARY_PARTITION -> {
+        if (partitions == null) {
+          yield skipped(step);
+        }
+        PatroniCluster.Node primary = database.awaitPrimary(Duration.ofSeconds(60));
+        primary.cutOff();
+        yield new Injected(
+            step.fault() + " " + primary.name() + " " + step.hold().toMillis() + " ms",
+            () -> {
+              primary.reconnect();
+              database.awaitPrimary(Duration.ofSeconds(60));
+              database.awaitSyncStandby(Duration.ofSeconds(120));
+            });
+      }
       case BROKER_KILL -> {
         KafkaCluster.Node broker = pick(kafka.nodes(), step);
         broker.kill();
@@ -148,6 +176,14 @@ final class Nemesis {
         KafkaCluster.Node broker = pick(kafka.nodes(), step);
         broker.freeze();
         yield new Injected(step.fault() + " " + broker.name(), broker::thaw);
+      }
+      case BROKER_PARTITION -> {
+        if (partitions == null) {
+          yield skipped(step);
+        }
+        KafkaCluster.Node broker = pick(kafka.nodes(), step);
+        broker.cutOff();
+        yield new Injected(step.fault() + " " + broker.name(), broker::reconnect);
       }
       case INSTANCE_KILL -> {
         Instance instance = pick(instances(), step);
@@ -162,6 +198,10 @@ final class Nemesis {
             () -> ProcessTrees.thaw(instance.process().handle()));
       }
     };
+  }
+
+  private static Injected skipped(Step step) {
+    return new Injected(step.fault() + " skipped: " + Partitions.requirement(), () -> {});
   }
 
   private List<Instance> instances() {

@@ -1,6 +1,7 @@
 package io.bulwark.system;
 
 import io.bulwark.harness.kafka.KafkaCluster;
+import io.bulwark.harness.net.Partitions;
 import io.bulwark.harness.postgres.PatroniCluster;
 import java.time.Duration;
 import java.util.Map;
@@ -30,10 +31,11 @@ class NemesisSystemTests {
   private static PatroniCluster cluster;
   private static KafkaCluster kafka;
   private static Platform platform;
+  private static Partitions partitions;
 
   @Test
   void underASeededScheduleOfFaultsNoAcknowledgedOrderIsLostOrAppliedTwice() throws Exception {
-    Nemesis nemesis = new Nemesis(seed(), duration(), cluster, kafka, platform);
+    Nemesis nemesis = new Nemesis(seed(), duration(), cluster, kafka, platform, partitions);
     System.out.println(nemesis.report());
     OrderLoad load = OrderLoad.start(platform.client(), 4);
     try {
