@@ -52,6 +52,9 @@ public class ReliabilityDefaults implements EnvironmentPostProcessor {
         // by name: applications without HikariCP (the gateway) must not load the class
         "io.bulwark.reliability.autoconfigure.FailoverConnectionEviction");
     defaults.put("spring.datasource.hikari.connection-timeout", "5000");
+    // a pooled connection idle for a moment is checked before it is lent; to a partitioned primary
+    // the check gets no answer, and 1 s (not Hikari's 5 s) gives it up for a fresh connection
+    defaults.put("spring.datasource.hikari.validation-timeout", "1000");
     databaseTimeouts(defaults);
     resilienceDefaults(defaults);
     defaults.put("management.endpoints.web.exposure.include", "health,info,metrics,prometheus");
