@@ -33,12 +33,18 @@ public final class PostgresPair implements AutoCloseable {
 
   private final Path dir;
   private final PostgresServer primary;
-  private final PostgresServer standby;
+  private final Map<String, String> standbySettings;
+  private PostgresServer standby;
 
-  private PostgresPair(Path dir, PostgresServer primary, PostgresServer standby) {
+  private PostgresPair(
+      Path dir,
+      PostgresServer primary,
+      PostgresServer standby,
+      Map<String, String> standbySettings) {
     this.dir = dir;
     this.primary = primary;
     this.standby = standby;
+    this.standbySettings = standbySettings;
   }
 
   public static PostgresPair start() {
@@ -83,7 +89,7 @@ public final class PostgresPair implements AutoCloseable {
           primary.jdbcUrl("postgres"),
           "ALTER SYSTEM SET synchronous_standby_names = 'FIRST 1 (standby1)'");
       execute(primary.jdbcUrl("postgres"), "SELECT pg_reload_conf()");
-      PostgresPair pair = new PostgresPair(dir, primary, standby);
+      PostgresPair pair = new PostgresPair(dir, primary, standby, standbySettings);
       pair.awaitSynchronous();
       return pair;
     } catch (IOException e) {
@@ -124,6 +130,37 @@ public final class PostgresPair implements AutoCloseable {
         PostgresServer.postmaster(primary.dataDir())
             .orElseThrow(() -> new IllegalStateException("the primary is not running"));
     ProcessTrees.kill(postmaster);
+  }
+
+  /**
+   * Stops the standby, and lets the primary commit without it, as an HA engine's non-strict
+   * synchronous mode does when its standby is gone.
+   */
+  public void stopStandby() {
+    execute(primary.jdbcUrl("postgres"), "ALTER SYSTEM SET synchronous_standby_names = ''");
+    execute(primary.jdbcUrl("postgres"), "SELECT pg_reload_conf()");
+    standby.stop();
+  }
+
+  /** Starts the stopped standby again and waits until the primary commits through it. */
+  public void startStandby() {
+    standby = PostgresServer.start(standby.dataDir(), standby.port(), standbySettings);
+    execute(
+        primary.jdbcUrl("postgres"),
+        "ALTER SYSTEM SET synchronous_standby_names = 'FIRST 1 (standby1)'");
+    execute(primary.jdbcUrl("postgres"), "SELECT pg_reload_conf()");
+    awaitSynchronous();
+  }
+
+  /**
+   * Pauses (or resumes) the standby's replay: it goes on receiving and confirming WAL, so commits
+   * are not held up, but what it shows falls behind the primary, as under a long query or a slow
+   * disk.
+   */
+  public void pauseStandbyReplay(boolean paused) {
+    execute(
+        standby.jdbcUrl("postgres"),
+        paused ? "SELECT pg_wal_replay_pause()" : "SELECT pg_wal_replay_resume()");
   }
 
   /** What an HA engine would do: promote the standby to primary. */
