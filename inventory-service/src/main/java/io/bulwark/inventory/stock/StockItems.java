@@ -1,5 +1,6 @@
 package io.bulwark.inventory.stock;
 
+import io.bulwark.reliability.autoconfigure.StandbyQueries;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,23 +9,36 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Stock items in PostgreSQL. */
+/**
+ * Stock items in PostgreSQL. A stock level shown to a caller is read where the standby may serve it
+ * (never older than the caller's own writes); what an order or a reservation decides on is read on
+ * the primary.
+ */
 @Repository
 public class StockItems {
 
   private final JdbcClient jdbc;
+  private final StandbyQueries reads;
 
-  StockItems(JdbcClient jdbc) {
+  StockItems(JdbcClient jdbc, StandbyQueries reads) {
     this.jdbc = jdbc;
+    this.reads = reads;
   }
 
   Optional<StockItem> find(String sku) {
-    return jdbc.sql("SELECT sku, available, reserved FROM stock_item WHERE sku = ?")
-        .param(sku)
-        .query((rs, n) -> new StockItem(rs.getString(1), rs.getInt(2), rs.getInt(3)))
-        .optional();
+    return reads.read(
+        standby ->
+            standby
+                .sql("SELECT sku, available, reserved FROM stock_item WHERE sku = ?")
+                .param(sku)
+                .query((rs, n) -> new StockItem(rs.getString(1), rs.getInt(2), rs.getInt(3)))
+                .optional());
   }
 
+  /**
+   * On the primary: order-service's check of an order's SKUs asks this, and it decides whether an
+   * order is taken, so it costs the write no second round trip and no wait on a standby.
+   */
   List<StockItem> findAll(Collection<String> skus) {
     return jdbc.sql(
             "SELECT sku, available, reserved FROM stock_item WHERE sku = ANY(?) ORDER BY sku")

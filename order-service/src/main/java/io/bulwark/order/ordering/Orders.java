@@ -1,5 +1,6 @@
 package io.bulwark.order.ordering;
 
+import io.bulwark.reliability.autoconfigure.StandbyQueries;
 import io.bulwark.reliability.outbox.Outbox;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,25 +17,31 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Orders in PostgreSQL; saving an order appends the events it raised to the outbox. */
+/**
+ * Orders in PostgreSQL; saving an order appends the events it raised to the outbox. What callers
+ * only look at ({@link #find}, {@link #page}) is read where the standby may serve it, never older
+ * than the caller's own writes; what a change decides on is locked on the primary.
+ */
 @Repository
 class Orders {
 
   private final JdbcClient jdbc;
+  private final StandbyQueries reads;
   private final Outbox outbox;
 
-  Orders(JdbcClient jdbc, Outbox outbox) {
+  Orders(JdbcClient jdbc, StandbyQueries reads, Outbox outbox) {
     this.jdbc = jdbc;
+    this.reads = reads;
     this.outbox = outbox;
   }
 
   Optional<Order> find(UUID id) {
-    return load(id, "");
+    return reads.read(standby -> load(standby, id, ""));
   }
 
   /** The order, locked until the transaction ends. */
   Optional<Order> lock(UUID id) {
-    return load(id, " FOR UPDATE");
+    return load(jdbc, id, " FOR UPDATE");
   }
 
   /**
@@ -43,6 +50,7 @@ class Orders {
    */
   List<Order> lockPendingPlacedBefore(Instant cutOff, int limit) {
     return withLines(
+        jdbc,
         jdbc.sql(
                 "SELECT "
                     + COLUMNS
@@ -75,11 +83,13 @@ class Orders {
     }
     sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
     params.put("limit", limit);
-    return withLines(jdbc.sql(sql.toString()).params(params).query(Row::of).list());
+    return reads.read(
+        standby ->
+            withLines(standby, standby.sql(sql.toString()).params(params).query(Row::of).list()));
   }
 
   /** The orders of these rows, all their lines read in one query. */
-  private List<Order> withLines(List<Row> rows) {
+  private static List<Order> withLines(JdbcClient jdbc, List<Row> rows) {
     if (rows.isEmpty()) {
       return List.of();
     }
@@ -97,12 +107,12 @@ class Orders {
     return rows.stream().map(row -> row.with(lines.getOrDefault(row.id(), List.of()))).toList();
   }
 
-  private Optional<Order> load(UUID id, String lock) {
+  private static Optional<Order> load(JdbcClient jdbc, UUID id, String lock) {
     return jdbc.sql("SELECT " + COLUMNS + " FROM orders WHERE id = ?" + lock)
         .param(id)
         .query(Row::of)
         .optional()
-        .map(row -> row.with(lines(id)));
+        .map(row -> row.with(lines(jdbc, id)));
   }
 
   private static final String COLUMNS =
@@ -162,7 +172,7 @@ class Orders {
     outbox.appendAll(order.id().toString(), order.pullEvents());
   }
 
-  private List<OrderLine> lines(UUID id) {
+  private static List<OrderLine> lines(JdbcClient jdbc, UUID id) {
     return jdbc.sql("SELECT sku, quantity FROM order_line WHERE order_id = ? ORDER BY line_no")
         .param(id)
         .query((rs, n) -> new OrderLine(rs.getString(1), rs.getInt(2)))

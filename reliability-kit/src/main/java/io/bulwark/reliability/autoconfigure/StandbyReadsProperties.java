@@ -16,8 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param away how long a standby that could not be reached is left alone, every read going to the
  *     primary meanwhile, before it is tried again
  * @param poolSize connections to the standby
- * @param connectTimeout how long opening a connection to the standby may take: short, since the
- *     primary is always there to serve instead
+ * @param connectTimeout how long the driver may take to open a connection to the standby (in the
+ *     pool's background; a read itself waits at most 250 ms for one before the primary serves it)
  */
 @ConfigurationProperties("bulwark.standby-reads")
 public record StandbyReadsProperties(
