@@ -4,6 +4,7 @@ import io.bulwark.harness.auth.Identities;
 import io.bulwark.harness.http.HttpJson;
 import io.bulwark.harness.kafka.KafkaCluster;
 import io.bulwark.harness.platform.PlatformLauncher;
+import io.bulwark.harness.platform.ServiceDatabases;
 import io.bulwark.harness.platform.Topology;
 import io.bulwark.harness.postgres.PatroniCluster;
 import io.bulwark.harness.postgres.PostgresServer;
@@ -107,7 +108,7 @@ public final class DevStack {
     checkPortsFree();
     Files.createDirectories(data);
     Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Databases databases = startDatabases();
+    ServiceDatabases databases = startDatabases();
 
     int brokers = kafkaBrokers();
     String bootstrap = TOPOLOGY.kafkaBootstrap(brokers);
@@ -142,7 +143,7 @@ public final class DevStack {
             + ports(TOPOLOGY.inventoryPorts())
             + " and order-service on :"
             + ports(TOPOLOGY.orderPorts()));
-    launcher.startServices(databases.orders(), databases.inventory(), bootstrap);
+    launcher.startServices(databases, bootstrap, Map.of());
     launcher.awaitHealthy(Duration.ofSeconds(240));
 
     seedDemoStock();
@@ -196,10 +197,8 @@ public final class DevStack {
    * The services' databases: on a Patroni pair (primary and synchronous standby, automatic
    * failover) when Patroni and etcd are installed, else on a single PostgreSQL server.
    */
-  /** The JDBC URLs of the services' databases. */
-  private record Databases(String orders, String inventory) {}
-
-  private Databases startDatabases() {
+  /** Starts the services' databases; on a Patroni pair, their reads may go to the standby. */
+  private ServiceDatabases startDatabases() {
     if (PatroniCluster.available() && !"single".equals(System.getenv("BULWARK_DB"))) {
       List<Integer> nodes = TOPOLOGY.postgresPorts();
       List<Integer> agents = TOPOLOGY.patroniRestPorts();
@@ -222,7 +221,11 @@ public final class DevStack {
       cluster.createDatabase("orders");
       cluster.createDatabase("inventory");
       superviseAgents(cluster);
-      return new Databases(cluster.jdbcUrl("orders"), cluster.jdbcUrl("inventory"));
+      return new ServiceDatabases(
+          cluster.jdbcUrl("orders"),
+          cluster.jdbcUrl("inventory"),
+          cluster.standbyJdbcUrl("orders"),
+          cluster.standbyJdbcUrl("inventory"));
     }
     step("PostgreSQL " + PostgresServer.binDir() + " on 127.0.0.1:" + TOPOLOGY.postgresPort());
     if (!PatroniCluster.available()) {
@@ -234,7 +237,7 @@ public final class DevStack {
     postgres = server;
     server.createDatabase("orders");
     server.createDatabase("inventory");
-    return new Databases(server.jdbcUrl("orders"), server.jdbcUrl("inventory"));
+    return ServiceDatabases.primaryOnly(server.jdbcUrl("orders"), server.jdbcUrl("inventory"));
   }
 
   /**

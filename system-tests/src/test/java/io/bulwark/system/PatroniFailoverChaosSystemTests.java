@@ -3,14 +3,21 @@ package io.bulwark.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bulwark.harness.Await;
+import io.bulwark.harness.client.OrderRequest;
+import io.bulwark.harness.client.PlatformClient;
+import io.bulwark.harness.http.HttpJson;
 import io.bulwark.harness.net.Partitions;
+import io.bulwark.harness.platform.PlatformLauncher.Instance;
 import io.bulwark.harness.postgres.FailoverWatch;
 import io.bulwark.harness.postgres.PatroniCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -78,6 +85,49 @@ class PatroniFailoverChaosSystemTests {
     String orders = cluster.jdbcUrl("orders");
     String inventory = cluster.jdbcUrl("inventory");
     load.assertNothingLost(platform, orders, inventory);
+  }
+
+  /**
+   * Reads through the gateway go to the standby where they may, and a customer still reads their
+   * own order right after placing it, by its id and in their list, and a stock level right after it
+   * was set.
+   */
+  @Test
+  void aCustomerReadsTheirOwnOrderRightAfterPlacingItWhileTheStandbyServesTheReads() {
+    PlatformClient client = platform.client();
+    client.setStock("STANDBY-READ-1", 1_000);
+    HttpJson customer = client.http();
+    for (int i = 0; i < 100; i++) {
+      String id = client.placedOrderId(OrderRequest.of("STANDBY-READ-1", 1));
+      assertThat(customer.get("/api/orders/" + id).status())
+          .as("order %d read by its id right after it was placed", i)
+          .isEqualTo(200);
+      assertThat(customer.get("/api/orders?limit=1").body())
+          .as("order %d first in its customer's list", i)
+          .contains(id);
+    }
+    for (int level = 1; level <= 20; level++) {
+      client.setStock("STANDBY-READ-2", level);
+      assertThat(customer.get("/api/inventory/STANDBY-READ-2").body())
+          .as("the stock level read right after it was set")
+          .contains("\"available\":" + level);
+    }
+    double standby = 0;
+    for (Instance instance :
+        List.of(platform.orderInstances.get(0), platform.inventoryInstances.get(0))) {
+      String metrics =
+          Platform.management(instance)
+              .send("GET", "/actuator/prometheus", null, null, Map.of("Accept", "text/plain"))
+              .body();
+      Matcher served =
+          Pattern.compile("bulwark_standby_reads_total\\{[^}]*served=\"standby\"[^}]*\\} (\\S+)")
+              .matcher(metrics);
+      assertThat(served.find()).as(instance.name() + " counts its standby reads").isTrue();
+      System.out.printf(
+          "standby reads: %s served %s reads from the standby%n", instance.name(), served.group(1));
+      standby += Double.parseDouble(served.group(1));
+    }
+    assertThat(standby).as("reads the standby served").isPositive();
   }
 
   /**

@@ -8,6 +8,7 @@ import io.bulwark.harness.http.HttpJson;
 import io.bulwark.harness.platform.PlatformLauncher;
 import io.bulwark.harness.platform.PlatformLauncher.Instance;
 import io.bulwark.harness.platform.QuietPoint;
+import io.bulwark.harness.platform.ServiceDatabases;
 import io.bulwark.harness.platform.Topology;
 import io.bulwark.harness.process.BootJar;
 import io.bulwark.harness.process.FreePorts;
@@ -62,6 +63,21 @@ final class Platform implements AutoCloseable {
       String inventoryUrl,
       String kafka,
       Map<String, String> orderService) {
+    this(
+        instancesPerService,
+        ServiceDatabases.primaryOnly(ordersUrl, inventoryUrl),
+        kafka,
+        orderService);
+  }
+
+  /** The same, each service reading from its database's standby where one is given. */
+  Platform(
+      int instancesPerService,
+      ServiceDatabases databases,
+      String kafka,
+      Map<String, String> orderService) {
+    String ordersUrl = databases.orders();
+    String inventoryUrl = databases.inventory();
     this.ordersUrl = ordersUrl;
     this.inventoryUrl = inventoryUrl;
     this.kafka = kafka;
@@ -74,7 +90,7 @@ final class Platform implements AutoCloseable {
             topology, identities, Platform::startJar, Path.of("target", "platform-logs"));
     try {
       launcher.startAuthServer();
-      launcher.startServices(ordersUrl, inventoryUrl, kafka, orderService);
+      launcher.startServices(databases, kafka, orderService);
       // these tests drive load from one address; the rate limit has tests of its own
       gatewayInstance =
           launcher.startGateway(Map.of("bulwark.gateway.rate-limit.limit-for-period", "100000"));

@@ -6,6 +6,7 @@ import io.bulwark.fixtures.kafka.TestKafka;
 import io.bulwark.fixtures.postgres.TestPostgres;
 import io.bulwark.harness.kafka.KafkaCluster;
 import io.bulwark.harness.net.Partitions;
+import io.bulwark.harness.platform.ServiceDatabases;
 import io.bulwark.harness.postgres.PatroniCluster;
 import io.bulwark.harness.postgres.PostgresPair;
 import io.bulwark.harness.process.Directories;
@@ -89,10 +90,14 @@ final class PlatformExtension implements BeforeAllCallback {
             inject(testClass, PatroniCluster.class, cluster);
             cluster.createDatabase("orders");
             cluster.createDatabase("inventory");
+            // on Patroni, as in the local run, the services read from the standby where they may
             yield new Platform(
                 settings.instancesPerService(),
-                cluster.jdbcUrl("orders"),
-                cluster.jdbcUrl("inventory"),
+                new ServiceDatabases(
+                    cluster.jdbcUrl("orders"),
+                    cluster.jdbcUrl("inventory"),
+                    cluster.standbyJdbcUrl("orders"),
+                    cluster.standbyJdbcUrl("inventory")),
                 kafka,
                 orderService);
           }

@@ -232,8 +232,11 @@ public final class KafkaCluster implements AutoCloseable {
       partitioned().cutOff(List.of(ports.broker(), ports.controller()));
     }
 
+    /** Ends a partition; a node never cut off is left as it is. */
     public void reconnect() {
-      partitioned().reconnect();
+      if (host != null) {
+        host.reconnect();
+      }
     }
 
     private Partitions.Host partitioned() {

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Starts the platform's services on a {@link Topology}: the authorization server (with the
@@ -130,6 +131,20 @@ public final class PlatformLauncher implements AutoCloseable {
       String inventoryUrl,
       String kafkaBootstrap,
       Map<String, String> orderServiceSettings) {
+    startServices(
+        ServiceDatabases.primaryOnly(ordersUrl, inventoryUrl),
+        kafkaBootstrap,
+        orderServiceSettings);
+  }
+
+  /**
+   * {@link #startServices(String, String, String, Map)} on these databases, each service reading
+   * from its standby where one is given.
+   */
+  public void startServices(
+      ServiceDatabases databases, String kafkaBootstrap, Map<String, String> orderServiceSettings) {
+    String ordersUrl = databases.orders();
+    String inventoryUrl = databases.inventory();
     ServiceDatabase.ownedBy(
         ordersUrl, ORDER_SERVICE_ROLE, identities.databasePassword(ORDER_SERVICE_ROLE));
     ServiceDatabase.ownedBy(
@@ -139,6 +154,7 @@ public final class PlatformLauncher implements AutoCloseable {
       Map<String, String> properties = new LinkedHashMap<>(acceptingTokens());
       properties.putAll(Identities.importing(identities.inventoryServiceSettings()));
       properties.put("spring.datasource.url", inventoryUrl);
+      standbyReads(properties, databases.inventoryStandby());
       properties.put("spring.kafka.bootstrap-servers", kafkaBootstrap);
       inventory.add(start(Topology.INVENTORY_SERVICE, i + 1, inventoryPorts.get(i), properties));
     }
@@ -148,9 +164,16 @@ public final class PlatformLauncher implements AutoCloseable {
       properties.putAll(acceptingTokens());
       properties.putAll(Identities.importing(identities.orderServiceSettings()));
       properties.put("spring.datasource.url", ordersUrl);
+      standbyReads(properties, databases.ordersStandby());
       properties.put("spring.kafka.bootstrap-servers", kafkaBootstrap);
       properties.putAll(orderServiceSettings);
       orders.add(start(Topology.ORDER_SERVICE, i + 1, orderPorts.get(i), properties));
+    }
+  }
+
+  private static void standbyReads(Map<String, String> properties, @Nullable String standby) {
+    if (standby != null) {
+      properties.put("bulwark.standby-reads.url", standby);
     }
   }
 

@@ -153,9 +153,14 @@ public final class PatroniCluster implements AutoCloseable {
       partitioned().cutOff(List.of(pgPort, restPort));
     }
 
-    /** Ends the partition; the node finds out what changed meanwhile and follows it. */
+    /**
+     * Ends a partition (a node never cut off is left as it is); the node finds out what changed
+     * meanwhile and follows it.
+     */
     public void reconnect() {
-      partitioned().reconnect();
+      if (host != null) {
+        host.reconnect();
+      }
     }
 
     private Partitions.Host partitioned() {
@@ -503,6 +508,14 @@ public final class PatroniCluster implements AutoCloseable {
    */
   public String jdbcUrl(String database) {
     return jdbcUrl(nodes.stream().map(node -> node.pgPort).toList(), database);
+  }
+
+  /**
+   * A multi-host URL over every node that reaches a standby ({@code targetServerType=secondary}):
+   * for the reads a standby may serve.
+   */
+  public String standbyJdbcUrl(String database) {
+    return jdbcUrl(database).replace("targetServerType=primary", "targetServerType=secondary");
   }
 
   /** A database on PostgreSQL nodes on these local ports, always reaching the primary. */

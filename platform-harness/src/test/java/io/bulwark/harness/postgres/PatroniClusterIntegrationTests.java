@@ -91,23 +91,9 @@ class PatroniClusterIntegrationTests {
       AtomicBoolean writing = new AtomicBoolean(true);
       List<Thread> writers = new ArrayList<>();
       for (int w = 0; w < 4; w++) {
-        Thread writer =
-            new Thread(
-                () -> {
-                  while (writing.get()) {
-                    String id = UUID.randomUUID().toString();
-                    try (var c = DriverManager.getConnection(oldPrimary, "postgres", "");
-                        var insert = c.prepareStatement("INSERT INTO t VALUES (?)")) {
-                      insert.setString(1, id);
-                      insert.executeUpdate();
-                      acknowledged.add(id);
-                    } catch (SQLException refusedOrEnded) {
-                      refused.incrementAndGet();
-                    }
-                  }
-                });
-        writer.start();
-        writers.add(writer);
+        writers.add(
+            startWriting(
+                oldPrimary, writing, acknowledged, refusedOrEnded -> refused.incrementAndGet()));
       }
       old.thaw();
       old.awaitSyncStandby(Duration.ofSeconds(120));
@@ -168,21 +154,8 @@ class PatroniClusterIntegrationTests {
       Queue<String> failures = new ConcurrentLinkedQueue<>();
       AtomicBoolean writing = new AtomicBoolean(true);
       Thread writer =
-          new Thread(
-              () -> {
-                while (writing.get()) {
-                  String id = UUID.randomUUID().toString();
-                  try (var c = DriverManager.getConnection(oldPrimary, "postgres", "");
-                      var insert = c.prepareStatement("INSERT INTO t VALUES (?)")) {
-                    insert.setString(1, id);
-                    insert.executeUpdate();
-                    acknowledged.add(id);
-                  } catch (SQLException e) {
-                    failures.add(String.valueOf(e.getMessage()));
-                  }
-                }
-              });
-      writer.start();
+          startWriting(
+              oldPrimary, writing, acknowledged, e -> failures.add(String.valueOf(e.getMessage())));
       Thread.sleep(1_000);
 
       old.cutOff();
@@ -252,6 +225,31 @@ class PatroniClusterIntegrationTests {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
       }
     }
+  }
+
+  /** A thread inserting new ids at {@code url} until {@code writing} ends, noting each outcome. */
+  private static Thread startWriting(
+      String url,
+      AtomicBoolean writing,
+      Queue<String> acknowledged,
+      java.util.function.Consumer<SQLException> failed) {
+    Thread writer =
+        new Thread(
+            () -> {
+              while (writing.get()) {
+                String id = UUID.randomUUID().toString();
+                try (var c = DriverManager.getConnection(url, "postgres", "");
+                    var insert = c.prepareStatement("INSERT INTO t VALUES (?)")) {
+                  insert.setString(1, id);
+                  insert.executeUpdate();
+                  acknowledged.add(id);
+                } catch (SQLException e) {
+                  failed.accept(e);
+                }
+              }
+            });
+    writer.start();
+    return writer;
   }
 
   private static String fsync(PatroniCluster cluster) {
