@@ -1,12 +1,15 @@
 package io.bulwark.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.bulwark.harness.Await;
 import io.bulwark.harness.kafka.KafkaCluster;
+import io.bulwark.harness.net.Partitions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -15,12 +18,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Kafka losing brokers under a steady order load through the gateway, on a cluster of three (every
- * topic on all three, a write on two at least). One broker killed costs nothing: orders go on being
- * acknowledged and their sagas go on concluding while it is down. All three down for a minute cost
- * only time: orders are still acknowledged (the database takes them, the outbox keeps their
- * events), and once the brokers are back the outboxes drain and every saga concludes. Either way
- * the history check decides: every acknowledged order exists once and is confirmed, no other
- * exists, the stock adds up.
+ * topic on all three, a write on two at least). One broker killed, or cut off the network, costs
+ * nothing: orders go on being acknowledged and their sagas go on concluding while it is gone. All
+ * three down for a minute cost only time: orders are still acknowledged (the database takes them,
+ * the outbox keeps their events), and once the brokers are back the outboxes drain and every saga
+ * concludes. Either way the history check decides: every acknowledged order exists once and is
+ * confirmed, no other exists, the stock adds up.
  */
 @SystemTest(kafka = SystemTest.Brokers.THREE)
 class KafkaBrokerLossSystemTests {
@@ -29,30 +32,49 @@ class KafkaBrokerLossSystemTests {
 
   private static KafkaCluster kafka;
   private static Platform platform;
+  private static Partitions partitions;
 
   @AfterEach
   void everyBrokerRunsAgain() {
+    kafka.nodes().forEach(KafkaCluster.Node::reconnect);
     kafka.restartStopped();
   }
 
   @Test
   void aBrokerKilledUnderLoadLosesNoOrderAndStopsNoSaga() throws Exception {
+    loseTheLeaderUnderLoad("killed", KafkaCluster.Node::kill, node -> {});
+  }
+
+  /**
+   * Silently, not with a kill: the leader's packets are dropped, its connections stay open, and the
+   * controller fences it only once its heartbeats have been missing for the broker session timeout.
+   */
+  @Test
+  void aBrokerCutOffUnderLoadLosesNoOrderAndStopsNoSaga() throws Exception {
+    assumeTrue(partitions != null, Partitions.requirement());
+    loseTheLeaderUnderLoad("cut off", KafkaCluster.Node::cutOff, KafkaCluster.Node::reconnect);
+  }
+
+  private static void loseTheLeaderUnderLoad(
+      String how, Consumer<KafkaCluster.Node> lose, Consumer<KafkaCluster.Node> heal)
+      throws Exception {
     OrderLoad load = OrderLoad.start(platform.client(), 4);
     try {
       awaitConfirmed(confirmed() + 20, Duration.ofSeconds(60));
       KafkaCluster.Node leader = leaderOf(ORDER_EVENTS);
 
-      leader.kill();
-      long killed = System.nanoTime();
-      long confirmedAtKill = confirmed();
-      // sagas conclude with the broker still dead: its partitions have new leaders on the others
-      awaitConfirmed(confirmedAtKill + 100, Duration.ofSeconds(90));
-      double outage = load.writeOutageAfter(killed);
-      assertThat(leader.isRunning()).isFalse();
+      lose.accept(leader);
+      long lost = System.nanoTime();
+      long confirmedAtLoss = confirmed();
+      // sagas conclude with the broker still gone: its partitions have new leaders on the others
+      awaitConfirmed(confirmedAtLoss + 100, Duration.ofSeconds(90));
+      double hundred = (System.nanoTime() - lost) / 1e9;
+      double outage = load.writeOutageAfter(lost);
       System.out.printf(
-          "kafka: %s (leader of %s) killed; %d more sagas concluded while it was down; write"
-              + " outage %.1f s%n",
-          leader.name(), ORDER_EVENTS, confirmed() - confirmedAtKill, outage);
+          "kafka: %s (leader of %s) %s; %d more sagas concluded while it was gone, the first 100 in"
+              + " %.1f s; write outage %.1f s%n",
+          leader.name(), ORDER_EVENTS, how, confirmed() - confirmedAtLoss, hundred, outage);
+      heal.accept(leader);
     } finally {
       load.stop();
     }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -142,31 +143,12 @@ final class Nemesis {
               primary.awaitSyncStandby(Duration.ofSeconds(120));
             });
       }
-      case PRIMARY_FREEZE -> {
-        PatroniCluster.Node primary = database.awaitPrimary(Duration.ofSeconds(60));
-        primary.freeze();
-        yield new Injected(
-            step.fault() + " " + primary.name() + " " + step.hold().toMillis() + " ms",
-            () -> {
-              primary.thaw();
-              database.awaitPrimary(Duration.ofSeconds(60));
-              database.awaitSyncStandby(Duration.ofSeconds(120));
-            });
-      }
-      case PRIMARY_PARTITION -> {
-        if (partitions == null) {
-          yield skipped(step);
-        }
-        PatroniCluster.Node primary = database.awaitPrimary(Duration.ofSeconds(60));
-        primary.cutOff();
-        yield new Injected(
-            step.fault() + " " + primary.name() + " " + step.hold().toMillis() + " ms",
-            () -> {
-              primary.reconnect();
-              database.awaitPrimary(Duration.ofSeconds(60));
-              database.awaitSyncStandby(Duration.ofSeconds(120));
-            });
-      }
+      case PRIMARY_FREEZE ->
+          stallPrimary(step, PatroniCluster.Node::freeze, PatroniCluster.Node::thaw);
+      case PRIMARY_PARTITION ->
+          partitions == null
+              ? skipped(step)
+              : stallPrimary(step, PatroniCluster.Node::cutOff, PatroniCluster.Node::reconnect);
       case BROKER_KILL -> {
         KafkaCluster.Node broker = pick(kafka.nodes(), step);
         broker.kill();
@@ -198,6 +180,23 @@ final class Nemesis {
             () -> ProcessTrees.thaw(instance.process().handle()));
       }
     };
+  }
+
+  /**
+   * The primary stalled, its processes left running (frozen, or cut off the network); undone at the
+   * heal, after which the cluster has a primary and a synchronous standby again.
+   */
+  private Injected stallPrimary(
+      Step step, Consumer<PatroniCluster.Node> stall, Consumer<PatroniCluster.Node> undo) {
+    PatroniCluster.Node primary = database.awaitPrimary(Duration.ofSeconds(60));
+    stall.accept(primary);
+    return new Injected(
+        step.fault() + " " + primary.name() + " " + step.hold().toMillis() + " ms",
+        () -> {
+          undo.accept(primary);
+          database.awaitPrimary(Duration.ofSeconds(60));
+          database.awaitSyncStandby(Duration.ofSeconds(120));
+        });
   }
 
   private static Injected skipped(Step step) {

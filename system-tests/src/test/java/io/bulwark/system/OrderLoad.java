@@ -64,10 +64,25 @@ final class OrderLoad {
     this.clients = Executors.newFixedThreadPool(clients);
   }
 
-  /** Sets the stock (as the operator) and starts the clients (as {@value #CUSTOMER}). */
+  /**
+   * Sets the stock (as the operator) and starts the clients (as {@value #CUSTOMER}). Setting a
+   * stock level is idempotent, so it is sent again, as an operator would, while a platform still
+   * recovering from the last fault answers it with an error (for up to 60 s).
+   */
   static OrderLoad start(PlatformClient platform, int clients) {
     OrderLoad load = new OrderLoad(platform.as(CUSTOMER).http(), clients);
-    platform.setStock(load.sku, STOCK);
+    Await.until(
+            () -> {
+              try {
+                platform.setStock(load.sku, STOCK);
+                return true;
+              } catch (IllegalStateException notYet) {
+                System.out.println("order load: " + notYet.getMessage() + "; sending it again");
+                return false;
+              }
+            })
+        .every(Duration.ofSeconds(1))
+        .within(Duration.ofSeconds(60), () -> "the stock of " + load.sku + " could not be set");
     for (int c = 0; c < clients; c++) {
       load.work.add(load.clients.submit(load::run));
     }
