@@ -119,27 +119,8 @@ public final class PlatformLauncher implements AutoCloseable {
 
   /**
    * Starts every inventory-service and order-service instance of the topology, without waiting,
-   * each service connecting as its own database role, which owns its database (made so here).
-   */
-  public void startServices(String ordersUrl, String inventoryUrl, String kafkaBootstrap) {
-    startServices(ordersUrl, inventoryUrl, kafkaBootstrap, Map.of());
-  }
-
-  /** {@link #startServices(String, String, String)}, order-service with these settings besides. */
-  public void startServices(
-      String ordersUrl,
-      String inventoryUrl,
-      String kafkaBootstrap,
-      Map<String, String> orderServiceSettings) {
-    startServices(
-        ServiceDatabases.primaryOnly(ordersUrl, inventoryUrl),
-        kafkaBootstrap,
-        orderServiceSettings);
-  }
-
-  /**
-   * {@link #startServices(String, String, String, Map)} on these databases, each service reading
-   * from its standby where one is given.
+   * each service connecting as its own database role, which owns its database (made so here), and
+   * reading from its standby where one is given; order-service with these settings besides.
    */
   public void startServices(
       ServiceDatabases databases, String kafkaBootstrap, Map<String, String> orderServiceSettings) {

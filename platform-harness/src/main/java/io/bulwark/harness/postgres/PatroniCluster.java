@@ -95,22 +95,11 @@ public final class PatroniCluster implements AutoCloseable {
      * one, so an unchanged timeline means no failover happened. -1 when the node does not answer.
      */
     public int timeline() {
-      try {
-        HttpResponse<String> response =
-            HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + "/patroni"))
-                    .timeout(Duration.ofSeconds(2))
-                    .GET()
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        Matcher timeline = TIMELINE.matcher(response.body());
-        return timeline.find() ? Integer.parseInt(timeline.group(1)) : -1;
-      } catch (IOException e) {
-        return -1;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return -1;
-      }
+      return get(restPort, "/patroni")
+          .map(response -> TIMELINE.matcher(response.body()))
+          .filter(Matcher::find)
+          .map(timeline -> Integer.parseInt(timeline.group(1)))
+          .orElse(-1);
     }
 
     /** Whether this node is a replica that streams synchronously. */
@@ -473,27 +462,15 @@ public final class PatroniCluster implements AutoCloseable {
    * "" when no one does, null when etcd did not answer.
    */
   private @Nullable String leaderKey() {
-    try {
-      HttpResponse<String> response =
-          HTTP.send(
-              HttpRequest.newBuilder(
-                      URI.create(
-                          "http://127.0.0.1:" + etcdPort + "/v2/keys/service/bulwark/leader"))
-                  .timeout(Duration.ofSeconds(1))
-                  .GET()
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      Matcher value = LEADER.matcher(response.body());
-      if (response.statusCode() == 404) {
-        return "";
-      }
-      return response.statusCode() == 200 && value.find() ? value.group(1) : null;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    HttpResponse<String> response = get(etcdPort, "/v2/keys/service/bulwark/leader").orElse(null);
+    if (response == null) {
       return null;
     }
+    if (response.statusCode() == 404) {
+      return "";
+    }
+    Matcher value = LEADER.matcher(response.body());
+    return response.statusCode() == 200 && value.find() ? value.group(1) : null;
   }
 
   /** Creates a database on the current primary. */
@@ -551,19 +528,24 @@ public final class PatroniCluster implements AutoCloseable {
   }
 
   private static int restStatus(int port, String path) {
+    return get(port, path).map(HttpResponse::statusCode).orElse(-1);
+  }
+
+  /** A GET on a local port, answered within a second, or empty when it was not. */
+  private static Optional<HttpResponse<String>> get(int port, String path) {
     try {
-      return HTTP.send(
+      return Optional.of(
+          HTTP.send(
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                   .timeout(Duration.ofSeconds(1))
                   .GET()
                   .build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
+              HttpResponse.BodyHandlers.ofString()));
     } catch (IOException e) {
-      return -1;
+      return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return -1;
+      return Optional.empty();
     }
   }
 }

@@ -1,6 +1,6 @@
 package io.bulwark.reliability.autoconfigure;
 
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Objects;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -32,8 +32,7 @@ public final class StandbyQueries {
    * Optional} or a list, never null).
    */
   public <T> T read(Function<JdbcClient, T> query) {
-    AtomicReference<T> result = new AtomicReference<>();
-    transactions.executeWithoutResult(status -> result.set(query.apply(jdbc)));
-    return java.util.Objects.requireNonNull(result.get(), "a standby query returned null");
+    return Objects.requireNonNull(
+        transactions.execute(status -> query.apply(jdbc)), "a standby query returned null");
   }
 }
