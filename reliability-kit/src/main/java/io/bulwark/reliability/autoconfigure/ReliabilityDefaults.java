@@ -46,6 +46,7 @@ public class ReliabilityDefaults implements EnvironmentPostProcessor {
     // a crashed instance's partitions move to the others after 10 s, not Kafka's default 45 s
     defaults.put("spring.kafka.consumer.properties[session.timeout.ms]", "10000");
     defaults.put("spring.kafka.consumer.heartbeat-interval", "3s");
+    kafkaTimeouts(defaults);
     defaults.put("spring.flyway.baseline-on-migrate", "false");
     defaults.put(
         "spring.datasource.hikari.exception-override-class-name",
@@ -111,6 +112,33 @@ public class ReliabilityDefaults implements EnvironmentPostProcessor {
             "-c tcp_keepalives_interval=3",
             "-c tcp_keepalives_count=3",
             "-c tcp_user_timeout=10000"));
+  }
+
+  /**
+   * Every wait on a Kafka broker is bounded too. A broker cut off the network is fenced by the
+   * controller once its heartbeats have been missing for the broker session timeout (9 s), and its
+   * partitions and the groups it coordinated move to the others; a client still waiting on it must
+   * give up by then, or it waits out Kafka's own defaults (30 s per request, 60 s for a commit),
+   * longer than a saga's deadline:
+   *
+   * <ul>
+   *   <li>{@code request.timeout.ms} 5 s, for every client: a fetch, produce, heartbeat or commit
+   *       that a broker does not answer is abandoned, the connection closed and the cluster's
+   *       metadata fetched again, which names the partition's new leader (a consumer's fetch waits
+   *       at most half a second on a healthy broker);
+   *   <li>{@code socket.connection.setup.timeout.ms} 3 s, growing to at most 10 s: a broker that
+   *       answers no SYN, and the client tries another;
+   *   <li>{@code default.api.timeout.ms} 15 s, for consumers and the admin client: a commit or an
+   *       offset lookup that no coordinator answers ends and is retried by the container, instead
+   *       of holding the partition's records for a minute.
+   * </ul>
+   */
+  private static void kafkaTimeouts(Map<String, Object> defaults) {
+    defaults.put("spring.kafka.properties[request.timeout.ms]", "5000");
+    defaults.put("spring.kafka.properties[socket.connection.setup.timeout.ms]", "3000");
+    defaults.put("spring.kafka.properties[socket.connection.setup.timeout.max.ms]", "10000");
+    defaults.put("spring.kafka.consumer.properties[default.api.timeout.ms]", "15000");
+    defaults.put("spring.kafka.admin.properties[default.api.timeout.ms]", "15000");
   }
 
   /**
