@@ -3,6 +3,7 @@ package io.bulwark.devstack;
 import io.bulwark.harness.auth.Identities;
 import io.bulwark.harness.http.HttpJson;
 import io.bulwark.harness.kafka.KafkaCluster;
+import io.bulwark.harness.net.Partitions;
 import io.bulwark.harness.platform.PlatformLauncher;
 import io.bulwark.harness.platform.ServiceDatabases;
 import io.bulwark.harness.platform.Topology;
@@ -42,6 +43,7 @@ public final class DevStack {
   private @Nullable KafkaCluster kafka;
   private @Nullable PostgresServer postgres;
   private @Nullable PatroniCluster patroni;
+  private @Nullable Partitions partitions;
   private volatile boolean stopping;
 
   private DevStack(Path root, Path data) {
@@ -209,14 +211,17 @@ public final class DevStack {
               + ports(agents)
               + ", etcd on :"
               + TOPOLOGY.etcdPort());
+      // each node in a host of its own where this machine can drop its packets, so that a
+      // benchmark (or an operator) can cut the primary off the network as a failed switch would
+      partitions = Partitions.available() ? Partitions.open() : null;
       PatroniCluster cluster =
           PatroniCluster.start(
               data.resolve("patroni"),
               TOPOLOGY.etcdPort(),
               TOPOLOGY.etcdPort() + 1,
               List.of(
-                  new int[] {nodes.get(0), agents.get(0)},
-                  new int[] {nodes.get(1), agents.get(1)}));
+                  new int[] {nodes.get(0), agents.get(0)}, new int[] {nodes.get(1), agents.get(1)}),
+              partitions);
       patroni = cluster;
       cluster.createDatabase("orders");
       cluster.createDatabase("inventory");
@@ -251,7 +256,7 @@ public final class DevStack {
               while (!stopping) {
                 for (PatroniCluster.Node node : cluster.nodes()) {
                   if (!stopping && !node.agentAlive()) {
-                    // longer than the leader key lives (ttl 6 s): the standby takes over first,
+                    // longer than the leader key lives (ttl 4 s): the standby takes over first,
                     // and the dead node comes back as its standby rather than reclaiming its lock
                     sleepQuietly(15_000);
                     if (!stopping) {
@@ -318,6 +323,9 @@ public final class DevStack {
       } catch (RuntimeException e) {
         System.err.println("    patroni stop failed: " + e.getMessage());
       }
+    }
+    if (partitions != null) {
+      partitions.close();
     }
     if (postgres != null) {
       System.out.println("    postgresql");

@@ -75,6 +75,32 @@ public final class Partitions implements AutoCloseable {
     return host;
   }
 
+  /**
+   * The host that {@code member} runs in, started by another process (the local run's, say): its
+   * control group as the kernel reports it. This instance's rules cut it off and reconnect it; the
+   * group itself stays its owner's.
+   */
+  public Host hostOf(ProcessHandle member) {
+    Path file = Path.of("/proc", String.valueOf(member.pid()), "cgroup");
+    try {
+      String group =
+          Files.readAllLines(file).stream()
+              .filter(line -> line.startsWith("0::/"))
+              .map(line -> line.substring("0::/".length()))
+              .filter(path -> path.contains(MARK))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "process " + member.pid() + " was not started in a host of its own"));
+      Host host = new Host(Path.of(group).getFileName().toString(), root.resolve(group));
+      hosts.add(host);
+      return host;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A set of processes that leave the network together and come back together. */
   public final class Host {
     private final String name;
@@ -82,8 +108,12 @@ public final class Partitions implements AutoCloseable {
     private final List<List<String>> rules = new ArrayList<>();
 
     private Host(String name) {
+      this(name, groups.resolve(name));
+    }
+
+    private Host(String name, Path group) {
       this.name = name;
-      this.group = groups.resolve(name);
+      this.group = group;
     }
 
     public String name() {

@@ -51,7 +51,8 @@ public final class PatroniCluster implements AutoCloseable {
     final int restPort;
     final Path dataDir;
     final Path config;
-    final Partitions.@Nullable Host host;
+    // an attached view finds the host its owner started the node in when it is first cut off
+    Partitions.@Nullable Host host;
     @Nullable ManagedProcess agent;
 
     Node(String name, int pgPort, int restPort) {
@@ -60,7 +61,7 @@ public final class PatroniCluster implements AutoCloseable {
       this.restPort = restPort;
       this.dataDir = dir.resolve(name);
       this.config = dir.resolve(name + ".yml");
-      this.host = partitions == null ? null : partitions.host("patroni-" + name);
+      this.host = partitions == null || attached ? null : partitions.host("patroni-" + name);
     }
 
     public String name() {
@@ -152,7 +153,13 @@ public final class PatroniCluster implements AutoCloseable {
       }
     }
 
-    private Partitions.Host partitioned() {
+    private synchronized Partitions.Host partitioned() {
+      if (host == null && attached && partitions != null) {
+        host =
+            partitions.hostOf(
+                PostgresServer.postmaster(dataDir)
+                    .orElseThrow(() -> new IllegalStateException(name + " is not running")));
+      }
       if (host == null) {
         throw new IllegalStateException(name + " was not started to be partitioned");
       }
@@ -187,8 +194,8 @@ public final class PatroniCluster implements AutoCloseable {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
-  private final Path dir;
-  private final int etcdPort;
+  final Path dir;
+  final int etcdPort;
   private final List<Node> nodes = new ArrayList<>();
   private @Nullable ManagedProcess etcd;
 
@@ -202,13 +209,22 @@ public final class PatroniCluster implements AutoCloseable {
    */
   private final boolean durable;
 
+  /** A view of a cluster that another process runs: it starts and stops nothing. */
+  private final boolean attached;
+
   private PatroniCluster(
-      Path dir, int etcdPort, int etcdPeerPort, boolean durable, @Nullable Partitions partitions) {
+      Path dir,
+      int etcdPort,
+      int etcdPeerPort,
+      boolean durable,
+      @Nullable Partitions partitions,
+      boolean attached) {
     this.dir = dir;
     this.partitions = partitions;
     this.durable = durable;
     this.etcdPort = etcdPort;
     this.etcdPeerPort = etcdPeerPort;
+    this.attached = attached;
   }
 
   /** Whether the machine has Patroni and etcd installed. */
@@ -249,6 +265,32 @@ public final class PatroniCluster implements AutoCloseable {
     return start(dir, etcdPort, etcdPeerPort, nodePorts, true, null);
   }
 
+  /** The same, each node a {@link Partitions.Host} of its own when {@code partitions} is given. */
+  public static PatroniCluster start(
+      Path dir,
+      int etcdPort,
+      int etcdPeerPort,
+      List<int[]> nodePorts,
+      @Nullable Partitions partitions) {
+    return start(dir, etcdPort, etcdPeerPort, nodePorts, true, partitions);
+  }
+
+  /**
+   * A view of the cluster kept in {@code dir} that another process runs (the local run), for the
+   * benchmark: which node is primary, a failover watched, and, given {@code partitions}, a node cut
+   * off the network when its owner started it in a host of its own. It starts and stops nothing:
+   * its {@link #close()} leaves the cluster running.
+   */
+  public static PatroniCluster attach(
+      Path dir, int etcdPort, List<int[]> nodePorts, @Nullable Partitions partitions) {
+    PatroniCluster cluster = new PatroniCluster(dir, etcdPort, -1, true, partitions, true);
+    for (int i = 0; i < nodePorts.size(); i++) {
+      cluster.nodes.add(
+          cluster.new Node("node" + (i + 1), nodePorts.get(i)[0], nodePorts.get(i)[1]));
+    }
+    return cluster;
+  }
+
   private static PatroniCluster start(
       Path dir,
       int etcdPort,
@@ -262,7 +304,8 @@ public final class PatroniCluster implements AutoCloseable {
       if (Commands.runningAsRoot()) {
         Commands.run(List.of("chown", "postgres:postgres", dir.toString()), 10);
       }
-      PatroniCluster cluster = new PatroniCluster(dir, etcdPort, etcdPeerPort, durable, partitions);
+      PatroniCluster cluster =
+          new PatroniCluster(dir, etcdPort, etcdPeerPort, durable, partitions, false);
       boolean existing = Files.isDirectory(dir.resolve("etcd"));
       cluster.startEtcd();
       for (int i = 0; i < nodePorts.size(); i++) {
@@ -516,6 +559,9 @@ public final class PatroniCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    if (attached) {
+      return;
+    }
     for (Node node : nodes) {
       if (node.agent != null && node.agent.isAlive()) {
         node.agent.stop(Duration.ofSeconds(30));

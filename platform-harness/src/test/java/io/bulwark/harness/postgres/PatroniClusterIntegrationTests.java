@@ -129,7 +129,8 @@ class PatroniClusterIntegrationTests {
    * still running. Nobody is refused (a connection attempt times out, it is not reset); the standby
    * is promoted once the old primary's key expires, and the old primary, unable to reach its
    * synchronous standby or etcd, acknowledges nothing meanwhile that the new primary lacks. Back on
-   * the network, it rejoins as the standby.
+   * the network, it rejoins as the standby. The cut is made as the benchmark makes it on the local
+   * run: through a view attached to a cluster it did not start, with firewall rules of its own.
    */
   @Test
   void aPartitionedPrimaryIsReplacedSilentlyAndRejoinsWithoutLosingAnAcknowledgedWrite()
@@ -139,8 +140,15 @@ class PatroniClusterIntegrationTests {
         "needs Debian's patroni and etcd-server packages (.ci/run installs them)");
     assumeTrue(Partitions.available(), Partitions.requirement());
     try (Partitions partitions = Partitions.open();
-        PatroniCluster cluster = PatroniCluster.start(2, partitions)) {
-      PatroniCluster.Node old = cluster.awaitPrimary(Duration.ofSeconds(30));
+        PatroniCluster cluster = PatroniCluster.start(2, partitions);
+        Partitions another = Partitions.open();
+        PatroniCluster view =
+            PatroniCluster.attach(
+                cluster.dir,
+                cluster.etcdPort,
+                cluster.nodes().stream().map(n -> new int[] {n.pgPort(), n.restPort()}).toList(),
+                another)) {
+      PatroniCluster.Node old = view.awaitPrimary(Duration.ofSeconds(30));
       cluster.createDatabase("cut");
       try (var c = DriverManager.getConnection(cluster.jdbcUrl("cut"), "postgres", "")) {
         c.createStatement().execute("CREATE TABLE t (id text PRIMARY KEY)");
@@ -158,11 +166,16 @@ class PatroniClusterIntegrationTests {
               oldPrimary, writing, acknowledged, e -> failures.add(String.valueOf(e.getMessage())));
       Thread.sleep(1_000);
 
+      FailoverWatch watch = view.watchFailover(old);
       old.cutOff();
+      long cut = System.nanoTime();
       PatroniCluster.Node next =
           Await.untilPresent(
-                  () -> cluster.nodes().stream().filter(n -> n != old && n.isPrimary()).findFirst())
+                  () -> view.nodes().stream().filter(n -> n != old && n.isPrimary()).findFirst())
               .within(Duration.ofSeconds(60), () -> "no new primary\n" + cluster.logs());
+      FailoverWatch.Breakdown breakdown =
+          watch.breakdown(cut, (System.nanoTime() - cut) / 1e9, Duration.ofSeconds(30));
+      watch.close();
       String nextPrimary = "jdbc:postgresql://127.0.0.1:" + next.pgPort() + "/cut";
       try (var c = DriverManager.getConnection(nextPrimary, "postgres", "")) {
         c.createStatement().execute("INSERT INTO t VALUES ('written-on-the-new-primary')");
@@ -179,6 +192,11 @@ class PatroniClusterIntegrationTests {
               + " %d attempts failed%n",
           old.name(), next.name(), acknowledged.size(), failures.size());
       System.out.println("failed while cut off: " + new java.util.TreeSet<>(failedWhileCut));
+      System.out.println("partition: " + breakdown);
+      assertThat(breakdown.detected())
+          .as("the old primary's leader key expired, seen through the attached view")
+          .isPositive()
+          .isLessThanOrEqualTo(breakdown.promoted());
       assertThat(failedWhileCut)
           .as("the partition timed out; nothing refused or reset a connection")
           .isNotEmpty()
