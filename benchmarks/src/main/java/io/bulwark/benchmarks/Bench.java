@@ -1,9 +1,11 @@
 package io.bulwark.benchmarks;
 
-import io.bulwark.harness.Await;
 import io.bulwark.harness.auth.Identities;
 import io.bulwark.harness.auth.Tokens;
+import io.bulwark.harness.net.Partitions;
 import io.bulwark.harness.platform.QuietPoint;
+import io.bulwark.harness.postgres.FailoverWatch;
+import io.bulwark.harness.postgres.PatroniCluster;
 import io.bulwark.harness.postgres.PostgresServer;
 import io.bulwark.harness.process.Directories;
 import io.bulwark.harness.process.ServiceJvm;
@@ -91,7 +93,7 @@ public final class Bench {
         report.rssIdle.put(
             instance.getKey(), LocalRun.rssMiB(instance.getValue()).orElse(Double.NaN));
       }
-      report.patroni = LocalRun.patroni();
+      report.patroni = LocalRun.underPatroni();
 
       baseline();
       OpenLoad load = new OpenLoad(LocalRun.GATEWAY, SKUS, run.tokens().of(Identities.CUSTOMER_1));
@@ -237,19 +239,72 @@ public final class Bench {
     awaitQuiet();
   }
 
-  /** Kills the primary under load, each time once a synchronous standby is back. */
+  /**
+   * The primary lost under load, each time once a synchronous standby is back: killed (postmaster
+   * and agent, {@code ./bulwark kill-primary}), then cut off the network for 15 s where this
+   * machine can drop its packets. Each loss is watched, so its outage splits into the leader key's
+   * expiry, the promotion and the first acknowledged write.
+   */
   private void failovers(OpenLoad load, double rate, LocalRun run) throws Exception {
-    int kills = quick ? 1 : 3;
+    report.failovers.add(
+        failover(
+            load,
+            rate,
+            run,
+            "crash",
+            new PrimaryLoss() {
+              @Override
+              public void inflict(PatroniCluster.Node primary) throws Exception {
+                run.killPrimary();
+              }
+
+              @Override
+              public void heal(PatroniCluster.Node primary) throws InterruptedException {
+                // the local run restarts the dead agent 15 s later; it rejoins as the standby
+                Thread.sleep(30_000);
+              }
+            }));
+    if (run.canPartition()) {
+      report.failovers.add(
+          failover(
+              load,
+              rate,
+              run,
+              "partition",
+              new PrimaryLoss() {
+                @Override
+                public void inflict(PatroniCluster.Node primary) {
+                  primary.cutOff();
+                }
+
+                @Override
+                public void heal(PatroniCluster.Node primary) throws InterruptedException {
+                  Thread.sleep(15_000);
+                  primary.reconnect();
+                  Thread.sleep(15_000);
+                }
+              }));
+    } else {
+      say("failover: no partition measured: " + Partitions.requirement());
+    }
+  }
+
+  /** A way of losing the primary, and of ending the loss. */
+  private interface PrimaryLoss {
+    /** Returns as soon as the primary is lost. */
+    void inflict(PatroniCluster.Node primary) throws Exception;
+
+    /** Returns once the platform may be left to recover. */
+    void heal(PatroniCluster.Node primary) throws InterruptedException;
+  }
+
+  private Report.Failover failover(
+      OpenLoad load, double rate, LocalRun run, String fault, PrimaryLoss loss) throws Exception {
+    int count = quick ? 1 : 3;
     Duration duration = Duration.ofSeconds(quick ? 60 : 200);
-    say(
-        "failover: "
-            + rate
-            + " orders/s for "
-            + duration.toSeconds()
-            + " s, "
-            + kills
-            + " primary kills");
-    List<Long> killedAt = new ArrayList<>();
+    say("failover: " + rate + " orders/s for " + duration.toSeconds() + " s, primary " + fault);
+    PatroniCluster cluster = run.patroni();
+    List<Report.Fault> faults = new ArrayList<>();
     long start = System.nanoTime();
     CompletableFuture<List<OpenLoad.Outcome>> loading =
         CompletableFuture.supplyAsync(
@@ -261,23 +316,24 @@ public final class Bench {
               }
             });
     Thread.sleep(10_000);
-    for (int k = 0; k < kills; k++) {
-      Await.until(LocalRun::hasSyncStandby)
-          .every(Duration.ofMillis(500))
-          .within(Duration.ofSeconds(90));
+    for (int k = 0; k < count; k++) {
+      cluster.awaitSyncStandby(Duration.ofSeconds(90));
       if (System.nanoTime() - start > duration.toNanos() - Duration.ofSeconds(40).toNanos()) {
         break;
       }
-      run.killPrimary();
-      // taken once the kill command has returned: no write after it can reach the old primary
-      killedAt.add(System.nanoTime());
-      say("primary killed");
-      Thread.sleep(30_000);
+      PatroniCluster.Node primary = cluster.awaitPrimary(Duration.ofSeconds(30));
+      FailoverWatch watch = cluster.watchFailover(primary);
+      loss.inflict(primary);
+      // taken once the kill has returned or the rules are in: no write sent after it can reach
+      // the old primary
+      faults.add(new Report.Fault(System.nanoTime(), watch));
+      say("primary " + primary.name() + ": " + fault);
+      loss.heal(primary);
     }
-    List<OpenLoad.Outcome> outcomes = loading.get();
-    report.failover = Report.Failover.of(rate, start, outcomes, killedAt);
-    say(report.failover.line());
+    Report.Failover failover = Report.Failover.of(fault, rate, start, loading.get(), faults);
+    say(failover.line());
     awaitQuiet();
+    return failover;
   }
 
   private void relay() throws Exception {

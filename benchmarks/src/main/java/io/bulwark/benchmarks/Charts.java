@@ -52,10 +52,14 @@ final class Charts {
 
   /**
    * POST latency per second (p50 and p99 of the requests due in that second), log scale, with the
-   * primary kills marked.
+   * moments of the faults marked with {@code fault}.
    */
   static void latencyOverTime(
-      Path file, String title, Map<String, List<double[]>> seriesBySecond, List<Double> kills)
+      Path file,
+      String title,
+      Map<String, List<double[]>> seriesBySecond,
+      List<Double> faults,
+      String fault)
       throws IOException {
     XYSeriesCollection data = new XYSeriesCollection();
     seriesBySecond.forEach(
@@ -78,11 +82,11 @@ final class Charts {
     LogarithmicAxis axis = new LogarithmicAxis("POST latency (ms, log scale)");
     axis.setAllowNegativesFlag(false);
     plot.setRangeAxis(axis);
-    for (double kill : kills) {
-      ValueMarker marker = new ValueMarker(kill);
+    for (double at : faults) {
+      ValueMarker marker = new ValueMarker(at);
       marker.setPaint(Color.RED);
       marker.setStroke(new BasicStroke(2f));
-      marker.setLabel("primary killed");
+      marker.setLabel(fault);
       plot.addDomainMarker(marker);
     }
     style(chart);

@@ -3,7 +3,9 @@ package io.bulwark.benchmarks;
 import io.bulwark.harness.Await;
 import io.bulwark.harness.auth.Identities;
 import io.bulwark.harness.auth.Tokens;
+import io.bulwark.harness.net.Partitions;
 import io.bulwark.harness.platform.Topology;
+import io.bulwark.harness.postgres.PatroniCluster;
 import io.bulwark.harness.process.BootJar;
 import io.bulwark.harness.process.FreePorts;
 import io.bulwark.harness.process.ManagedProcess;
@@ -57,6 +59,8 @@ final class LocalRun implements AutoCloseable {
   }
 
   private @Nullable Tokens tokens;
+  private @Nullable PatroniCluster patroni;
+  private @Nullable Partitions partitions;
 
   /** Access tokens of the local run's users, from its authorization server, each kept till due. */
   synchronized Tokens tokens() {
@@ -252,16 +256,28 @@ final class LocalRun implements AutoCloseable {
     }
   }
 
-  /** Whether a Patroni node reports a leader and a synchronous standby. */
-  static boolean hasSyncStandby() {
-    return PATRONI_REST.stream()
-        .map(port -> patroni(port, "/cluster"))
-        .flatMap(Optional::stream)
-        .anyMatch(
-            r ->
-                r.statusCode() == 200
-                    && r.body().contains("\"leader\"")
-                    && r.body().contains("\"sync_standby\""));
+  /**
+   * The local run's Patroni cluster, as a view that starts and stops nothing: its nodes, a watch on
+   * a failover, and a node cut off the network where this machine can drop packets (the local run
+   * starts each node in a host of its own there).
+   */
+  synchronized PatroniCluster patroni() {
+    if (patroni == null) {
+      partitions = Partitions.available() ? Partitions.open() : null;
+      List<int[]> nodes = new ArrayList<>();
+      for (int i = 0; i < PATRONI_REST.size(); i++) {
+        nodes.add(new int[] {TOPOLOGY.postgresPorts().get(i), PATRONI_REST.get(i)});
+      }
+      patroni =
+          PatroniCluster.attach(data.resolve("patroni"), TOPOLOGY.etcdPort(), nodes, partitions);
+    }
+    return patroni;
+  }
+
+  /** Whether {@link #patroni()}'s nodes can be cut off the network. */
+  synchronized boolean canPartition() {
+    patroni();
+    return partitions != null;
   }
 
   /** The port of the PostgreSQL node that is primary now (the only one without Patroni). */
@@ -275,7 +291,7 @@ final class LocalRun implements AutoCloseable {
   }
 
   /** Whether the local run's PostgreSQL runs under Patroni. */
-  static boolean patroni() {
+  static boolean underPatroni() {
     return PATRONI_REST.stream().anyMatch(port -> patroni(port, "/cluster").isPresent());
   }
 
@@ -298,6 +314,9 @@ final class LocalRun implements AutoCloseable {
 
   @Override
   public void close() {
+    if (partitions != null) {
+      partitions.close(); // no node stays cut off
+    }
     process.stop(Duration.ofSeconds(90));
   }
 }

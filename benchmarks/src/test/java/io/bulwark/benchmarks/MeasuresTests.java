@@ -3,6 +3,7 @@ package io.bulwark.benchmarks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.bulwark.harness.postgres.FailoverWatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +70,31 @@ class MeasuresTests {
     assertThat(step.orderIds()).containsExactly("a");
     assertThat(step.errorShare()).isCloseTo(2 / 3.0, within(1e-9));
     assertThat(step.errors()).isEqualTo("503: 1, timeout: 1");
+  }
+
+  @Test
+  void aFailoverReportsTheMedianOfEachPartOverItsFaults() {
+    Report.Failover crashes =
+        new Report.Failover(
+            "crash",
+            50,
+            List.of(10.0, 50.0, 90.0),
+            List.of(4.5, 6.0, 4.8),
+            List.of(
+                new FailoverWatch.Breakdown(3.9, 4.2, 4.5),
+                new FailoverWatch.Breakdown(4.1, 5.0, 6.0),
+                new FailoverWatch.Breakdown(3.7, 4.4, 4.8)),
+            1_000,
+            0,
+            java.util.Map.of(),
+            java.util.Map.of());
+
+    FailoverWatch.Breakdown median = crashes.medianBreakdown();
+
+    assertThat(median.detected()).isEqualTo(3.9);
+    assertThat(median.promoted()).isEqualTo(4.4);
+    assertThat(median.firstWrite()).isEqualTo(4.8);
+    assertThat(crashes.chart()).isEqualTo("failover-crash.png");
   }
 
   @Test
