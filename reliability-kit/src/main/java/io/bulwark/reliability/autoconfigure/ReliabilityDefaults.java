@@ -77,7 +77,11 @@ public class ReliabilityDefaults implements EnvironmentPostProcessor {
    * refuses nothing) costs seconds, not the kernel's fifteen minutes of retransmissions:
    *
    * <ul>
-   *   <li>{@code connectTimeout} 3 s: a host that answers no SYN; a multi-host URL tries the next;
+   *   <li>{@code connectTimeout} 1 s: a host that answers no SYN (a partitioned node); a multi-host
+   *       URL tries the next. Every attempt to reach a new primary tries the silent node too, so
+   *       this bound is paid after a promotion as well (a SYN is answered in milliseconds on a
+   *       network that works; one that is lost costs an attempt, and the reconnecting data source
+   *       makes another);
    *   <li>{@code loginTimeout} 5 s: a host that accepts the connection and then says nothing;
    *   <li>{@code socketTimeout} 20 s: any read from a server gone quiet mid-statement. Above the
    *       statement and lock timeouts, so a slow statement meets the server's own cancel first and
@@ -97,7 +101,7 @@ public class ReliabilityDefaults implements EnvironmentPostProcessor {
    */
   private static void databaseTimeouts(Map<String, Object> defaults) {
     String driver = "spring.datasource.hikari.data-source-properties.";
-    defaults.put(driver + "connectTimeout", "3");
+    defaults.put(driver + "connectTimeout", "1");
     defaults.put(driver + "loginTimeout", "5");
     defaults.put(driver + "socketTimeout", "20");
     defaults.put(driver + "tcpKeepAlive", "true");

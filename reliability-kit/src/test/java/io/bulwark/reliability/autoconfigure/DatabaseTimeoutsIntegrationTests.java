@@ -61,7 +61,7 @@ class DatabaseTimeoutsIntegrationTests {
     HikariDataSource pool = (HikariDataSource) dataSource;
 
     assertThat(pool.getDataSourceProperties())
-        .containsEntry("connectTimeout", "3")
+        .containsEntry("connectTimeout", "1")
         .containsEntry("loginTimeout", "5")
         .containsEntry("socketTimeout", "20")
         .containsEntry("tcpKeepAlive", "true");
