@@ -93,9 +93,9 @@ public final class Bench {
         report.rssIdle.put(
             instance.getKey(), LocalRun.rssMiB(instance.getValue()).orElse(Double.NaN));
       }
-      report.patroni = LocalRun.underPatroni();
+      report.patroni = run.underPatroni();
 
-      baseline();
+      baseline(run);
       OpenLoad load = new OpenLoad(LocalRun.GATEWAY, SKUS, run.tokens().of(Identities.CUSTOMER_1));
       warmUp(load);
       awaitQuiet();
@@ -105,7 +105,7 @@ public final class Bench {
       if (report.patroni) {
         failovers(load, Math.max(20, sustained / 2), run);
       }
-      relay();
+      relay(run);
       for (var instance : LocalRun.SERVICES.entrySet()) {
         report.rssAfter.put(
             instance.getKey(), LocalRun.rssMiB(instance.getValue()).orElse(Double.NaN));
@@ -156,8 +156,8 @@ public final class Bench {
     }
   }
 
-  private void baseline() throws Exception {
-    int primary = LocalRun.primaryPort();
+  private void baseline(LocalRun run) throws Exception {
+    int primary = run.primaryPort();
     PostgresServer.createDatabase(
         "jdbc:postgresql://127.0.0.1:" + primary + "/postgres", "pgbench");
     PgBench pgbench = new PgBench(primary);
@@ -301,7 +301,9 @@ public final class Bench {
   private Report.Failover failover(
       OpenLoad load, double rate, LocalRun run, String fault, PrimaryLoss loss) throws Exception {
     int count = quick ? 1 : 3;
-    Duration duration = Duration.ofSeconds(quick ? 60 : 200);
+    // a quick run still loses the primary once: after the previous phase's fault the old primary
+    // may take a while to rejoin as the standby, and the load must outlast the fault by 40 s
+    Duration duration = Duration.ofSeconds(quick ? 90 : 200);
     say("failover: " + rate + " orders/s for " + duration.toSeconds() + " s, primary " + fault);
     PatroniCluster cluster = run.patroni();
     List<Report.Fault> faults = new ArrayList<>();
@@ -336,11 +338,11 @@ public final class Bench {
     return failover;
   }
 
-  private void relay() throws Exception {
+  private void relay(LocalRun run) throws Exception {
     int events = quick ? 5_000 : 20_000;
     RelayDrain drain =
         new RelayDrain(
-            "jdbc:postgresql://127.0.0.1:" + LocalRun.primaryPort(),
+            "jdbc:postgresql://127.0.0.1:" + run.primaryPort(),
             LocalRun.TOPOLOGY.kafkaBootstrap(1));
     for (int i = 0; i < (quick ? 1 : 3); i++) {
       double rate = drain.eventsPerSecond(events);

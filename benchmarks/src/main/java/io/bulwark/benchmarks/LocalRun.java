@@ -11,10 +11,6 @@ import io.bulwark.harness.process.FreePorts;
 import io.bulwark.harness.process.ManagedProcess;
 import io.bulwark.harness.process.ServiceJvm;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,9 +36,6 @@ final class LocalRun implements AutoCloseable {
   static final String ORDERS_DB = TOPOLOGY.pairJdbcUrl("orders");
   static final String INVENTORY_DB = TOPOLOGY.pairJdbcUrl("inventory");
   static final List<Integer> PATRONI_REST = TOPOLOGY.patroniRestPorts();
-
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   final Path root;
   final Path data;
@@ -281,35 +274,13 @@ final class LocalRun implements AutoCloseable {
   }
 
   /** The port of the PostgreSQL node that is primary now (the only one without Patroni). */
-  static int primaryPort() {
-    for (int i = 0; i < PATRONI_REST.size(); i++) {
-      if (patroni(PATRONI_REST.get(i), "/primary").filter(r -> r.statusCode() == 200).isPresent()) {
-        return TOPOLOGY.postgresPorts().get(i);
-      }
-    }
-    return TOPOLOGY.postgresPort();
+  int primaryPort() {
+    return patroni().primary().map(PatroniCluster.Node::pgPort).orElse(TOPOLOGY.postgresPort());
   }
 
-  /** Whether the local run's PostgreSQL runs under Patroni. */
-  static boolean underPatroni() {
-    return PATRONI_REST.stream().anyMatch(port -> patroni(port, "/cluster").isPresent());
-  }
-
-  /** A Patroni node's REST answer, or empty if the node does not answer. */
-  private static Optional<HttpResponse<String>> patroni(int port, String path) {
-    try {
-      return Optional.of(
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                  .timeout(Duration.ofSeconds(2))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString()));
-    } catch (IOException e) {
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    }
+  /** Whether the local run's PostgreSQL runs under Patroni: a node's agent answers. */
+  boolean underPatroni() {
+    return patroni().nodes().stream().anyMatch(node -> node.timeline() >= 0);
   }
 
   @Override

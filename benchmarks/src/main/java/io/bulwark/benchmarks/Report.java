@@ -182,8 +182,8 @@ final class Report {
     }
 
     /**
-     * Seconds from the kill to the first acknowledged write that was sent after it: no write sent
-     * after the kill can have reached the old primary, so this one found the new.
+     * Seconds from the fault to the first acknowledged write that was sent after it: no write sent
+     * after the fault can have reached the old primary, so this one found the new.
      */
     static java.util.Optional<Double> outage(long kill, List<OpenLoad.Outcome> outcomes) {
       var outage =
