@@ -1,8 +1,11 @@
 package io.bulwark.harness.process;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** Crashing or freezing a process together with everything it started. */
 public final class ProcessTrees {
@@ -28,9 +31,20 @@ public final class ProcessTrees {
    * as a machine does that stalls (a long pause, a hung hypervisor), until {@link #thaw}.
    */
   public static void freeze(ProcessHandle process) {
-    List<ProcessHandle> all = new ArrayList<>(List.of(process));
-    all.addAll(process.descendants().toList());
-    signal("-STOP", all);
+    Set<Long> frozen = new HashSet<>();
+    // A child started between listing the tree and stopping its parent would run on: list again
+    // until a pass finds nothing new (a stopped process starts nothing).
+    for (int pass = 0; pass < 5; pass++) {
+      List<ProcessHandle> fresh =
+          Stream.concat(Stream.of(process), process.descendants())
+              .filter(p -> !frozen.contains(p.pid()))
+              .toList();
+      if (fresh.isEmpty()) {
+        return;
+      }
+      signal("-STOP", fresh);
+      fresh.forEach(p -> frozen.add(p.pid()));
+    }
   }
 
   /** SIGCONT to the process and its descendants, children first: a frozen tree runs on. */
@@ -41,9 +55,26 @@ public final class ProcessTrees {
     signal("-CONT", all);
   }
 
+  /**
+   * Signals the processes still alive; one that exits in the meantime (a short-lived child of the
+   * tree) is passed over, any other failure is not.
+   */
   private static void signal(String signal, List<ProcessHandle> processes) {
-    List<String> command = new ArrayList<>(List.of("kill", signal));
-    processes.forEach(p -> command.add(String.valueOf(p.pid())));
-    Commands.run(command, 10);
+    for (int attempt = 1; ; attempt++) {
+      List<ProcessHandle> alive = processes.stream().filter(ProcessHandle::isAlive).toList();
+      if (alive.isEmpty()) {
+        return;
+      }
+      List<String> command = new ArrayList<>(List.of("kill", signal));
+      alive.forEach(p -> command.add(String.valueOf(p.pid())));
+      try {
+        Commands.run(command, 10);
+        return;
+      } catch (IllegalStateException e) {
+        if (attempt == 3 || alive.stream().allMatch(ProcessHandle::isAlive)) {
+          throw e;
+        }
+      }
+    }
   }
 }
