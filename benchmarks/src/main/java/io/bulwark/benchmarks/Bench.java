@@ -103,6 +103,7 @@ public final class Bench {
       double sustained = sweep(load);
       halfSaturation(load, sustained);
       if (report.patroni) {
+        calm(load, Math.max(20, sustained / 2), run);
         failovers(load, Math.max(20, sustained / 2), run);
       }
       relay(run);
@@ -174,8 +175,9 @@ public final class Bench {
   /** Rising fixed rates until the platform stops keeping up; returns the highest sustained. */
   private double sweep(OpenLoad load) throws Exception {
     double sustained = 0;
-    double rate = 40;
-    for (int i = 0; i < 10; i++) {
+    // from a rate a cold platform keeps up with, so the figure says how far it got
+    double rate = 10;
+    for (int i = 0; i < 12; i++) {
       Report.Step step = measured(load, rate, step(20), 0).step();
       // kept up: every order accepted with POST p99 within 1 s, and every saga concluded within
       // 10 s of the step's end
@@ -195,7 +197,7 @@ public final class Bench {
       if (!keptUp) {
         break;
       }
-      rate = rate < 200 ? rate + 40 : Math.round(rate * 1.2);
+      rate = rate < 40 ? rate * 2 : rate < 200 ? rate + 40 : Math.round(rate * 1.2);
     }
     report.sustainedRate = sustained;
     return sustained;
@@ -236,6 +238,36 @@ public final class Bench {
     report.relayLagInventory =
         Latencies.ofMillis(Probe.relayLagMillis(LocalRun.INVENTORY_DB, from));
     say(step.line());
+    awaitQuiet();
+  }
+
+  /**
+   * Ten minutes of load with no fault (one with {@code --quick}), the pair's timeline sampled once
+   * a second: the leader key's short life must not buy a fast failover with spurious ones.
+   */
+  private void calm(OpenLoad load, double rate, LocalRun run) throws Exception {
+    Duration duration = quick ? Duration.ofMinutes(1) : Duration.ofMinutes(10);
+    say("calm: " + rate + " orders/s for " + duration.toMinutes() + " min, no fault");
+    PatroniCluster cluster = run.patroni();
+    List<Integer> timelines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CompletableFuture<List<OpenLoad.Outcome>> loading =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return load.run(rate, duration, 0);
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    while (!loading.isDone()) {
+      timelines.add(
+          cluster.nodes().stream().mapToInt(PatroniCluster.Node::timeline).max().orElse(-1));
+      Thread.sleep(1_000);
+    }
+    long accepted = loading.get().stream().filter(OpenLoad.Outcome::accepted).count();
+    report.calm =
+        new Report.Calm(duration.toSeconds() / 60.0, rate, accepted, List.copyOf(timelines));
+    say("calm: " + report.calm.promotions() + " promotions, " + accepted + " acknowledged");
     awaitQuiet();
   }
 

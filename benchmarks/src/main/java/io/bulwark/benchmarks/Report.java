@@ -2,6 +2,7 @@ package io.bulwark.benchmarks;
 
 import io.bulwark.harness.platform.WriteOutage;
 import io.bulwark.harness.postgres.FailoverWatch;
+import io.bulwark.harness.postgres.PatroniCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,6 +105,23 @@ final class Report {
           sagasNotConcluded,
           maxBacklog,
           errors());
+    }
+  }
+
+  /**
+   * A stretch of steady load with no fault, watching the Patroni pair once a second: a leader key
+   * short enough for a fast failover must not expire on its own while a loaded machine pauses.
+   */
+  record Calm(double minutes, double rate, long accepted, List<Integer> timelines) {
+
+    /**
+     * Promotions seen: how far the timeline rose between the first and the last answer. Each
+     * promotion starts a new timeline, so a failover and back counts twice; a sample where no node
+     * answered (-1) is skipped.
+     */
+    int promotions() {
+      List<Integer> answered = timelines.stream().filter(t -> t >= 0).toList();
+      return answered.isEmpty() ? 0 : answered.get(answered.size() - 1) - answered.get(0);
     }
   }
 
@@ -269,6 +287,7 @@ final class Report {
   Latencies relayLagOrders = Latencies.NONE;
   Latencies relayLagInventory = Latencies.NONE;
   final List<Failover> failovers = new ArrayList<>();
+  @Nullable Calm calm;
   final List<Double> relayRates = new ArrayList<>();
   int warmUpWindows;
   final Map<String, LocalRun.SoloStart> solo = new LinkedHashMap<>();
@@ -438,6 +457,27 @@ final class Report {
             f(relay) + " events/s",
             "≥ 5,000 events/s",
             relay >= 5000 ? "met" : "not met"));
+    if (calm != null) {
+      md.append(
+          row(
+              "failovers during "
+                  + f(calm.minutes())
+                  + " min of load at "
+                  + f(calm.rate())
+                  + " orders/s with no fault (leader key "
+                  + PatroniCluster.TTL_SECONDS
+                  + " s, fsync on)",
+              calm.promotions()
+                  + " (timeline "
+                  + calm.timelines().stream().filter(t -> t >= 0).findFirst().orElse(-1)
+                  + " → "
+                  + calm.timelines().stream().filter(t -> t >= 0).reduce((a, b) -> b).orElse(-1)
+                  + "); "
+                  + calm.accepted()
+                  + " acknowledged",
+              "0",
+              calm.promotions() == 0 ? "met" : "not met"));
+    }
     for (Failover failover : failovers) {
       FailoverWatch.Breakdown parts = failover.medianBreakdown();
       md.append(

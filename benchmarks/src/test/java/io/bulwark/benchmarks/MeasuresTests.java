@@ -102,4 +102,12 @@ class MeasuresTests {
     assertThat(Report.median(List.of(4.0, 1.0, 3.0, 2.0))).isEqualTo(2.5);
     assertThat(Report.median(List.of(5.0, 1.0, 3.0))).isEqualTo(3.0);
   }
+
+  @Test
+  void aCalmPhaseCountsEveryRiseOfTheTimelineAsAPromotionAndSkipsUnansweredSamples() {
+    assertThat(new Report.Calm(10, 20, 100, List.of(3, 3, -1, 3, 3)).promotions()).isZero();
+    assertThat(new Report.Calm(10, 20, 100, List.of(-1, 3, 3, 4, -1, 5, 5, -1)).promotions())
+        .isEqualTo(2);
+    assertThat(new Report.Calm(10, 20, 0, List.of(-1, -1)).promotions()).isZero();
+  }
 }
