@@ -58,20 +58,27 @@ final class Platform implements AutoCloseable {
    * order-service with these settings besides its own.
    */
   Platform(
+      Path dir,
       int instancesPerService,
       String ordersUrl,
       String inventoryUrl,
       String kafka,
       Map<String, String> orderService) {
     this(
+        dir,
         instancesPerService,
         ServiceDatabases.primaryOnly(ordersUrl, inventoryUrl),
         kafka,
         orderService);
   }
 
-  /** The same, each service reading from its database's standby where one is given. */
+  /**
+   * The same, each service reading from its database's standby where one is given. {@code dir}
+   * holds this platform's identities and its processes' logs: one per test class, so that classes
+   * run side by side keep theirs apart.
+   */
   Platform(
+      Path dir,
       int instancesPerService,
       ServiceDatabases databases,
       String kafka,
@@ -84,10 +91,9 @@ final class Platform implements AutoCloseable {
     this.orders = jdbc(ordersUrl);
     this.inventory = jdbc(inventoryUrl);
     this.topology = Topology.ephemeral(instancesPerService);
-    this.identities = Identities.in(Path.of("target", "platform-identities"));
+    this.identities = Identities.in(dir.resolve("identities"));
     this.launcher =
-        new PlatformLauncher(
-            topology, identities, Platform::startJar, Path.of("target", "platform-logs"));
+        new PlatformLauncher(topology, identities, Platform::startJar, dir.resolve("logs"));
     try {
       launcher.startAuthServer();
       launcher.startServices(databases, kafka, orderService);

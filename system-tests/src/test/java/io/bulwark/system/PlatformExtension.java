@@ -61,10 +61,13 @@ final class PlatformExtension implements BeforeAllCallback {
             yield cluster.bootstrapServers();
           }
         };
+    // the class's identities and logs; classes may run side by side, in forks of their own
+    Path dir = Path.of("target", "platform", testClass.getSimpleName());
     Platform platform =
         switch (settings.databases()) {
           case SHARED ->
               new Platform(
+                  dir,
                   settings.instancesPerService(),
                   TestPostgres.newDatabase("orders"),
                   TestPostgres.newDatabase("inventory"),
@@ -76,6 +79,7 @@ final class PlatformExtension implements BeforeAllCallback {
             pair.createDatabase("orders");
             pair.createDatabase("inventory");
             yield new Platform(
+                dir,
                 settings.instancesPerService(),
                 pair.jdbcUrl("orders"),
                 pair.jdbcUrl("inventory"),
@@ -92,6 +96,7 @@ final class PlatformExtension implements BeforeAllCallback {
             cluster.createDatabase("inventory");
             // on Patroni, as in the local run, the services read from the standby where they may
             yield new Platform(
+                dir,
                 settings.instancesPerService(),
                 new ServiceDatabases(
                     cluster.jdbcUrl("orders"),
