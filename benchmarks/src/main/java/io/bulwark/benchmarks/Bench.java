@@ -250,15 +250,7 @@ public final class Bench {
     say("calm: " + rate + " orders/s for " + duration.toMinutes() + " min, no fault");
     PatroniCluster cluster = run.patroni();
     List<Integer> timelines = new java.util.concurrent.CopyOnWriteArrayList<>();
-    CompletableFuture<List<OpenLoad.Outcome>> loading =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return load.run(rate, duration, 0);
-              } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    CompletableFuture<List<OpenLoad.Outcome>> loading = inBackground(load, rate, duration);
     while (!loading.isDone()) {
       timelines.add(
           cluster.nodes().stream().mapToInt(PatroniCluster.Node::timeline).max().orElse(-1));
@@ -321,6 +313,19 @@ public final class Bench {
     }
   }
 
+  /** The load at a fixed rate for the duration, on another thread. */
+  private static CompletableFuture<List<OpenLoad.Outcome>> inBackground(
+      OpenLoad load, double rate, Duration duration) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return load.run(rate, duration, 0);
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
   /** A way of losing the primary, and of ending the loss. */
   private interface PrimaryLoss {
     /** Returns as soon as the primary is lost. */
@@ -340,15 +345,7 @@ public final class Bench {
     PatroniCluster cluster = run.patroni();
     List<Report.Fault> faults = new ArrayList<>();
     long start = System.nanoTime();
-    CompletableFuture<List<OpenLoad.Outcome>> loading =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return load.run(rate, duration, 0);
-              } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    CompletableFuture<List<OpenLoad.Outcome>> loading = inBackground(load, rate, duration);
     Thread.sleep(10_000);
     for (int k = 0; k < count; k++) {
       cluster.awaitSyncStandby(Duration.ofSeconds(90));
