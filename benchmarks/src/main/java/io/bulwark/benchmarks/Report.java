@@ -120,8 +120,17 @@ final class Report {
      * answered (-1) is skipped.
      */
     int promotions() {
-      List<Integer> answered = timelines.stream().filter(t -> t >= 0).toList();
-      return answered.isEmpty() ? 0 : answered.get(answered.size() - 1) - answered.get(0);
+      return last() - first();
+    }
+
+    /** The first timeline a node answered with, -1 if none ever did. */
+    int first() {
+      return timelines.stream().filter(t -> t >= 0).findFirst().orElse(-1);
+    }
+
+    /** The last timeline a node answered with, -1 if none ever did. */
+    int last() {
+      return timelines.stream().filter(t -> t >= 0).reduce((a, b) -> b).orElse(-1);
     }
   }
 
@@ -469,9 +478,9 @@ final class Report {
                   + " s, fsync on)",
               calm.promotions()
                   + " (timeline "
-                  + calm.timelines().stream().filter(t -> t >= 0).findFirst().orElse(-1)
+                  + calm.first()
                   + " → "
-                  + calm.timelines().stream().filter(t -> t >= 0).reduce((a, b) -> b).orElse(-1)
+                  + calm.last()
                   + "); "
                   + calm.accepted()
                   + " acknowledged",

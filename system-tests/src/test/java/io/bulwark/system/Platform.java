@@ -74,8 +74,8 @@ final class Platform implements AutoCloseable {
 
   /**
    * The same, each service reading from its database's standby where one is given. {@code dir}
-   * holds this platform's identities and its processes' logs: one per test class, so that classes
-   * run side by side keep theirs apart.
+   * holds this platform's identities and its processes' logs: one per test class, so that a failed
+   * class's logs hold only its own processes' lines.
    */
   Platform(
       Path dir,

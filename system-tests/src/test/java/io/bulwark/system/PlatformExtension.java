@@ -61,7 +61,7 @@ final class PlatformExtension implements BeforeAllCallback {
             yield cluster.bootstrapServers();
           }
         };
-    // the class's identities and logs; classes may run side by side, in forks of their own
+    // the class's own identities and its processes' logs, apart from every other class's
     Path dir = Path.of("target", "platform", testClass.getSimpleName());
     Platform platform =
         switch (settings.databases()) {
