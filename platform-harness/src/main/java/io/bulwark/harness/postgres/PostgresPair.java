@@ -176,6 +176,35 @@ public final class PostgresPair implements AutoCloseable {
         60);
   }
 
+  /**
+   * Returns once the standby has replayed everything the primary had written when called. A
+   * synchronous commit waits only for the standby to flush, not to replay: right after a {@code
+   * CREATE DATABASE}, say, the standby may not have that database yet.
+   */
+  public void awaitStandbyReplayed() {
+    String written = query(primary.jdbcUrl("postgres"), "SELECT pg_current_wal_lsn()::text");
+    Await.until(
+            () ->
+                "t"
+                    .equals(
+                        query(
+                            standby.jdbcUrl("postgres"),
+                            "SELECT pg_last_wal_replay_lsn() >= '" + written + "'::pg_lsn")))
+        .every(Duration.ofMillis(50))
+        .within(
+            Duration.ofSeconds(30), () -> "the standby did not replay the primary's " + written);
+  }
+
+  private static String query(String url, String sql) {
+    try (Connection c = DriverManager.getConnection(url, "postgres", "");
+        var rs = c.createStatement().executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
   private void awaitSynchronous() {
     Await.until(this::isSynchronous)
         .every(Duration.ofMillis(100))
