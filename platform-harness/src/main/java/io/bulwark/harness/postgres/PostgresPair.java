@@ -212,14 +212,13 @@ public final class PostgresPair implements AutoCloseable {
   }
 
   private boolean isSynchronous() {
-    try (Connection c = DriverManager.getConnection(primary.jdbcUrl("postgres"), "postgres", "");
-        var rs =
-            c.createStatement()
-                .executeQuery(
-                    "SELECT count(*) FROM pg_stat_replication WHERE sync_state = 'sync'")) {
-      rs.next();
-      return rs.getInt(1) == 1;
-    } catch (SQLException e) {
+    try {
+      return "1"
+          .equals(
+              query(
+                  primary.jdbcUrl("postgres"),
+                  "SELECT count(*) FROM pg_stat_replication WHERE sync_state = 'sync'"));
+    } catch (IllegalStateException e) {
       return false; // not yet
     }
   }
