@@ -1,12 +1,9 @@
 package io.bulwark.reliability.failover;
 
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -21,17 +18,16 @@ import javax.sql.DataSource;
  * up with the last failure and leaves the pool's own backoff to pace a database that is gone for
  * longer. Any other failure (a wrong password, a missing database) is thrown at once.
  */
-public final class ReconnectingDataSource implements DataSource {
+public final class ReconnectingDataSource extends ForwardingDataSource {
 
-  private final DataSource target;
   private final Duration pause;
   private final Duration patience;
 
   public ReconnectingDataSource(DataSource target, Duration pause, Duration patience) {
+    super(target);
     if (pause.isNegative() || pause.isZero() || patience.isNegative()) {
       throw new IllegalArgumentException("pause must be positive, patience not negative");
     }
-    this.target = target;
     this.pause = pause;
     this.patience = patience;
   }
@@ -66,40 +62,5 @@ public final class ReconnectingDataSource implements DataSource {
         }
       }
     }
-  }
-
-  @Override
-  public PrintWriter getLogWriter() throws SQLException {
-    return target.getLogWriter();
-  }
-
-  @Override
-  public void setLogWriter(PrintWriter out) throws SQLException {
-    target.setLogWriter(out);
-  }
-
-  @Override
-  public void setLoginTimeout(int seconds) throws SQLException {
-    target.setLoginTimeout(seconds);
-  }
-
-  @Override
-  public int getLoginTimeout() throws SQLException {
-    return target.getLoginTimeout();
-  }
-
-  @Override
-  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-    return target.getParentLogger();
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> type) throws SQLException {
-    return type.isInstance(target) ? type.cast(target) : target.unwrap(type);
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> type) throws SQLException {
-    return type.isInstance(target) || target.isWrapperFor(type);
   }
 }
