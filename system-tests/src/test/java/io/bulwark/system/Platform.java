@@ -13,6 +13,7 @@ import io.bulwark.harness.platform.Topology;
 import io.bulwark.harness.process.BootJar;
 import io.bulwark.harness.process.FreePorts;
 import io.bulwark.harness.process.ManagedProcess;
+import io.bulwark.harness.tracing.OtlpReceiver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,8 +49,13 @@ final class Platform implements AutoCloseable {
   final List<Instance> inventoryInstances = new ArrayList<>();
 
   final List<Instance> orderInstances = new ArrayList<>();
+
+  /** Where every instance sends its spans. */
+  final OtlpReceiver traces = OtlpReceiver.start();
+
   private final Topology topology;
   private final PlatformLauncher launcher;
+  private final Path logs;
   private final Identities identities;
   private Instance gatewayInstance;
 
@@ -92,8 +98,9 @@ final class Platform implements AutoCloseable {
     this.inventory = jdbc(inventoryUrl);
     this.topology = Topology.ephemeral(instancesPerService);
     this.identities = Identities.in(dir.resolve("identities"));
-    this.launcher =
-        new PlatformLauncher(topology, identities, Platform::startJar, dir.resolve("logs"));
+    this.logs = dir.resolve("logs");
+    this.launcher = new PlatformLauncher(topology, identities, Platform::startJar, logs);
+    launcher.exportTracesTo(traces.endpoint(), Duration.ofMillis(500));
     try {
       launcher.startAuthServer();
       launcher.startServices(databases, kafka, orderService);
@@ -113,6 +120,11 @@ final class Platform implements AutoCloseable {
       String instance, String service, Map<String, String> properties, Path log) {
     return BootJar.start(
         instance, Path.of(System.getProperty("bulwark.jars." + service)), JVM, properties, log);
+  }
+
+  /** The instance's log as JSON, one object per line. */
+  Path jsonLog(Instance instance) {
+    return logs.resolve(instance.name() + ".json");
   }
 
   /**
@@ -224,5 +236,6 @@ final class Platform implements AutoCloseable {
   @Override
   public void close() {
     launcher.close();
+    traces.close();
   }
 }

@@ -11,6 +11,7 @@ import io.bulwark.gateway.GatewayProperties;
 import io.bulwark.reliability.autoconfigure.idempotency.IdempotencyProperties;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import io.micrometer.context.ContextExecutorService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.springframework.context.annotation.Bean;
@@ -31,14 +32,16 @@ import org.springframework.web.servlet.function.ServerResponse;
 @Configuration(proxyBeanMethods = false)
 class Routes {
 
+  /** The threads the upstream calls run on, each carrying its request's trace and correlation. */
   @Bean(destroyMethod = "shutdownNow")
   ExecutorService upstreamCalls() {
-    return Executors.newCachedThreadPool(
-        runnable -> {
-          Thread thread = new Thread(runnable, "upstream-call");
-          thread.setDaemon(true);
-          return thread;
-        });
+    return ContextExecutorService.wrap(
+        Executors.newCachedThreadPool(
+            runnable -> {
+              Thread thread = new Thread(runnable, "upstream-call");
+              thread.setDaemon(true);
+              return thread;
+            }));
   }
 
   @Bean

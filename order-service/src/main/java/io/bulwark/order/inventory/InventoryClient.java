@@ -9,6 +9,7 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import io.micrometer.context.ContextExecutorService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashSet;
 import java.util.List;
@@ -57,13 +58,15 @@ class InventoryClient implements SkuCheck, DisposableBean {
   private final TimeLimiter timeLimiter;
   private final Bulkhead bulkhead;
   private final MeterRegistry meters;
+  // each call carries its order's trace and correlation id onto the thread that makes it
   private final ExecutorService calls =
-      Executors.newCachedThreadPool(
-          runnable -> {
-            Thread thread = new Thread(runnable, "inventory-call");
-            thread.setDaemon(true);
-            return thread;
-          });
+      ContextExecutorService.wrap(
+          Executors.newCachedThreadPool(
+              runnable -> {
+                Thread thread = new Thread(runnable, "inventory-call");
+                thread.setDaemon(true);
+                return thread;
+              }));
 
   InventoryClient(
       RestClient.Builder inventoryRestClientBuilder,

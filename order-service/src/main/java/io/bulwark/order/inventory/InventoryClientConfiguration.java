@@ -1,6 +1,8 @@
 package io.bulwark.order.inventory;
 
+import io.micrometer.observation.ObservationRegistry;
 import java.net.http.HttpClient;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.annotation.Bean;
@@ -36,7 +38,8 @@ class InventoryClientConfiguration {
   RestClient.Builder inventoryRestClientBuilder(
       InventoryProperties properties,
       ClientRegistrationRepository registrations,
-      OAuth2AuthorizedClientService authorizedClients) {
+      OAuth2AuthorizedClientService authorizedClients,
+      ObjectProvider<ObservationRegistry> observations) {
     JdkClientHttpRequestFactory requests =
         new JdkClientHttpRequestFactory(
             HttpClient.newBuilder()
@@ -54,6 +57,8 @@ class InventoryClientConfiguration {
     machineToken.setAuthorizationFailureHandler(
         OAuth2ClientHttpRequestInterceptor.authorizationFailureHandler(authorizedClients));
     return RestClient.builder()
+        // a span per call, and the caller's trace sent on in traceparent
+        .observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP))
         .requestFactory(requests)
         .requestInterceptor(machineToken)
         .baseUrl(properties.baseUrl().toString());

@@ -3,6 +3,8 @@ package io.bulwark.order.ordering;
 import java.time.Clock;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -10,6 +12,7 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 class PlacingOrder {
 
+  private static final Logger log = LoggerFactory.getLogger(PlacingOrder.class);
   private final Orders orders;
   private final SkuCheck skus;
   private final Clock clock;
@@ -33,6 +36,7 @@ class PlacingOrder {
     }
     Order order = Order.place(customerId, items, clock.instant());
     orders.insert(order);
+    log.info("order {} placed, {} line(s)", order.id(), items.size());
     return order;
   }
 }

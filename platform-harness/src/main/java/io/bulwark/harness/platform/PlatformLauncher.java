@@ -22,10 +22,11 @@ import org.jspecify.annotations.Nullable;
  * Starts the platform's services on a {@link Topology}: the authorization server (with the
  * platform's {@link Identities}), the inventory-service instances, the order-service instances
  * (each told where the inventory instances are), and the gateway (told where both are), each its
- * own process with its log in one directory, each told the issuer whose tokens it accepts. The
- * local run ({@code ./bulwark run}) and the system tests start the platform with it; they differ
- * only in how a jar becomes a process ({@link Starter}) and in the databases and broker they hand
- * it.
+ * own process with its logs in one directory ({@code <instance>.log} as the console shows it,
+ * {@code <instance>.json} a JSON object per line), each told the issuer whose tokens it accepts.
+ * The local run ({@code ./bulwark run}) and the system tests start the platform with it; they
+ * differ only in how a jar becomes a process ({@link Starter}) and in the databases and broker they
+ * hand it.
  */
 public final class PlatformLauncher implements AutoCloseable {
 
@@ -82,6 +83,7 @@ public final class PlatformLauncher implements AutoCloseable {
   private final Starter starter;
   private final Path logs;
   private final List<Instance> started = new ArrayList<>();
+  private final Map<String, String> everyInstance = new LinkedHashMap<>();
   private final List<Instance> inventory = new ArrayList<>();
   private final List<Instance> orders = new ArrayList<>();
 
@@ -99,6 +101,16 @@ public final class PlatformLauncher implements AutoCloseable {
    */
   public Tokens tokens() {
     return tokens;
+  }
+
+  /**
+   * Every instance started from now on exports its spans over OTLP to {@code endpoint} (an {@code
+   * OtlpReceiver}'s, say), in batches sent every {@code delay}.
+   */
+  public void exportTracesTo(String endpoint, Duration delay) {
+    everyInstance.put("management.opentelemetry.tracing.export.otlp.endpoint", endpoint);
+    everyInstance.put(
+        "management.opentelemetry.tracing.export.schedule-delay", delay.toMillis() + "ms");
   }
 
   /**
@@ -200,10 +212,14 @@ public final class PlatformLauncher implements AutoCloseable {
 
   private Instance start(String service, int n, int port, Map<String, String> properties) {
     int managementPort = topology.managementPortOf(port);
-    Map<String, String> all = new LinkedHashMap<>(properties);
+    Map<String, String> all = new LinkedHashMap<>(everyInstance);
+    all.putAll(properties);
     all.put("server.port", String.valueOf(port));
     all.put("management.server.port", String.valueOf(managementPort));
     String name = Instance.name(service, n);
+    // beside the readable console log, every line as JSON (ECS) with its trace and span ids
+    all.put("logging.file.name", logs.resolve(name + ".json").toString());
+    all.put("logging.structured.format.file", "ecs");
     Instance instance =
         new Instance(
             service,

@@ -60,6 +60,13 @@ public class ReliabilityDefaults implements EnvironmentPostProcessor {
     resilienceDefaults(defaults);
     defaults.put("management.endpoints.web.exposure.include", "health,info,metrics,prometheus");
     defaults.put("management.endpoint.health.probes.enabled", "true");
+    // every order traced: a platform meant to be watched failing; spans leave a service only when
+    // an OTLP endpoint is set (management.opentelemetry.tracing.export.otlp.endpoint), and a
+    // busier deployment lowers the probability
+    defaults.put("management.tracing.sampling.probability", "1.0");
+    // Spring Security's five spans per request (its filter chain's halves as traces of their
+    // own) would bury the platform's; the request's span holds its outcome
+    defaults.put("management.observations.enable.spring.security", "false");
     // latency histograms, so dashboards and benchmarks can compute percentiles across instances
     defaults.put(
         "management.metrics.distribution.percentiles-histogram.http.server.requests", "true");

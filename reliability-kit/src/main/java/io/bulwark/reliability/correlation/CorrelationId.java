@@ -8,7 +8,8 @@ import org.slf4j.MDC;
 /**
  * The id that ties together everything one request causes: the HTTP calls, the log lines ({@code
  * correlationId} in the MDC) and the events, across services and Kafka. It lives on the current
- * thread while a request or a message is processed.
+ * thread while a request or a message is processed, and goes with the work it hands to an executor
+ * wrapped by Micrometer's context propagation ({@link CorrelationIdAccessor}).
  */
 public final class CorrelationId {
 
@@ -44,15 +45,18 @@ public final class CorrelationId {
     }
     CURRENT.set(id);
     MDC.put(MDC_KEY, id);
-    return () -> {
-      if (previous == null) {
-        CURRENT.remove();
-        MDC.remove(MDC_KEY);
-      } else {
-        CURRENT.set(previous);
-        MDC.put(MDC_KEY, previous);
-      }
-    };
+    return () -> set(previous);
+  }
+
+  /** Makes {@code id} current on this thread, or none for null. */
+  static void set(@Nullable String id) {
+    if (id == null) {
+      CURRENT.remove();
+      MDC.remove(MDC_KEY);
+    } else {
+      CURRENT.set(id);
+      MDC.put(MDC_KEY, id);
+    }
   }
 
   /** Ends a correlation scope. */

@@ -11,22 +11,55 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Gives every request a correlation id: the one it brought in {@code X-Correlation-Id} when valid,
- * else a new one. The id is returned in the response header, set in the logging MDC for the whole
- * request, visible to code downstream (a proxied request carries it on) and stored with any event
- * the request causes.
+ * else its trace's id where the request is traced, else a new one, so a user has one id to quote
+ * and to find the trace by. The id is returned in the response header, set in the logging MDC for
+ * the whole request, visible to code downstream (a proxied request carries it on), stored with any
+ * event the request causes, and, when it is not the trace's id, kept on the request's span as
+ * {@code bulwark.correlation_id}.
  */
 public class CorrelationIdFilter extends OncePerRequestFilter {
+
+  /** The span the request runs in, where tracing is on. */
+  public interface CurrentTrace {
+    CurrentTrace NONE =
+        new CurrentTrace() {
+          @Override
+          public @Nullable String traceId() {
+            return null;
+          }
+
+          @Override
+          public void tag(String key, String value) {}
+        };
+
+    @Nullable String traceId();
+
+    void tag(String key, String value);
+  }
+
+  static final String SPAN_TAG = "bulwark.correlation_id";
+
+  private final CurrentTrace trace;
+
+  public CorrelationIdFilter(CurrentTrace trace) {
+    this.trace = trace;
+  }
 
   @Override
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     String received = request.getHeader(CorrelationId.HEADER);
-    String id = CorrelationId.orNew(received);
+    String traceId = trace.traceId();
+    String id = CorrelationId.isValid(received) ? received : CorrelationId.orNew(traceId);
+    if (!id.equals(traceId)) {
+      trace.tag(SPAN_TAG, id);
+    }
     response.setHeader(CorrelationId.HEADER, id);
     HttpServletRequest carrying = id.equals(received) ? request : new WithHeader(request, id);
     try (CorrelationId.Scope scope = CorrelationId.open(id)) {

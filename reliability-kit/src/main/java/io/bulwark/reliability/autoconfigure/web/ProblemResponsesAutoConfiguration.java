@@ -1,6 +1,10 @@
 package io.bulwark.reliability.autoconfigure.web;
 
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.apache.catalina.core.StandardHost;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -51,12 +55,48 @@ public class ProblemResponsesAutoConfiguration {
     return registration;
   }
 
-  /** Runs first, so every later filter, handler and log line sees the correlation id. */
+  /**
+   * Runs right after the observation filter that starts the request's span (Boot's, at {@code
+   * HIGHEST_PRECEDENCE + 1}), so the trace's id can be the correlation id, and before every other
+   * filter, handler and log line, so they all see it.
+   */
   @Bean
-  FilterRegistrationBean<CorrelationIdFilter> correlationIdFilter() {
+  FilterRegistrationBean<CorrelationIdFilter> correlationIdFilter(
+      ObjectProvider<CorrelationIdFilter.CurrentTrace> trace) {
     FilterRegistrationBean<CorrelationIdFilter> registration =
-        new FilterRegistrationBean<>(new CorrelationIdFilter());
-    registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        new FilterRegistrationBean<>(
+            new CorrelationIdFilter(
+                trace.getIfAvailable(() -> CorrelationIdFilter.CurrentTrace.NONE)));
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
     return registration;
+  }
+
+  /** The request's span, from Micrometer's tracer where the application has one. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(Tracer.class)
+  static class TracedRequests {
+    @Bean
+    CorrelationIdFilter.CurrentTrace currentTrace(ObjectProvider<Tracer> tracers) {
+      return new CorrelationIdFilter.CurrentTrace() {
+        @Override
+        public @Nullable String traceId() {
+          Span span = span();
+          return span == null ? null : span.context().traceId();
+        }
+
+        @Override
+        public void tag(String key, String value) {
+          Span span = span();
+          if (span != null) {
+            span.tag(key, value);
+          }
+        }
+
+        private @Nullable Span span() {
+          Tracer tracer = tracers.getIfAvailable();
+          return tracer == null ? null : tracer.currentSpan();
+        }
+      };
+    }
   }
 }

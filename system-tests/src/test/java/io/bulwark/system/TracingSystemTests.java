@@ -1,0 +1,178 @@
+package io.bulwark.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bulwark.harness.client.OrderRequest;
+import io.bulwark.harness.client.PlatformClient;
+import io.bulwark.harness.http.HttpJson.Response;
+import io.bulwark.harness.tracing.ReceivedSpan;
+import io.bulwark.harness.tracing.ReceivedSpan.Kind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One order's path through the platform as the services export it over OTLP to a real receiver (the
+ * harness's {@code OtlpReceiver}): the spans of one trace, each a child of the step that caused it,
+ * asserted on the spans themselves.
+ */
+@SystemTest
+class TracingSystemTests {
+
+  private static final Duration SAGA = Duration.ofSeconds(60);
+  private static final Duration EXPORT = Duration.ofSeconds(20);
+  private static final JsonMapper JSON = JsonMapper.shared();
+
+  private static Platform platform;
+
+  private final PlatformClient client = platform.client();
+
+  @Test
+  void anOrderPlacedThroughTheGatewayIsOneTraceThroughOrderServiceAndItsSkuCheck() {
+    client.setStock("TRACE-1", 10);
+    String traceId = hex(16);
+
+    Response placed =
+        placeOrder("TRACE-1", Map.of("traceparent", "00-" + traceId + "-" + hex(8) + "-01"));
+
+    Step request = server("gateway", "/api/orders");
+    Step proxied = client("gateway", "/api/orders");
+    Step received = server("order-service", "/api/orders");
+    Step skuCheck = client("order-service", "/api/inventory");
+    Step answered = server("inventory-service", "/api/inventory");
+    List<ReceivedSpan> trace =
+        platform.traces.awaitTrace(
+            traceId,
+            spans -> chain(spans, request, proxied, received, skuCheck, answered) != null,
+            EXPORT);
+    assertThat(chain(trace, request, proxied, received, skuCheck, answered)).isNotNull();
+    assertThat(placed.header("X-Correlation-Id"))
+        .as("the correlation id a user quotes is the trace's id")
+        .isEqualTo(traceId);
+  }
+
+  @Test
+  void aRequestThatBringsNoTraceStartsOneWhoseIdItGetsBackAsItsCorrelationId() {
+    client.setStock("TRACE-2", 10);
+
+    Response placed = placeOrder("TRACE-2", Map.of());
+
+    String correlationId = placed.header("X-Correlation-Id");
+    assertThat(correlationId).matches("[0-9a-f]{32}");
+    List<ReceivedSpan> trace =
+        platform.traces.awaitTrace(
+            correlationId,
+            spans ->
+                chain(
+                        spans,
+                        server("gateway", "/api/orders"),
+                        client("gateway", "/api/orders"),
+                        server("order-service", "/api/orders"))
+                    != null,
+            EXPORT);
+    assertThat(trace)
+        .filteredOn(ReceivedSpan::isRoot)
+        .extracting(ReceivedSpan::service)
+        .containsExactly("gateway");
+  }
+
+  @Test
+  void everyLineOfAServicesJsonLogIsJsonAndTheLinesAnOrderCausedCarryItsTraceId() throws Exception {
+    client.setStock("TRACE-3", 10);
+    String traceId = hex(16);
+
+    Response placed =
+        placeOrder("TRACE-3", Map.of("traceparent", "00-" + traceId + "-" + hex(8) + "-01"));
+    String location = Objects.requireNonNull(placed.header("Location"));
+    String orderId = location.substring(location.lastIndexOf('/') + 1);
+
+    Path log = platform.jsonLog(platform.orderInstances.get(0));
+    List<JsonNode> lines = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(log)) {
+      lines.add(JSON.readTree(line)); // throws on a line that is not one JSON object
+    }
+    assertThat(lines).allSatisfy(line -> assertThat(line.isObject()).isTrue());
+    assertThat(lines)
+        .filteredOn(line -> line.path("message").asString("").contains(orderId + " placed"))
+        .singleElement()
+        .satisfies(
+            line -> {
+              assertThat(line.path("traceId").asString("")).isEqualTo(traceId);
+              assertThat(line.path("spanId").asString("")).matches("[0-9a-f]{16}");
+            });
+  }
+
+  private Response placeOrder(String sku, Map<String, String> headers) {
+    Map<String, String> all = new java.util.HashMap<>(headers);
+    all.put("Idempotency-Key", UUID.randomUUID().toString());
+    Response placed =
+        client
+            .http()
+            .send("POST", "/api/orders", OrderRequest.of(sku, 1).json(), "application/json", all);
+    assertThat(placed.status()).as(placed.body()).isEqualTo(201);
+    String location = Objects.requireNonNull(placed.header("Location"));
+    client.awaitConcluded(location.substring(location.lastIndexOf('/') + 1), SAGA);
+    return placed;
+  }
+
+  /** What one span of a trace is: its service, its kind, and what it names. */
+  private record Step(String service, Kind kind, Predicate<ReceivedSpan> matches, String label) {}
+
+  private static Step server(String service, String path) {
+    return new Step(
+        service,
+        Kind.SERVER,
+        span -> path.equals(span.attribute("uri")) || path.equals(span.attribute("http.url")),
+        service + " serving " + path);
+  }
+
+  private static Step client(String service, String path) {
+    return new Step(
+        service,
+        Kind.CLIENT,
+        span -> Objects.requireNonNullElse(span.attribute("http.url"), "").contains(path),
+        service + " calling " + path);
+  }
+
+  /**
+   * The spans that make up {@code steps} in causal order, each the child of the one before, or null
+   * while the trace lacks one.
+   */
+  private static @Nullable List<ReceivedSpan> chain(List<ReceivedSpan> trace, Step... steps) {
+    List<ReceivedSpan> found = new java.util.ArrayList<>();
+    @Nullable String parent = null;
+    for (Step step : steps) {
+      String expectedParent = parent;
+      ReceivedSpan span =
+          trace.stream()
+              .filter(s -> s.service().equals(step.service()) && s.kind() == step.kind())
+              .filter(step.matches())
+              .filter(s -> expectedParent == null || expectedParent.equals(s.parentSpanId()))
+              .findFirst()
+              .orElse(null);
+      if (span == null) {
+        return null;
+      }
+      found.add(span);
+      parent = span.spanId();
+    }
+    return found;
+  }
+
+  private static String hex(int bytes) {
+    byte[] random = new byte[bytes];
+    ThreadLocalRandom.current().nextBytes(random);
+    return HexFormat.of().formatHex(random);
+  }
+}
