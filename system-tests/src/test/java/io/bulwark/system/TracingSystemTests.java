@@ -2,6 +2,7 @@ package io.bulwark.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bulwark.fixtures.kafka.TestKafka;
 import io.bulwark.harness.client.OrderRequest;
 import io.bulwark.harness.client.PlatformClient;
 import io.bulwark.harness.http.HttpJson.Response;
@@ -17,6 +18,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -33,13 +35,15 @@ class TracingSystemTests {
   private static final Duration SAGA = Duration.ofSeconds(60);
   private static final Duration EXPORT = Duration.ofSeconds(20);
   private static final JsonMapper JSON = JsonMapper.shared();
+  private static final String ORDER_EVENTS = "bulwark.orders.events";
+  private static final String INVENTORY_EVENTS = "bulwark.inventory.events";
 
   private static Platform platform;
 
   private final PlatformClient client = platform.client();
 
   @Test
-  void anOrderPlacedThroughTheGatewayIsOneTraceThroughOrderServiceAndItsSkuCheck() {
+  void anOrderPlacedThroughTheGatewayIsOneTraceFromTheRequestThroughTheSagaToItsConclusion() {
     client.setStock("TRACE-1", 10);
     String traceId = hex(16);
 
@@ -51,15 +55,69 @@ class TracingSystemTests {
     Step received = server("order-service", "/api/orders");
     Step skuCheck = client("order-service", "/api/inventory");
     Step answered = server("inventory-service", "/api/inventory");
+    Step placedEvent = message("order-service", Kind.PRODUCER, "publish " + ORDER_EVENTS);
+    Step reserving = message("inventory-service", Kind.CONSUMER, "consume " + ORDER_EVENTS);
+    Step reply = message("inventory-service", Kind.PRODUCER, "publish " + INVENTORY_EVENTS);
+    Step concluding = message("order-service", Kind.CONSUMER, "consume " + INVENTORY_EVENTS);
     List<ReceivedSpan> trace =
         platform.traces.awaitTrace(
             traceId,
-            spans -> chain(spans, request, proxied, received, skuCheck, answered) != null,
+            spans ->
+                chain(spans, request, proxied, received, skuCheck, answered) != null
+                    && chain(spans, received, placedEvent, reserving, reply, concluding) != null,
             EXPORT);
-    assertThat(chain(trace, request, proxied, received, skuCheck, answered)).isNotNull();
+
+    List<ReceivedSpan> saga =
+        Objects.requireNonNull(chain(trace, received, placedEvent, reserving, reply, concluding));
+    assertThat(saga.get(1).attribute("bulwark.event.type")).isEqualTo("OrderPlaced");
+    assertThat(saga.get(1).attribute("bulwark.outbox.wait_ms")).matches("\\d+");
+    assertThat(saga.get(2).attribute("bulwark.inbox.duplicate")).isEqualTo("false");
+    assertThat(saga.get(3).attribute("bulwark.event.type")).isEqualTo("StockReserved");
+    for (int i = 1; i < saga.size(); i++) {
+      assertThat(saga.get(i).startNanos())
+          .as("%s starts after %s", saga.get(i).name(), saga.get(i - 1).name())
+          .isGreaterThanOrEqualTo(saga.get(i - 1).startNanos());
+    }
     assertThat(placed.header("X-Correlation-Id"))
         .as("the correlation id a user quotes is the trace's id")
         .isEqualTo(traceId);
+  }
+
+  @Test
+  void aDuplicateDeliveryIsASpanOfTheSameTraceThatSaysTheInboxSkippedIt() {
+    client.setStock("TRACE-4", 10);
+    String traceId = hex(16);
+    Response placed =
+        placeOrder("TRACE-4", Map.of("traceparent", "00-" + traceId + "-" + hex(8) + "-01"));
+    String location = Objects.requireNonNull(placed.header("Location"));
+    String orderId = location.substring(location.lastIndexOf('/') + 1);
+    ConsumerRecord<String, byte[]> orderPlaced =
+        TestKafka.readUntil(
+                ORDER_EVENTS,
+                records -> records.stream().anyMatch(r -> orderId.equals(r.key())),
+                SAGA)
+            .stream()
+            .filter(r -> orderId.equals(r.key()))
+            .findFirst()
+            .orElseThrow();
+
+    TestKafka.resend(orderPlaced);
+
+    Predicate<ReceivedSpan> reserving =
+        span -> span.service().equals("inventory-service") && span.kind() == Kind.CONSUMER;
+    List<ReceivedSpan> consumed =
+        platform
+            .traces
+            .awaitTrace(traceId, spans -> spans.stream().filter(reserving).count() == 2, EXPORT)
+            .stream()
+            .filter(reserving)
+            .toList();
+    assertThat(consumed)
+        .extracting(span -> span.attribute("bulwark.inbox.duplicate"))
+        .containsExactly("false", "true");
+    assertThat(consumed.get(1).parentSpanId())
+        .as("both deliveries continue the one publish")
+        .isEqualTo(consumed.get(0).parentSpanId());
   }
 
   @Test
@@ -143,6 +201,10 @@ class TracingSystemTests {
         Kind.CLIENT,
         span -> Objects.requireNonNullElse(span.attribute("http.url"), "").contains(path),
         service + " calling " + path);
+  }
+
+  private static Step message(String service, Kind kind, String name) {
+    return new Step(service, kind, span -> span.name().equals(name), service + " " + name);
   }
 
   /**

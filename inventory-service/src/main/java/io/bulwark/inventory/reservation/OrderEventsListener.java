@@ -41,6 +41,6 @@ class OrderEventsListener {
 
   @KafkaListener(topics = OrderEvents.TOPIC)
   void on(ConsumerRecord<String, byte[]> record) {
-    consumer.accept(record.value());
+    consumer.accept(record);
   }
 }

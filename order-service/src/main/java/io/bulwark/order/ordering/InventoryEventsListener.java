@@ -42,6 +42,6 @@ class InventoryEventsListener {
 
   @KafkaListener(topics = Topics.INVENTORY_EVENTS)
   void on(ConsumerRecord<String, byte[]> record) {
-    consumer.accept(record.value());
+    consumer.accept(record);
   }
 }

@@ -6,6 +6,7 @@ import io.bulwark.reliability.inbox.IdempotentConsumers;
 import io.bulwark.reliability.inbox.Inbox;
 import io.bulwark.reliability.inbox.PostgresInbox;
 import io.bulwark.reliability.operations.Housekeeping;
+import io.bulwark.reliability.tracing.EventTracing;
 import io.bulwark.reliability.transaction.Transactions;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -38,8 +39,8 @@ public class InboxAutoConfiguration {
 
   @Bean
   IdempotentConsumers idempotentConsumers(
-      Inbox inbox, EventCodec codec, Transactions transactions) {
-    return new IdempotentConsumers(inbox, codec, transactions);
+      Inbox inbox, EventCodec codec, Transactions transactions, EventTracing tracing) {
+    return new IdempotentConsumers(inbox, codec, transactions, tracing);
   }
 
   /** Purges processed-message records older than the deduplication window. */

@@ -10,6 +10,7 @@ import io.bulwark.reliability.outbox.OutboxStore;
 import io.bulwark.reliability.outbox.PostgresNotificationWakeup;
 import io.bulwark.reliability.outbox.PostgresOutbox;
 import io.bulwark.reliability.outbox.PostgresOutboxStore;
+import io.bulwark.reliability.tracing.EventTracing;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -46,9 +47,14 @@ public class OutboxAutoConfiguration {
       EventCodec codec,
       OutboxProperties properties,
       Clock clock,
+      EventTracing tracing,
       ReliabilitySchemaMigration schema) {
     return new PostgresOutbox(
-        new TransactionAwareDataSourceProxy(dataSource), codec, properties.shards(), clock);
+        new TransactionAwareDataSourceProxy(dataSource),
+        codec,
+        properties.shards(),
+        clock,
+        tracing);
   }
 
   @Bean
@@ -70,13 +76,17 @@ public class OutboxAutoConfiguration {
       KafkaProperties kafka,
       Clock clock,
       Housekeeping housekeeping,
+      EventTracing tracing,
       ReliabilitySchemaMigration schema) {
     OutboxRelay relay =
         new OutboxRelay(
             dataSource,
             store,
             KafkaEventPublisher.create(
-                kafka.buildProducerProperties(), properties.relay().publishTimeout()),
+                kafka.buildProducerProperties(),
+                properties.relay().publishTimeout(),
+                tracing,
+                clock),
             new PostgresNotificationWakeup(dataSource),
             properties.relaySettings(),
             clock);

@@ -3,7 +3,11 @@ package io.bulwark.reliability.inbox;
 import io.bulwark.reliability.correlation.CorrelationId;
 import io.bulwark.reliability.event.EventCodec;
 import io.bulwark.reliability.event.EventEnvelope;
+import io.bulwark.reliability.tracing.EventTracing;
+import io.bulwark.reliability.tracing.TraceHeaders;
 import io.bulwark.reliability.transaction.Transactions;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,12 +19,16 @@ import org.slf4j.LoggerFactory;
  * <p>Failures: a malformed message throws {@link
  * io.bulwark.reliability.event.MalformedEventException} before any transaction (dead-letter at
  * once); a failing handler rolls the whole transaction back, inbox row included, so a retry starts
- * clean. The event's correlation id is current while it is processed, so the events the handler
- * appends carry it on.
+ * clean. The event's correlation id and a span continuing the publish's trace (tagged {@code
+ * bulwark.inbox.duplicate} when the inbox skips it) are current while it is processed, so the
+ * events the handler appends, and its log lines, carry them on.
  */
 public final class IdempotentConsumer {
 
   private static final Logger log = LoggerFactory.getLogger(IdempotentConsumer.class);
+
+  /** On the consumer's span: whether the inbox found the event processed before and skipped it. */
+  public static final String DUPLICATE_TAG = "bulwark.inbox.duplicate";
 
   /** What happened to a message. */
   public enum Outcome {
@@ -34,35 +42,70 @@ public final class IdempotentConsumer {
   private final EventCodec codec;
   private final EventRouter router;
   private final Transactions transactions;
+  private final String topic;
+  private final EventTracing tracing;
 
   public IdempotentConsumer(
       String name, Inbox inbox, EventCodec codec, EventRouter router, Transactions transactions) {
+    this(name, "", inbox, codec, router, transactions, EventTracing.NONE);
+  }
+
+  /** Processing each delivery of {@code topic} in a span that continues the publish's trace. */
+  public IdempotentConsumer(
+      String name,
+      String topic,
+      Inbox inbox,
+      EventCodec codec,
+      EventRouter router,
+      Transactions transactions,
+      EventTracing tracing) {
     this.name = name;
+    this.topic = topic;
     this.inbox = inbox;
     this.codec = codec;
     this.router = router;
     this.transactions = transactions;
+    this.tracing = tracing;
   }
 
+  /** A delivered record: its value, and its headers for the trace it continues. */
+  public Outcome accept(ConsumerRecord<?, byte[]> record) {
+    return accept(record.value(), TraceHeaders.of(record.headers()));
+  }
+
+  /** A message outside any trace (a redriven dead letter without its record, say). */
   public Outcome accept(byte[] message) {
+    return accept(message, Map.of());
+  }
+
+  public Outcome accept(byte[] message, Map<String, String> headers) {
     EventEnvelope envelope = codec.decode(message);
     if (!router.handles(envelope.type())) {
       return Outcome.IGNORED;
     }
     Outcome[] outcome = new Outcome[1];
-    try (CorrelationId.Scope scope = CorrelationId.open(envelope.correlationId())) {
-      transactions.inTransaction(
-          transaction -> {
-            if (!inbox.firstDelivery(name, envelope.eventId())) {
-              outcome[0] = Outcome.DUPLICATE;
-              return;
-            }
-            router.dispatch(envelope);
-            outcome[0] = Outcome.APPLIED;
-          });
-    }
-    if (outcome[0] == Outcome.DUPLICATE) {
-      log.info("{} skipped duplicate {} {}", name, envelope.type(), envelope.eventId());
+    try (EventTracing.Step span =
+            tracing.consuming(
+                name, topic, envelope.type(), envelope.eventId().toString(), headers);
+        CorrelationId.Scope scope = CorrelationId.open(envelope.correlationId())) {
+      try {
+        transactions.inTransaction(
+            transaction -> {
+              if (!inbox.firstDelivery(name, envelope.eventId())) {
+                outcome[0] = Outcome.DUPLICATE;
+                return;
+              }
+              router.dispatch(envelope);
+              outcome[0] = Outcome.APPLIED;
+            });
+      } catch (RuntimeException failure) {
+        span.failed(failure);
+        throw failure;
+      }
+      span.tag(DUPLICATE_TAG, String.valueOf(outcome[0] == Outcome.DUPLICATE));
+      if (outcome[0] == Outcome.DUPLICATE) {
+        log.info("{} skipped duplicate {} {}", name, envelope.type(), envelope.eventId());
+      }
     }
     return outcome[0];
   }

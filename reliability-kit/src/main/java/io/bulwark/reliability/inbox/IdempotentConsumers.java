@@ -1,6 +1,7 @@
 package io.bulwark.reliability.inbox;
 
 import io.bulwark.reliability.event.EventCodec;
+import io.bulwark.reliability.tracing.EventTracing;
 import io.bulwark.reliability.transaction.Transactions;
 import java.util.Map;
 import java.util.Optional;
@@ -17,12 +18,15 @@ public final class IdempotentConsumers {
   private final Inbox inbox;
   private final EventCodec codec;
   private final Transactions transactions;
+  private final EventTracing tracing;
   private final Map<String, IdempotentConsumer> byTopic = new ConcurrentHashMap<>();
 
-  public IdempotentConsumers(Inbox inbox, EventCodec codec, Transactions transactions) {
+  public IdempotentConsumers(
+      Inbox inbox, EventCodec codec, Transactions transactions, EventTracing tracing) {
     this.inbox = inbox;
     this.codec = codec;
     this.transactions = transactions;
+    this.tracing = tracing;
   }
 
   public EventRouter.Builder routes() {
@@ -31,7 +35,8 @@ public final class IdempotentConsumers {
 
   /** A consumer of {@code topic}; a topic has one consumer in a service. */
   public IdempotentConsumer create(String name, String topic, EventRouter router) {
-    IdempotentConsumer consumer = new IdempotentConsumer(name, inbox, codec, router, transactions);
+    IdempotentConsumer consumer =
+        new IdempotentConsumer(name, topic, inbox, codec, router, transactions, tracing);
     if (byTopic.putIfAbsent(topic, consumer) != null) {
       throw new IllegalStateException("topic " + topic + " already has a consumer");
     }

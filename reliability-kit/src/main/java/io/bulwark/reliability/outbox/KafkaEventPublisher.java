@@ -1,8 +1,12 @@
 package io.bulwark.reliability.outbox;
 
 import io.bulwark.reliability.correlation.CorrelationId;
+import io.bulwark.reliability.tracing.EventTracing;
+import io.bulwark.reliability.tracing.TraceHeaders;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,14 +36,28 @@ public final class KafkaEventPublisher implements EventPublisher {
 
   private final Producer<String, byte[]> producer;
   private final Duration timeout;
+  private final EventTracing tracing;
+  private final Clock clock;
 
-  public KafkaEventPublisher(Producer<String, byte[]> producer, Duration timeout) {
+  public KafkaEventPublisher(
+      Producer<String, byte[]> producer, Duration timeout, EventTracing tracing, Clock clock) {
     this.producer = producer;
     this.timeout = timeout;
+    this.tracing = tracing;
+    this.clock = clock;
   }
 
-  /** A producer with the settings the relay relies on, on top of the given ones. */
+  /** A producer with the settings the relay relies on, on top of the given ones; untraced. */
   public static KafkaEventPublisher create(Map<String, Object> baseSettings, Duration timeout) {
+    return create(baseSettings, timeout, EventTracing.NONE, Clock.systemUTC());
+  }
+
+  /**
+   * The same, each publish a span continuing the trace stored with its event, and the record
+   * carrying the publish's context on to its consumers.
+   */
+  public static KafkaEventPublisher create(
+      Map<String, Object> baseSettings, Duration timeout, EventTracing tracing, Clock clock) {
     Map<String, Object> settings = new HashMap<>(baseSettings);
     settings.put(ProducerConfig.ACKS_CONFIG, "all");
     settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -52,15 +70,28 @@ public final class KafkaEventPublisher implements EventPublisher {
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 5_000));
     settings.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
     return new KafkaEventPublisher(
-        new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer()), timeout);
+        new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer()),
+        timeout,
+        tracing,
+        clock);
   }
 
   @Override
   public void publish(List<OutboxMessage> batch) {
     List<Future<RecordMetadata>> sends = new ArrayList<>(batch.size());
+    List<EventTracing.Step> spans = new ArrayList<>(batch.size());
     int acknowledged = 0;
+    Instant now = clock.instant();
     try {
       for (OutboxMessage message : batch) {
+        EventTracing.Step span =
+            tracing.publishing(
+                message.topic(),
+                message.type(),
+                message.eventId().toString(),
+                message.traceContext(),
+                Duration.between(message.createdAt(), now));
+        spans.add(span);
         RecordHeaders headers = new RecordHeaders();
         headers.add(EVENT_ID_HEADER, message.eventId().toString().getBytes(StandardCharsets.UTF_8));
         headers.add(EVENT_TYPE_HEADER, message.type().getBytes(StandardCharsets.UTF_8));
@@ -68,6 +99,7 @@ public final class KafkaEventPublisher implements EventPublisher {
           headers.add(
               CorrelationId.KAFKA_HEADER, message.correlationId().getBytes(StandardCharsets.UTF_8));
         }
+        TraceHeaders.put(headers, span.context());
         sends.add(
             producer.send(
                 new ProducerRecord<>(
@@ -76,25 +108,43 @@ public final class KafkaEventPublisher implements EventPublisher {
       long deadline = System.nanoTime() + timeout.toNanos();
       for (Future<RecordMetadata> send : sends) {
         send.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        spans.get(acknowledged).close();
         acknowledged++;
       }
     } catch (ExecutionException e) {
       OutboxMessage refused = batch.get(acknowledged);
-      throw new PublishException(
-          "event "
-              + refused.eventId()
-              + " ("
-              + refused.type()
-              + " to "
-              + refused.topic()
-              + ") refused, in a batch of "
-              + batch.size(),
-          e.getCause());
+      PublishException failure =
+          new PublishException(
+              "event "
+                  + refused.eventId()
+                  + " ("
+                  + refused.type()
+                  + " to "
+                  + refused.topic()
+                  + ") refused, in a batch of "
+                  + batch.size(),
+              e.getCause());
+      endUnacknowledged(spans, acknowledged, failure);
+      throw failure;
     } catch (TimeoutException | RuntimeException e) {
-      throw new PublishException("batch of " + batch.size() + " not acknowledged", e);
+      PublishException failure =
+          new PublishException("batch of " + batch.size() + " not acknowledged", e);
+      endUnacknowledged(spans, acknowledged, failure);
+      throw failure;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new PublishException("interrupted while publishing", e);
+      PublishException failure = new PublishException("interrupted while publishing", e);
+      endUnacknowledged(spans, acknowledged, failure);
+      throw failure;
+    }
+  }
+
+  /** The spans of the sends not acknowledged end as failed: the relay publishes them again. */
+  private static void endUnacknowledged(
+      List<EventTracing.Step> spans, int acknowledged, Throwable failure) {
+    for (EventTracing.Step span : spans.subList(acknowledged, spans.size())) {
+      span.failed(failure);
+      span.close();
     }
   }
 

@@ -3,6 +3,8 @@ package io.bulwark.reliability.outbox;
 import io.bulwark.reliability.correlation.CorrelationId;
 import io.bulwark.reliability.event.EventCodec;
 import io.bulwark.reliability.event.EventEnvelope;
+import io.bulwark.reliability.tracing.EventTracing;
+import io.bulwark.reliability.tracing.TraceHeaders;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -21,15 +23,27 @@ public final class PostgresOutbox implements Outbox {
 
   private static final String INSERT =
       "INSERT INTO bulwark.outbox (event_id, topic, message_key, event_type, shard, message,"
-          + " created_at, correlation_id) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?)";
+          + " created_at, correlation_id, trace_context)"
+          + " VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb)";
 
   private final DataSource transactionalDataSource;
   private final EventCodec codec;
   private final int shards;
   private final Clock clock;
+  private final EventTracing tracing;
 
   public PostgresOutbox(
       DataSource transactionalDataSource, EventCodec codec, int shards, Clock clock) {
+    this(transactionalDataSource, codec, shards, clock, EventTracing.NONE);
+  }
+
+  /** Storing with each event the trace context current when it is appended. */
+  public PostgresOutbox(
+      DataSource transactionalDataSource,
+      EventCodec codec,
+      int shards,
+      Clock clock,
+      EventTracing tracing) {
     if (shards < 1) {
       throw new IllegalArgumentException("shards must be positive");
     }
@@ -37,6 +51,7 @@ public final class PostgresOutbox implements Outbox {
     this.codec = codec;
     this.shards = shards;
     this.clock = clock;
+    this.tracing = tracing;
   }
 
   @Override
@@ -66,6 +81,7 @@ public final class PostgresOutbox implements Outbox {
         insert.setString(6, codec.encodeToString(envelope));
         insert.setTimestamp(7, Timestamp.from(now));
         insert.setString(8, envelope.correlationId());
+        insert.setString(9, TraceHeaders.toJson(tracing.currentContext()));
         insert.executeUpdate();
       }
     } catch (SQLException e) {

@@ -1,5 +1,6 @@
 package io.bulwark.reliability.outbox;
 
+import io.bulwark.reliability.tracing.TraceHeaders;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
@@ -57,8 +58,8 @@ public final class PostgresOutboxStore implements OutboxStore {
       throws SQLException {
     try (PreparedStatement select =
         connection.prepareStatement(
-            "SELECT id, event_id, topic, message_key, event_type, message::text, correlation_id"
-                + " FROM bulwark.outbox WHERE shard = ? AND published_at IS NULL"
+            "SELECT id, event_id, topic, message_key, event_type, message::text, correlation_id,"
+                + " created_at, trace_context::text FROM bulwark.outbox WHERE shard = ? AND published_at IS NULL"
                 + " ORDER BY id LIMIT ?")) {
       select.setInt(1, shard);
       select.setInt(2, limit);
@@ -73,7 +74,9 @@ public final class PostgresOutboxStore implements OutboxStore {
                   rows.getString(4),
                   rows.getString(5),
                   rows.getString(6).getBytes(StandardCharsets.UTF_8),
-                  rows.getString(7)));
+                  rows.getString(7),
+                  rows.getTimestamp(8).toInstant(),
+                  TraceHeaders.fromJson(rows.getString(9))));
         }
       }
       return messages;

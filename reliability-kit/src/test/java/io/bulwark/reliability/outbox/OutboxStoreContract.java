@@ -1,14 +1,20 @@
 package io.bulwark.reliability.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.bulwark.reliability.KitFixture;
+import io.bulwark.reliability.tracing.EventTracing;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 
 /**
  * What every {@link OutboxStore} must do, as written in its Javadoc. Each implementation runs this
@@ -98,6 +104,56 @@ abstract class OutboxStoreContract {
           .extracting(m -> kit.codec.decode(m.message()).payload().get("seq").asInt())
           .containsExactly(0, 1, 2);
       connection.rollback();
+    }
+  }
+
+  @Test
+  void anUnpublishedMessageComesWithWhenItWasStoredAndTheTraceContextOfItsTransaction()
+      throws SQLException {
+    String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    Outbox traced =
+        new PostgresOutbox(
+            new TransactionAwareDataSourceProxy(kit.dataSource),
+            kit.codec,
+            SHARDS,
+            Clock.systemUTC(),
+            new TraceOf(Map.of("traceparent", traceparent)));
+    Instant before = Instant.now().minusSeconds(1);
+    kit.transactions.executeWithoutResult(
+        status ->
+            traced.append(
+                new OutboxEvent("t", "Thing", "traced", "ThingHappened", 1, Map.of("seq", 0))));
+    kit.append("t", "traced", 1); // outside any trace
+
+    try (Connection connection = transaction()) {
+      List<OutboxMessage> messages =
+          store.fetchUnpublished(connection, Shards.of("traced", SHARDS), 2);
+      assertThat(messages.get(0).traceContext()).containsExactly(entry("traceparent", traceparent));
+      assertThat(messages.get(1).traceContext()).isEmpty();
+      assertThat(messages)
+          .extracting(OutboxMessage::createdAt)
+          .allSatisfy(at -> assertThat(at).isBetween(before, Instant.now().plusSeconds(1)));
+      connection.rollback();
+    }
+  }
+
+  /** A trace whose context is always {@code context}, as a traced request's would be. */
+  private record TraceOf(Map<String, String> context) implements EventTracing {
+    @Override
+    public Map<String, String> currentContext() {
+      return context;
+    }
+
+    @Override
+    public Step publishing(
+        String topic, String type, String id, Map<String, String> stored, Duration inOutbox) {
+      return NONE.publishing(topic, type, id, stored, inOutbox);
+    }
+
+    @Override
+    public Step consuming(
+        String consumer, String topic, String type, String id, Map<String, String> headers) {
+      return NONE.consuming(consumer, topic, type, id, headers);
     }
   }
 

@@ -1,0 +1,128 @@
+package io.bulwark.reliability.tracing;
+
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.TraceContext;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@link EventTracing} with Micrometer Tracing's tracer and propagator (OpenTelemetry's W3C
+ * propagation underneath, with Boot's starter), so the spans go wherever the service exports its
+ * others.
+ */
+public final class MicrometerEventTracing implements EventTracing {
+
+  /** On the publish span: how long the event waited in the outbox after its commit. */
+  public static final String IN_OUTBOX_MS = "bulwark.outbox.wait_ms";
+
+  private final Tracer tracer;
+  private final Propagator propagator;
+
+  public MicrometerEventTracing(Tracer tracer, Propagator propagator) {
+    this.tracer = tracer;
+    this.propagator = propagator;
+  }
+
+  @Override
+  public Map<String, String> currentContext() {
+    Span span = tracer.currentSpan();
+    return span == null ? Map.of() : headersOf(span.context());
+  }
+
+  @Override
+  public Step publishing(
+      String topic,
+      String eventType,
+      String eventId,
+      Map<String, String> stored,
+      Duration inOutbox) {
+    Span span =
+        propagator
+            .extract(stored, MicrometerEventTracing::header)
+            .kind(Span.Kind.PRODUCER)
+            .name("publish " + topic)
+            .start();
+    tag(span, topic, eventType, eventId);
+    span.tag(IN_OUTBOX_MS, String.valueOf(inOutbox.toMillis()));
+    return new SpanStep(span, null);
+  }
+
+  @Override
+  public Step consuming(
+      String consumer,
+      String topic,
+      String eventType,
+      String eventId,
+      Map<String, String> headers) {
+    Span span =
+        propagator
+            .extract(headers, MicrometerEventTracing::header)
+            .kind(Span.Kind.CONSUMER)
+            .name("consume " + topic)
+            .start();
+    tag(span, topic, eventType, eventId);
+    span.tag("messaging.consumer.group.name", consumer);
+    return new SpanStep(span, tracer.withSpan(span));
+  }
+
+  private static void tag(Span span, String topic, String eventType, String eventId) {
+    span.tag("messaging.system", "kafka");
+    span.tag("messaging.destination.name", topic);
+    span.tag("messaging.message.id", eventId);
+    span.tag("bulwark.event.type", eventType);
+  }
+
+  private static @Nullable String header(@Nullable Map<String, String> carrier, String key) {
+    return carrier == null ? null : carrier.get(key);
+  }
+
+  private Map<String, String> headersOf(TraceContext context) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    propagator.inject(
+        context,
+        headers,
+        (carrier, key, value) -> {
+          if (carrier != null) {
+            carrier.put(key, value);
+          }
+        });
+    return headers;
+  }
+
+  private final class SpanStep implements Step {
+    private final Span span;
+    private final Tracer.@Nullable SpanInScope scope;
+
+    SpanStep(Span span, Tracer.@Nullable SpanInScope scope) {
+      this.span = span;
+      this.scope = scope;
+    }
+
+    @Override
+    public Map<String, String> context() {
+      return headersOf(span.context());
+    }
+
+    @Override
+    public void tag(String key, String value) {
+      span.tag(key, value);
+    }
+
+    @Override
+    public void failed(Throwable failure) {
+      span.error(failure);
+    }
+
+    @Override
+    public void close() {
+      if (scope != null) {
+        scope.close();
+      }
+      span.end();
+    }
+  }
+}
