@@ -1,8 +1,10 @@
 package io.bulwark.system;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.bulwark.fixtures.kafka.TestKafka;
 import io.bulwark.harness.auth.Identities;
 import io.bulwark.harness.client.OrderRequest;
 import io.bulwark.harness.client.PlatformClient;
@@ -73,6 +75,37 @@ class OrderSagaSystemTests {
     for (String metric : metrics) {
       assertThat(scraped.toString()).as(metric).containsPattern("(?m)^" + metric + "[{ ]");
     }
+  }
+
+  @Test
+  void theSagasDurationTheOutboxWaitTheConsumersTimeAndDeadLettersByTopicAreMeasured() {
+    client.setStock("METRIC-2", 5);
+    awaitDecided(placeOrder("METRIC-2", 1).header("Location"));
+    TestKafka.send("bulwark.orders.events", "poison", "not an event".getBytes(UTF_8));
+
+    String orders = scrape(Platform.management(platform.orderInstances.get(0)));
+    assertThat(orders)
+        .containsPattern("(?m)^bulwark_saga_duration_seconds_bucket\\{.*outcome=\"CONFIRMED\"")
+        .containsPattern(
+            "(?m)^bulwark_outbox_wait_seconds_count\\{.*topic=\"bulwark.orders.events\".*} [1-9]")
+        .containsPattern(
+            "(?m)^bulwark_consumer_processing_seconds_count\\{.*outcome=\"applied\""
+                + ".*topic=\"bulwark.inventory.events\".*} [1-9]");
+    await()
+        .atMost(SAGA)
+        .untilAsserted(
+            () ->
+                assertThat(scrape(Platform.management(platform.inventoryInstances.get(0))))
+                    .containsPattern(
+                        "(?m)^bulwark_deadletters_total\\{.*topic=\"bulwark.orders.events\".*}"
+                            + " [1-9]"));
+  }
+
+  private static String scrape(HttpJson instance) {
+    Response metrics =
+        instance.send("GET", "/actuator/prometheus", null, null, Map.of("Accept", "text/plain"));
+    assertThat(metrics.status()).isEqualTo(200);
+    return metrics.body();
   }
 
   @Test

@@ -17,10 +17,12 @@ class ConcludingOrder {
 
   private final Orders orders;
   private final Clock clock;
+  private final SagaMetrics metrics;
 
-  ConcludingOrder(Orders orders, Clock clock) {
+  ConcludingOrder(Orders orders, Clock clock, SagaMetrics metrics) {
     this.orders = orders;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   void stockReserved(String orderId) {
@@ -49,6 +51,7 @@ class ConcludingOrder {
                         "reply for unknown order " + orderId));
     if (change.test(order)) {
       orders.update(order);
+      metrics.concluded(order, order.updatedAt());
     } else {
       log.info("order {} is {}, reply ignored", orderId, order.status());
     }

@@ -29,10 +29,16 @@ class ExpiringOrders {
   private final TransactionTemplate transactions;
   private final Clock clock;
   private final SagaProperties settings;
+  private final SagaMetrics metrics;
   private final String reason;
 
   ExpiringOrders(
-      Orders orders, TransactionTemplate transactions, Clock clock, SagaProperties settings) {
+      Orders orders,
+      TransactionTemplate transactions,
+      Clock clock,
+      SagaProperties settings,
+      SagaMetrics metrics) {
+    this.metrics = metrics;
     this.orders = orders;
     this.transactions = transactions;
     this.clock = clock;
@@ -62,6 +68,7 @@ class ExpiringOrders {
               for (Order order : overdue) {
                 if (order.reject(reason, now)) {
                   orders.update(order);
+                  metrics.concluded(order, now);
                   log.warn("order {} rejected: {}", order.id(), reason);
                 }
               }

@@ -2,6 +2,7 @@ package io.bulwark.reliability.autoconfigure;
 
 import io.bulwark.reliability.event.MalformedEventException;
 import io.bulwark.reliability.failover.TransientFailures;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -49,7 +50,8 @@ public class ConsumerFailureAutoConfiguration {
       KafkaProperties kafka,
       ConsumerProperties properties,
       DeadLetterTopics topics,
-      ObjectProvider<Clock> clock) {
+      ObjectProvider<Clock> clock,
+      ObjectProvider<MeterRegistry> meters) {
     Map<String, Object> producer = new HashMap<>(kafka.buildProducerProperties());
     producer.put(ProducerConfig.ACKS_CONFIG, "all");
     producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -68,7 +70,17 @@ public class ConsumerFailureAutoConfiguration {
     backOff.setInitialInterval(properties.initialInterval().toMillis());
     backOff.setMultiplier(properties.multiplier());
     backOff.setMaxInterval(properties.maxInterval().toMillis());
-    DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
+    MeterRegistry registry = meters.getIfAvailable();
+    DefaultErrorHandler handler =
+        new DefaultErrorHandler(
+            (record, exception) -> {
+              recoverer.accept(record, exception);
+              if (registry != null) {
+                // bulwark.deadletters{topic}: records of each topic sent to its dead-letter topic
+                registry.counter("bulwark.deadletters", "topic", record.topic()).increment();
+              }
+            },
+            backOff);
     handler.setRetryListeners(history);
     handler.addNotRetryableExceptions(MalformedEventException.class);
     // a database failover is waited out, never dead-lettered
