@@ -233,9 +233,12 @@ class ComposeFileIntegrationTests {
           .endsWith("?targetServerType=primary");
       assertThat(env.get("SPRING_KAFKA_BOOTSTRAP_SERVERS"))
           .isEqualTo("kafka-1:9092,kafka-2:9092,kafka-3:9092");
+      assertThat(env.get("LOGGING_STRUCTURED_FORMAT_CONSOLE")).as("JSON logs").isEqualTo("ecs");
     }
     assertThat(at(services, "gateway", "image"))
         .isEqualTo("ghcr.io/bulwark/gateway:" + Repository.VERSION);
+    assertThat(at(services, "gateway", "environment", "LOGGING_STRUCTURED_FORMAT_CONSOLE"))
+        .isEqualTo("ecs");
   }
 
   @Test

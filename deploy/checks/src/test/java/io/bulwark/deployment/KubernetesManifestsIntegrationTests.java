@@ -93,6 +93,26 @@ class KubernetesManifestsIntegrationTests {
 
   @ParameterizedTest
   @MethodSource("overlays")
+  void everyServiceLogsJsonAndExportsItsSpansOverOtlp(String overlay) {
+    var platform =
+        Manifests.yamlIn(
+            Manifests.of(overlay).configMap("bulwark-platform-config"), "application.yaml");
+    assertThat(at(platform, "logging", "structured", "format", "console")).isEqualTo("ecs");
+    assertThat(
+            String.valueOf(
+                at(
+                    platform,
+                    "management",
+                    "opentelemetry",
+                    "tracing",
+                    "export",
+                    "otlp",
+                    "endpoint")))
+        .matches("https?://.+/v1/traces");
+  }
+
+  @ParameterizedTest
+  @MethodSource("overlays")
   void everyContainerHasCpuAndMemoryRequestsAndLimits(String overlay) {
     SoftAssertions soft = new SoftAssertions();
     for (var container : containers(overlay)) {
