@@ -1,10 +1,13 @@
 package io.bulwark.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.bulwark.fixtures.kafka.TestKafka;
+import io.bulwark.harness.auth.Identities;
 import io.bulwark.harness.client.OrderRequest;
 import io.bulwark.harness.client.PlatformClient;
+import io.bulwark.harness.http.HttpJson;
 import io.bulwark.harness.http.HttpJson.Response;
 import io.bulwark.harness.tracing.ReceivedSpan;
 import io.bulwark.harness.tracing.ReceivedSpan.Kind;
@@ -35,6 +38,7 @@ class TracingSystemTests {
   private static final Duration SAGA = Duration.ofSeconds(60);
   private static final Duration EXPORT = Duration.ofSeconds(20);
   private static final JsonMapper JSON = JsonMapper.shared();
+  private static final String INVENTORY_OPS = "/api/ops/inventory-service";
   private static final String ORDER_EVENTS = "bulwark.orders.events";
   private static final String INVENTORY_EVENTS = "bulwark.inventory.events";
 
@@ -118,6 +122,66 @@ class TracingSystemTests {
     assertThat(consumed.get(1).parentSpanId())
         .as("both deliveries continue the one publish")
         .isEqualTo(consumed.get(0).parentSpanId());
+  }
+
+  @Test
+  void aRedrivenDeadLetterIsProcessedAgainInASpanLinkedToTheTraceItFailedIn() {
+    String traceId = hex(16);
+    String spanId = hex(8);
+    String orderId = UUID.randomUUID().toString();
+    // a well-formed envelope whose schema is newer than inventory-service reads: it fails for good
+    String event =
+        "{\"eventId\": \"%s\", \"type\": \"OrderPlaced\", \"schemaVersion\": 99,"
+                .formatted(UUID.randomUUID())
+            + " \"aggregateType\": \"Order\", \"aggregateId\": \"%s\",".formatted(orderId)
+            + " \"occurredAt\": \"2026-12-06T00:00:00Z\", \"payload\": {}}";
+    TestKafka.send(
+        ORDER_EVENTS,
+        orderId,
+        event.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        Map.of("traceparent", "00-" + traceId + "-" + spanId + "-01"));
+    HttpJson operator = platform.client().as(Identities.OPERATOR).http();
+    long letter =
+        await()
+            .atMost(SAGA)
+            .until(() -> deadLetterOf(operator, orderId), java.util.OptionalLong::isPresent)
+            .getAsLong();
+
+    Response redrive = operator.post(INVENTORY_OPS + "/redrives", "{\"ids\": [" + letter + "]}");
+    assertThat(redrive.status()).as(redrive.body()).isEqualTo(202);
+
+    ReceivedSpan redriven =
+        await()
+            .atMost(EXPORT)
+            .until(
+                () ->
+                    platform.traces.spans().stream()
+                        .filter(span -> span.links().contains(traceId + "/" + spanId))
+                        .findFirst(),
+                java.util.Optional::isPresent)
+            .orElseThrow();
+    assertThat(redriven.service()).isEqualTo("inventory-service");
+    assertThat(redriven.kind()).isEqualTo(Kind.CONSUMER);
+    assertThat(redriven.name()).isEqualTo("redrive " + ORDER_EVENTS);
+    assertThat(redriven.traceId()).as("a trace of its own, linked").isNotEqualTo(traceId);
+    assertThat(platform.traces.trace(traceId))
+        .as("the delivery that failed, in the trace it carried")
+        .anySatisfy(
+            span -> {
+              assertThat(span.name()).isEqualTo("consume " + ORDER_EVENTS);
+              assertThat(span.parentSpanId()).isEqualTo(spanId);
+            });
+  }
+
+  private static java.util.OptionalLong deadLetterOf(HttpJson operator, String key) {
+    Response letters = operator.get(INVENTORY_OPS + "/dead-letters?limit=200");
+    assertThat(letters.status()).as(letters.body()).isEqualTo(200);
+    return JSON.readTree(letters.body())
+        .get("items")
+        .valueStream()
+        .filter(letter -> key.equals(letter.get("key").asString()))
+        .mapToLong(letter -> letter.get("id").asLong())
+        .findFirst();
   }
 
   @Test

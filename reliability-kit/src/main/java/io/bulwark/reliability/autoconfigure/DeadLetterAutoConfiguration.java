@@ -38,7 +38,10 @@ public class DeadLetterAutoConfiguration {
     return new DeadLetters(dataSource, codec, clock);
   }
 
-  /** A dead letter goes back to the consumer of its original topic, payload unchanged. */
+  /**
+   * A dead letter goes back to the consumer of its original topic, payload unchanged, in a span
+   * linked to the trace in which it failed.
+   */
   @Bean
   Redriver redriver(IdempotentConsumers consumers) {
     return letter ->
@@ -48,7 +51,7 @@ public class DeadLetterAutoConfiguration {
                 () ->
                     new IllegalStateException(
                         "no consumer of " + letter.source().topic() + " in this service"))
-            .accept(letter.payload());
+            .redrive(letter.payload(), letter.traceContext());
   }
 
   @Bean

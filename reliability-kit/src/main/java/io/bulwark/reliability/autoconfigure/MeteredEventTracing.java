@@ -47,7 +47,20 @@ final class MeteredEventTracing implements EventTracing {
       String eventType,
       String eventId,
       Map<String, String> headers) {
-    Step step = tracing.consuming(consumer, topic, eventType, eventId, headers);
+    return timed(consumer, topic, tracing.consuming(consumer, topic, eventType, eventId, headers));
+  }
+
+  @Override
+  public Step redriving(
+      String consumer,
+      String topic,
+      String eventType,
+      String eventId,
+      Map<String, String> original) {
+    return timed(consumer, topic, tracing.redriving(consumer, topic, eventType, eventId, original));
+  }
+
+  private Step timed(String consumer, String topic, Step step) {
     long start = System.nanoTime();
     return new Step() {
       private String outcome = "applied";

@@ -1,13 +1,14 @@
 package io.bulwark.reliability.deadletter;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A record a consumer gave up on: where it came from, what it is (event id, type and correlation id
- * when the payload is a readable event), how it failed, the raw payload, and what an operator has
- * done with it since.
+ * when the payload is a readable event), how it failed, the raw payload, what an operator has done
+ * with it since, and the trace context the record carried (empty when it carried none).
  *
  * @param attempts deliveries that failed, over every time it was dead-lettered or redriven
  * @param timesDeadLettered how often the record reached the dead-letter topic
@@ -24,7 +25,8 @@ public record DeadLetter(
     int timesDeadLettered,
     byte[] payload,
     Status status,
-    @Nullable Resolution resolution) {
+    @Nullable Resolution resolution,
+    Map<String, String> traceContext) {
 
   /** An open record may be redriven or discarded; a redriven one may be redriven again. */
   public enum Status {

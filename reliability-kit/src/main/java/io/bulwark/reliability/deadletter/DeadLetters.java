@@ -10,6 +10,7 @@ import io.bulwark.reliability.deadletter.DeadLetter.Status;
 import io.bulwark.reliability.event.EventCodec;
 import io.bulwark.reliability.event.EventEnvelope;
 import io.bulwark.reliability.event.MalformedEventException;
+import io.bulwark.reliability.tracing.TraceHeaders;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -68,6 +69,7 @@ public final class DeadLetters {
       withoutListenerPrefix(DeadLetterHeaders.text(headers, DeadLetterHeaders.EXCEPTION_MESSAGE)),
       DeadLetterHeaders.attempts(headers),
     };
+    String traceContext = TraceHeaders.toJson(TraceHeaders.propagation(headers));
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       boolean updated = false;
@@ -78,7 +80,8 @@ public final class DeadLetters {
                     "UPDATE bulwark.dead_letter SET dlt_partition = ?, dlt_offset = ?,"
                         + " exception_class = ?, exception_message = ?,"
                         + " attempts = attempts + ?, times_dead_lettered = times_dead_lettered + 1,"
-                        + " last_failed_at = ?, payload = ?, status = 'OPEN'"
+                        + " last_failed_at = ?, payload = ?, status = 'OPEN',"
+                        + " trace_context = ?::jsonb"
                         + " WHERE original_topic = ? AND event_id = ? AND dlt_topic = ?"
                         + " AND (dlt_partition, dlt_offset) < (?, ?)"),
                 record.partition(),
@@ -88,6 +91,7 @@ public final class DeadLetters {
                 failure[2],
                 failedAt,
                 payload,
+                traceContext,
                 originalTopic == null ? record.topic() : originalTopic,
                 envelope.eventId(),
                 record.topic(),
@@ -103,8 +107,9 @@ public final class DeadLetters {
                     "INSERT INTO bulwark.dead_letter (dlt_topic, dlt_partition, dlt_offset,"
                         + " original_topic, original_partition, original_offset, consumer_group,"
                         + " message_key, event_id, event_type, correlation_id, exception_class,"
-                        + " exception_message, attempts, first_failed_at, last_failed_at, payload)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " exception_message, attempts, first_failed_at, last_failed_at, payload,"
+                        + " trace_context)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)"
                         + " ON CONFLICT DO NOTHING"),
                 record.topic(),
                 record.partition(),
@@ -122,7 +127,8 @@ public final class DeadLetters {
                 failure[2],
                 firstFailedAt == null || firstFailedAt.isAfter(failedAt) ? failedAt : firstFailedAt,
                 failedAt,
-                payload)) {
+                payload,
+                traceContext)) {
           insert.executeUpdate();
         }
       }
@@ -290,7 +296,7 @@ public final class DeadLetters {
           + " dlt_partition, dlt_offset, message_key, event_id, event_type, correlation_id,"
           + " exception_class, exception_message, first_failed_at, last_failed_at, attempts,"
           + " times_dead_lettered, payload, status, redriven_at, redrive_outcome, discarded_at,"
-          + " discarded_by, discard_reason FROM bulwark.dead_letter";
+          + " discarded_by, discard_reason, trace_context::text FROM bulwark.dead_letter";
 
   private static String where(DeadLetterQuery query, List<Object> parameters) {
     StringBuilder where = new StringBuilder(" WHERE id > ?");
@@ -361,7 +367,8 @@ public final class DeadLetters {
                 rows.getInt(18),
                 rows.getBytes(19),
                 status,
-                resolution));
+                resolution,
+                TraceHeaders.fromJson(rows.getString(26))));
       }
     }
     return letters;

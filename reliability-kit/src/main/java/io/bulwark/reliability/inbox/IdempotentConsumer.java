@@ -83,10 +83,28 @@ public final class IdempotentConsumer {
     if (!router.handles(envelope.type())) {
       return Outcome.IGNORED;
     }
+    return process(
+        envelope,
+        tracing.consuming(name, topic, envelope.type(), envelope.eventId().toString(), headers));
+  }
+
+  /**
+   * A dead letter processed again, in a span linked to the trace it carried when it failed ({@code
+   * original}, its record's trace headers).
+   */
+  public Outcome redrive(byte[] message, Map<String, String> original) {
+    EventEnvelope envelope = codec.decode(message);
+    if (!router.handles(envelope.type())) {
+      return Outcome.IGNORED;
+    }
+    return process(
+        envelope,
+        tracing.redriving(name, topic, envelope.type(), envelope.eventId().toString(), original));
+  }
+
+  private Outcome process(EventEnvelope envelope, EventTracing.Step step) {
     Outcome[] outcome = new Outcome[1];
-    try (EventTracing.Step span =
-            tracing.consuming(
-                name, topic, envelope.type(), envelope.eventId().toString(), headers);
+    try (EventTracing.Step span = step;
         CorrelationId.Scope scope = CorrelationId.open(envelope.correlationId())) {
       try {
         transactions.inTransaction(

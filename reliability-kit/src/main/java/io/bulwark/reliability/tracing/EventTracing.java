@@ -35,6 +35,18 @@ public interface EventTracing {
   Step consuming(
       String consumer, String topic, String eventType, String eventId, Map<String, String> headers);
 
+  /**
+   * Starts the span of {@code consumer} processing a redriven dead letter again, in the trace of
+   * whatever redrives it (a new one when nothing does), linked to the trace the record carried when
+   * it failed ({@code original}), and makes it current until closed.
+   */
+  Step redriving(
+      String consumer,
+      String topic,
+      String eventType,
+      String eventId,
+      Map<String, String> original);
+
   /** A traced step: its span, ended (and no longer current) on close. */
   interface Step extends AutoCloseable {
 

@@ -1,5 +1,6 @@
 package io.bulwark.reliability.tracing;
 
+import io.micrometer.tracing.Link;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.TraceContext;
 import io.micrometer.tracing.Tracer;
@@ -67,6 +68,46 @@ public final class MicrometerEventTracing implements EventTracing {
     tag(span, topic, eventType, eventId);
     span.tag("messaging.consumer.group.name", consumer);
     return new SpanStep(span, tracer.withSpan(span));
+  }
+
+  @Override
+  public Step redriving(
+      String consumer,
+      String topic,
+      String eventType,
+      String eventId,
+      Map<String, String> original) {
+    Span.Builder builder = tracer.spanBuilder().kind(Span.Kind.CONSUMER).name("redrive " + topic);
+    TraceContext failed = contextOf(original);
+    if (failed != null) {
+      builder = builder.addLink(new Link(failed));
+    }
+    Span span = builder.start();
+    tag(span, topic, eventType, eventId);
+    span.tag("messaging.consumer.group.name", consumer);
+    span.tag(REDRIVE, "true");
+    return new SpanStep(span, tracer.withSpan(span));
+  }
+
+  /** On a redrive's span, whose link leads to the trace in which the record failed. */
+  public static final String REDRIVE = "bulwark.deadletter.redrive";
+
+  /** The context a W3C {@code traceparent} names ({@code 00-trace-span-flags}), or null. */
+  private @Nullable TraceContext contextOf(Map<String, String> headers) {
+    String traceparent = headers.get("traceparent");
+    if (traceparent == null) {
+      return null;
+    }
+    String[] parts = traceparent.split("-");
+    if (parts.length != 4 || parts[1].length() != 32 || parts[2].length() != 16) {
+      return null;
+    }
+    return tracer
+        .traceContextBuilder()
+        .traceId(parts[1])
+        .spanId(parts[2])
+        .sampled("01".equals(parts[3]))
+        .build();
   }
 
   private static void tag(Span span, String topic, String eventType, String eventId) {

@@ -47,4 +47,14 @@ final class NoEventTracing implements EventTracing {
       Map<String, String> headers) {
     return NOTHING;
   }
+
+  @Override
+  public Step redriving(
+      String consumer,
+      String topic,
+      String eventType,
+      String eventId,
+      Map<String, String> original) {
+    return NOTHING;
+  }
 }

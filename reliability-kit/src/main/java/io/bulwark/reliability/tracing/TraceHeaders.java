@@ -37,6 +37,19 @@ public final class TraceHeaders {
     return text;
   }
 
+  /**
+   * The W3C trace context headers of a record ({@code traceparent}, {@code tracestate}, {@code
+   * baggage}), without its other headers.
+   */
+  public static Map<String, String> propagation(Headers headers) {
+    Map<String, String> context = new LinkedHashMap<>(of(headers));
+    context.keySet().retainAll(PROPAGATION);
+    return context;
+  }
+
+  private static final java.util.Set<String> PROPAGATION =
+      java.util.Set.of("traceparent", "tracestate", "baggage");
+
   /** Puts the headers on a record, replacing any of the same names. */
   public static void put(Headers headers, Map<String, String> context) {
     context.forEach(

@@ -155,6 +155,12 @@ abstract class OutboxStoreContract {
         String consumer, String topic, String type, String id, Map<String, String> headers) {
       return NONE.consuming(consumer, topic, type, id, headers);
     }
+
+    @Override
+    public Step redriving(
+        String consumer, String topic, String type, String id, Map<String, String> original) {
+      return NONE.redriving(consumer, topic, type, id, original);
+    }
   }
 
   @Test
