@@ -12,6 +12,8 @@ import io.bulwark.harness.postgres.PostgresServer;
 import io.bulwark.harness.process.FreePorts;
 import io.bulwark.harness.process.ManagedProcess;
 import io.bulwark.harness.process.ServiceJvm;
+import io.bulwark.harness.tracing.OtlpReceiver;
+import io.bulwark.harness.tracing.ZipkinForwarder;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,10 +27,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the whole platform on this machine, without Docker: PostgreSQL from the local binaries (a
- * database per service), Kafka (one broker, or three), the authorization server, inventory-service,
- * order-service and the gateway, each in its own process. All data lives under one directory (the
- * generated passwords and secrets in its owner-only {@code secrets/}); Ctrl-C stops everything that
- * was started.
+ * database per service), Kafka (one broker, or three), Zipkin for the traces, the authorization
+ * server, inventory-service, order-service and the gateway, each in its own process. All data lives
+ * under one directory (the generated passwords and secrets in its owner-only {@code secrets/});
+ * Ctrl-C stops everything that was started.
  */
 public final class DevStack {
 
@@ -44,6 +46,8 @@ public final class DevStack {
   private @Nullable PostgresServer postgres;
   private @Nullable PatroniCluster patroni;
   private @Nullable Partitions partitions;
+  private @Nullable ManagedProcess zipkin;
+  private @Nullable OtlpReceiver traces;
   private volatile boolean stopping;
 
   private DevStack(Path root, Path data) {
@@ -129,6 +133,8 @@ public final class DevStack {
             TOPOLOGY.kafkaNodes(brokers),
             kafkaClasspath());
 
+    startTraceStore();
+
     step(
         "services on Java "
             + serviceJvm.featureVersion()
@@ -165,6 +171,8 @@ public final class DevStack {
           actuator           each process on its port + 1000 (gateway: localhost:%d/actuator/health)
           PostgreSQL         %s  databases orders, inventory, each owned by its service's role
           Kafka              %s
+          traces             http://localhost:%d/zipkin/   (Zipkin; an order's trace id is the
+                             X-Correlation-Id its POST answered with)
           data               %s
           logs               %s/logs
         Try:
@@ -189,6 +197,7 @@ public final class DevStack {
                         + " (./bulwark status | watch | kill-primary)"
                     : "127.0.0.1:" + TOPOLOGY.postgresPort(),
                 bootstrap,
+                TOPOLOGY.zipkinPort(),
                 data,
                 data,
                 TOPOLOGY.gatewayPort(),
@@ -308,10 +317,49 @@ public final class DevStack {
     }
   }
 
+  /**
+   * Zipkin's server, whose UI shows the traces, fed by an OTLP receiver the services export to: the
+   * services speak OTLP only, as they do wherever they run.
+   */
+  private void startTraceStore() {
+    Path jar = root.resolve("devstack/target/zipkin/zipkin-server.jar");
+    if (!Files.isRegularFile(jar)) {
+      step("no " + root.relativize(jar) + " (./mvnw package -pl devstack fetches it): no traces");
+      return;
+    }
+    step("Zipkin (traces) on :" + TOPOLOGY.zipkinPort());
+    zipkin =
+        ManagedProcess.start(
+            "zipkin",
+            List.of(
+                ManagedProcess.javaExecutable(),
+                "-Xmx384m",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                jar.toString()),
+            Map.of(
+                "QUERY_PORT",
+                String.valueOf(TOPOLOGY.zipkinPort()),
+                // in memory, the newest spans kept: a few thousand orders' traces
+                "MEM_MAX_SPANS",
+                "200000"),
+            data.resolve("logs").resolve("zipkin.log"));
+    zipkin.awaitHealthy(Topology.url(TOPOLOGY.zipkinPort()) + "/health", Duration.ofSeconds(90));
+    traces = OtlpReceiver.forwardingTo(new ZipkinForwarder(Topology.url(TOPOLOGY.zipkinPort())));
+    launcher.exportTracesTo(traces.endpoint(), Duration.ofSeconds(1));
+  }
+
   private void stop() {
     stopping = true;
     System.out.println("\n==> stopping");
     launcher.stop(Duration.ofSeconds(30), name -> System.out.println("    " + name));
+    if (traces != null) {
+      traces.close();
+    }
+    if (zipkin != null && zipkin.isAlive()) {
+      System.out.println("    zipkin");
+      zipkin.stop(Duration.ofSeconds(10));
+    }
     if (kafka != null) {
       System.out.println("    kafka");
       kafka.close();

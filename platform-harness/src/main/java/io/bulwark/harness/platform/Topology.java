@@ -11,12 +11,13 @@ import java.util.Map;
 /**
  * Where each part of the platform listens on this machine: the gateway, each instance of
  * order-service and inventory-service, the authorization server, the PostgreSQL nodes with their
- * Patroni agents and etcd, and the Kafka brokers. Each Spring Boot process also has a management
- * port (actuator: health, metrics) apart from the port it serves on. The local run's ports are
- * written here once ({@link #local()}); tests take free ports ({@link #ephemeral}).
+ * Patroni agents and etcd, the Kafka brokers, and the trace store. Each Spring Boot process also
+ * has a management port (actuator: health, metrics) apart from the port it serves on. The local
+ * run's ports are written here once ({@link #local()}); tests take free ports ({@link #ephemeral}).
  *
  * @param managementOffset a process's management port is its port plus this; 0 takes a free port
  *     for each
+ * @param zipkinPort the local run's trace store (Zipkin: its UI and API); 0 where there is none
  * @param postgresPort the first PostgreSQL node; a Patroni pair's second node listens one above,
  *     and so do its second agent and etcd's peer port
  */
@@ -30,7 +31,8 @@ public record Topology(
     int patroniRestPort,
     int etcdPort,
     int kafkaPort,
-    int kafkaControllerPort) {
+    int kafkaControllerPort,
+    int zipkinPort) {
 
   public static final String ORDER_SERVICE = "order-service";
   public static final String INVENTORY_SERVICE = "inventory-service";
@@ -60,7 +62,8 @@ public record Topology(
         18008,
         12379,
         19092,
-        19093);
+        19093,
+        9411);
   }
 
   /**
@@ -74,7 +77,7 @@ public record Topology(
       inventory.add(FreePorts.next());
       orders.add(FreePorts.next());
     }
-    return new Topology(FreePorts.next(), orders, inventory, FreePorts.next(), 0, 0, 0, 0, 0, 0);
+    return new Topology(FreePorts.next(), orders, inventory, FreePorts.next(), 0, 0, 0, 0, 0, 0, 0);
   }
 
   public String gatewayUrl() {
@@ -162,6 +165,7 @@ public record Topology(
       all.add(node.broker());
       all.add(node.controller());
     }
+    all.add(zipkinPort);
     return all;
   }
 

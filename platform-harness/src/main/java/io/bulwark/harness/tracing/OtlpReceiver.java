@@ -24,13 +24,17 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A trace receiver on loopback speaking OTLP over HTTP (protobuf, {@code POST /v1/traces}), as an
- * OpenTelemetry collector does: the services export to {@link #endpoint()}, and the tests read what
- * arrived, span by span, by trace. It keeps everything it receives until closed.
+ * OpenTelemetry collector does: the services export to {@link #endpoint()}. Started by {@link
+ * #start()} it keeps everything it receives until closed, and the tests read what arrived, span by
+ * span, by trace; started by {@link #forwardingTo} it hands each batch on and keeps nothing (the
+ * local run's, into Zipkin).
  */
 public final class OtlpReceiver implements AutoCloseable {
 
@@ -39,16 +43,28 @@ public final class OtlpReceiver implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService threads = Executors.newFixedThreadPool(2);
   private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
+  private final @Nullable Consumer<List<ReceivedSpan>> sink;
 
-  private OtlpReceiver(HttpServer server) {
+  private OtlpReceiver(HttpServer server, @Nullable Consumer<List<ReceivedSpan>> sink) {
     this.server = server;
+    this.sink = sink;
   }
 
+  /** A receiver that keeps every span, for {@link #spans()} and {@link #trace}. */
   public static OtlpReceiver start() {
+    return start(null);
+  }
+
+  /** A receiver that hands each batch received to {@code sink} and keeps nothing. */
+  public static OtlpReceiver forwardingTo(Consumer<List<ReceivedSpan>> sink) {
+    return start(sink);
+  }
+
+  private static OtlpReceiver start(@Nullable Consumer<List<ReceivedSpan>> sink) {
     try {
       HttpServer server =
           HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-      OtlpReceiver receiver = new OtlpReceiver(server);
+      OtlpReceiver receiver = new OtlpReceiver(server, sink);
       server.createContext("/v1/traces", receiver::export);
       server.setExecutor(receiver.threads);
       server.start();
@@ -121,15 +137,21 @@ public final class OtlpReceiver implements AutoCloseable {
         body = new GZIPInputStream(body);
       }
       ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body);
+      List<ReceivedSpan> batch = new ArrayList<>();
       for (ResourceSpans resource : request.getResourceSpansList()) {
         String service =
             attributes(resource.getResource().getAttributesList())
                 .getOrDefault("service.name", "unknown");
         for (ScopeSpans scope : resource.getScopeSpansList()) {
           for (Span span : scope.getSpansList()) {
-            spans.add(received(service, span));
+            batch.add(received(service, span));
           }
         }
+      }
+      if (sink == null) {
+        spans.addAll(batch);
+      } else {
+        sink.accept(batch);
       }
       byte[] response = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
       exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
