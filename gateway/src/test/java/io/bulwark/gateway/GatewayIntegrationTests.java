@@ -244,6 +244,21 @@ class GatewayIntegrationTests {
   }
 
   @Test
+  void theCorrelationIdComesBackOnceThoughTheServiceAnswersWithItToo() throws Exception {
+    java.net.http.HttpResponse<Void> response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/api/inventory/SKU-1"))
+                    .header("Authorization", "Bearer " + ISSUER.token(client, "orders"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().allValues("X-Correlation-Id")).hasSize(1);
+  }
+
+  @Test
   void aValidIncomingCorrelationIdIsKept() {
     Response response =
         http.send(

@@ -6,6 +6,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -63,7 +64,41 @@ public class CorrelationIdFilter extends OncePerRequestFilter {
     response.setHeader(CorrelationId.HEADER, id);
     HttpServletRequest carrying = id.equals(received) ? request : new WithHeader(request, id);
     try (CorrelationId.Scope scope = CorrelationId.open(id)) {
-      chain.doFilter(carrying, response);
+      chain.doFilter(carrying, new KeepingHeader(response, id));
+    }
+  }
+
+  /**
+   * The response with its correlation header set once, here: a proxied answer's own copy (the
+   * gateway's upstream answers with the same id) is not added a second time, and a reset (a
+   * replayed or refused keyed request) keeps it.
+   */
+  private static final class KeepingHeader extends HttpServletResponseWrapper {
+    private final String id;
+
+    KeepingHeader(HttpServletResponse response, String id) {
+      super(response);
+      this.id = id;
+    }
+
+    @Override
+    public void reset() {
+      super.reset();
+      ((HttpServletResponse) getResponse()).setHeader(CorrelationId.HEADER, id);
+    }
+
+    @Override
+    public void setHeader(String name, String value) {
+      if (!CorrelationId.HEADER.equalsIgnoreCase(name)) {
+        super.setHeader(name, value);
+      }
+    }
+
+    @Override
+    public void addHeader(String name, String value) {
+      if (!CorrelationId.HEADER.equalsIgnoreCase(name)) {
+        super.addHeader(name, value);
+      }
     }
   }
 
