@@ -87,12 +87,14 @@ class KafkaBrokerLossSystemTests {
     OrderLoad load = OrderLoad.start(platform.client(), 4);
     int acknowledgedWhileDown;
     long unpublished;
+    List<String> placedWhileDown;
     try {
       awaitConfirmed(confirmed() + 20, Duration.ofSeconds(60));
       kafka.nodes().forEach(KafkaCluster.Node::kill);
       long down = System.nanoTime();
       Thread.sleep(60_000);
       acknowledgedWhileDown = load.acknowledgedSince(down);
+      placedWhileDown = load.acknowledgedIdsSince(down);
       unpublished = unpublishedEvents();
     } finally {
       load.stop();
@@ -117,6 +119,8 @@ class KafkaBrokerLossSystemTests {
             platform.ordersUrl,
             platform.inventoryUrl,
             OrderLoad.Concluded.CONFIRMED_OR_PAST_DEADLINE);
+    // their events waited in the outbox for up to a minute, yet each continues its request's trace
+    SagaTraces.assertPublishedInTheirRequestsTrace(platform.traces, placedWhileDown);
     System.out.printf(
         "kafka: every broker down for 60 s; %d orders acknowledged meanwhile, %d events held in the"
             + " outbox, drained %.1f s after the brokers were back; sagas concluded %s%n",

@@ -144,6 +144,14 @@ final class OrderLoad {
     return (int) acknowledged.stream().filter(a -> a.sentNanos() >= nanos).count();
   }
 
+  /** The ids of the orders sent at {@code nanos} or later and acknowledged. */
+  List<String> acknowledgedIdsSince(long nanos) {
+    return acknowledged.stream()
+        .filter(a -> a.sentNanos() >= nanos)
+        .map(a -> a.location().substring("/api/orders/".length()))
+        .toList();
+  }
+
   List<String> acknowledgedIds() {
     return acknowledged.stream().map(a -> a.location().substring("/api/orders/".length())).toList();
   }

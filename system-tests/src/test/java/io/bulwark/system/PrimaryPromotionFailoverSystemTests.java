@@ -34,5 +34,7 @@ class PrimaryPromotionFailoverSystemTests {
             + " HA reaction)%n",
         load.acknowledgedIds().size(), load.writeOutageAfter(killed));
     load.assertNothingLost(platform, pair.standbyUrl("orders"), pair.standbyUrl("inventory"));
+    // every order's trace whole across the primary's death: its event published in its request's
+    SagaTraces.assertPublishedInTheirRequestsTrace(platform.traces, load.acknowledgedIds());
   }
 }

@@ -2,6 +2,7 @@ package io.bulwark.reliability.autoconfigure;
 
 import io.bulwark.reliability.inbox.IdempotentConsumer;
 import io.bulwark.reliability.tracing.EventTracing;
+import io.bulwark.reliability.tracing.TracedEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -29,35 +30,24 @@ final class MeteredEventTracing implements EventTracing {
   }
 
   @Override
-  public Step publishing(
-      String topic,
-      String eventType,
-      String eventId,
-      Map<String, String> stored,
-      Duration inOutbox) {
-    timer("bulwark.outbox.wait", "time from an event's commit to its publish", "topic", topic)
+  public Step publishing(TracedEvent event, Map<String, String> stored, Duration inOutbox) {
+    timer(
+            "bulwark.outbox.wait",
+            "time from an event's commit to its publish",
+            "topic",
+            event.topic())
         .record(inOutbox);
-    return tracing.publishing(topic, eventType, eventId, stored, inOutbox);
+    return tracing.publishing(event, stored, inOutbox);
   }
 
   @Override
-  public Step consuming(
-      String consumer,
-      String topic,
-      String eventType,
-      String eventId,
-      Map<String, String> headers) {
-    return timed(consumer, topic, tracing.consuming(consumer, topic, eventType, eventId, headers));
+  public Step consuming(String consumer, TracedEvent event, Map<String, String> headers) {
+    return timed(consumer, event.topic(), tracing.consuming(consumer, event, headers));
   }
 
   @Override
-  public Step redriving(
-      String consumer,
-      String topic,
-      String eventType,
-      String eventId,
-      Map<String, String> original) {
-    return timed(consumer, topic, tracing.redriving(consumer, topic, eventType, eventId, original));
+  public Step redriving(String consumer, TracedEvent event, Map<String, String> original) {
+    return timed(consumer, event.topic(), tracing.redriving(consumer, event, original));
   }
 
   private Step timed(String consumer, String topic, Step step) {

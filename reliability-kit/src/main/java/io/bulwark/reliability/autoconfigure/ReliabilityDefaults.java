@@ -67,6 +67,14 @@ public class ReliabilityDefaults implements EnvironmentPostProcessor {
     // Spring Security's five spans per request (its filter chain's halves as traces of their
     // own) would bury the platform's; the request's span holds its outcome
     defaults.put("management.observations.enable.spring.security", "false");
+    // a backlog drained after an outage is a burst of spans (a publish, a consumption and a
+    // reply per event): room for tens of thousands, sent in larger batches, not OpenTelemetry's
+    // 2,048 dropped from silently
+    defaults.put("management.opentelemetry.tracing.export.max-queue-size", "32768");
+    defaults.put("management.opentelemetry.tracing.export.max-batch-size", "2048");
+    // metrics are scraped (Prometheus), not pushed: OpenTelemetry's starter would otherwise push
+    // them to an OTLP endpoint on localhost every minute, and fail where there is none
+    defaults.put("management.otlp.metrics.export.enabled", "false");
     // latency histograms, so dashboards and benchmarks can compute percentiles across instances
     defaults.put(
         "management.metrics.distribution.percentiles-histogram.http.server.requests", "true");

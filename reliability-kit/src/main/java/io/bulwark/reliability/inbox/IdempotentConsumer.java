@@ -5,6 +5,7 @@ import io.bulwark.reliability.event.EventCodec;
 import io.bulwark.reliability.event.EventEnvelope;
 import io.bulwark.reliability.tracing.EventTracing;
 import io.bulwark.reliability.tracing.TraceHeaders;
+import io.bulwark.reliability.tracing.TracedEvent;
 import io.bulwark.reliability.transaction.Transactions;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -83,9 +84,7 @@ public final class IdempotentConsumer {
     if (!router.handles(envelope.type())) {
       return Outcome.IGNORED;
     }
-    return process(
-        envelope,
-        tracing.consuming(name, topic, envelope.type(), envelope.eventId().toString(), headers));
+    return process(envelope, tracing.consuming(name, traced(envelope), headers));
   }
 
   /**
@@ -97,9 +96,12 @@ public final class IdempotentConsumer {
     if (!router.handles(envelope.type())) {
       return Outcome.IGNORED;
     }
-    return process(
-        envelope,
-        tracing.redriving(name, topic, envelope.type(), envelope.eventId().toString(), original));
+    return process(envelope, tracing.redriving(name, traced(envelope), original));
+  }
+
+  private TracedEvent traced(EventEnvelope envelope) {
+    return new TracedEvent(
+        topic, envelope.type(), envelope.eventId().toString(), envelope.aggregateId());
   }
 
   private Outcome process(EventEnvelope envelope, EventTracing.Step step) {

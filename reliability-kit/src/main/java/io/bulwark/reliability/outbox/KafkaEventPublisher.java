@@ -3,6 +3,7 @@ package io.bulwark.reliability.outbox;
 import io.bulwark.reliability.correlation.CorrelationId;
 import io.bulwark.reliability.tracing.EventTracing;
 import io.bulwark.reliability.tracing.TraceHeaders;
+import io.bulwark.reliability.tracing.TracedEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -86,9 +87,8 @@ public final class KafkaEventPublisher implements EventPublisher {
       for (OutboxMessage message : batch) {
         EventTracing.Step span =
             tracing.publishing(
-                message.topic(),
-                message.type(),
-                message.eventId().toString(),
+                new TracedEvent(
+                    message.topic(), message.type(), message.eventId().toString(), message.key()),
                 message.traceContext(),
                 Duration.between(message.createdAt(), now));
         spans.add(span);

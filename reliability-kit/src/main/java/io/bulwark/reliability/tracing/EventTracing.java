@@ -18,34 +18,23 @@ public interface EventTracing {
   Map<String, String> currentContext();
 
   /**
-   * Starts the span of publishing one stored event to {@code topic}, a child of the context stored
-   * with it, which waited {@code inOutbox} between its commit and this publish.
+   * Starts the span of publishing one stored event, a child of the context stored with it, which
+   * waited {@code inOutbox} between its commit and this publish.
    */
-  Step publishing(
-      String topic,
-      String eventType,
-      String eventId,
-      Map<String, String> stored,
-      Duration inOutbox);
+  Step publishing(TracedEvent event, Map<String, String> stored, Duration inOutbox);
 
   /**
    * Starts the span of {@code consumer} processing one delivered event, a child of the publish
    * whose context came in the record's {@code headers}, and makes it current until closed.
    */
-  Step consuming(
-      String consumer, String topic, String eventType, String eventId, Map<String, String> headers);
+  Step consuming(String consumer, TracedEvent event, Map<String, String> headers);
 
   /**
    * Starts the span of {@code consumer} processing a redriven dead letter again, in the trace of
    * whatever redrives it (a new one when nothing does), linked to the trace the record carried when
    * it failed ({@code original}), and makes it current until closed.
    */
-  Step redriving(
-      String consumer,
-      String topic,
-      String eventType,
-      String eventId,
-      Map<String, String> original);
+  Step redriving(String consumer, TracedEvent event, Map<String, String> original);
 
   /** A traced step: its span, ended (and no longer current) on close. */
   interface Step extends AutoCloseable {

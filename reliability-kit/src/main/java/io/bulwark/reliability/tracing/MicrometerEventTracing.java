@@ -35,55 +35,41 @@ public final class MicrometerEventTracing implements EventTracing {
   }
 
   @Override
-  public Step publishing(
-      String topic,
-      String eventType,
-      String eventId,
-      Map<String, String> stored,
-      Duration inOutbox) {
+  public Step publishing(TracedEvent event, Map<String, String> stored, Duration inOutbox) {
     Span span =
         propagator
             .extract(stored, MicrometerEventTracing::header)
             .kind(Span.Kind.PRODUCER)
-            .name("publish " + topic)
+            .name("publish " + event.topic())
             .start();
-    tag(span, topic, eventType, eventId);
+    tag(span, event);
     span.tag(IN_OUTBOX_MS, String.valueOf(inOutbox.toMillis()));
     return new SpanStep(span, null);
   }
 
   @Override
-  public Step consuming(
-      String consumer,
-      String topic,
-      String eventType,
-      String eventId,
-      Map<String, String> headers) {
+  public Step consuming(String consumer, TracedEvent event, Map<String, String> headers) {
     Span span =
         propagator
             .extract(headers, MicrometerEventTracing::header)
             .kind(Span.Kind.CONSUMER)
-            .name("consume " + topic)
+            .name("consume " + event.topic())
             .start();
-    tag(span, topic, eventType, eventId);
+    tag(span, event);
     span.tag("messaging.consumer.group.name", consumer);
     return new SpanStep(span, tracer.withSpan(span));
   }
 
   @Override
-  public Step redriving(
-      String consumer,
-      String topic,
-      String eventType,
-      String eventId,
-      Map<String, String> original) {
-    Span.Builder builder = tracer.spanBuilder().kind(Span.Kind.CONSUMER).name("redrive " + topic);
+  public Step redriving(String consumer, TracedEvent event, Map<String, String> original) {
+    Span.Builder builder =
+        tracer.spanBuilder().kind(Span.Kind.CONSUMER).name("redrive " + event.topic());
     TraceContext failed = contextOf(original);
     if (failed != null) {
       builder = builder.addLink(new Link(failed));
     }
     Span span = builder.start();
-    tag(span, topic, eventType, eventId);
+    tag(span, event);
     span.tag("messaging.consumer.group.name", consumer);
     span.tag(REDRIVE, "true");
     return new SpanStep(span, tracer.withSpan(span));
@@ -110,12 +96,16 @@ public final class MicrometerEventTracing implements EventTracing {
         .build();
   }
 
-  private static void tag(Span span, String topic, String eventType, String eventId) {
+  private static void tag(Span span, TracedEvent event) {
     span.tag("messaging.system", "kafka");
-    span.tag("messaging.destination.name", topic);
-    span.tag("messaging.message.id", eventId);
-    span.tag("bulwark.event.type", eventType);
+    span.tag("messaging.destination.name", event.topic());
+    span.tag("messaging.message.id", event.id());
+    span.tag("bulwark.event.type", event.type());
+    span.tag(AGGREGATE_ID, event.aggregateId());
   }
+
+  /** On every event's span: the aggregate it concerns, an order's id for instance. */
+  public static final String AGGREGATE_ID = "bulwark.aggregate.id";
 
   private static @Nullable String header(@Nullable Map<String, String> carrier, String key) {
     return carrier == null ? null : carrier.get(key);

@@ -29,32 +29,17 @@ final class NoEventTracing implements EventTracing {
   }
 
   @Override
-  public Step publishing(
-      String topic,
-      String eventType,
-      String eventId,
-      Map<String, String> stored,
-      Duration inOutbox) {
+  public Step publishing(TracedEvent event, Map<String, String> stored, Duration inOutbox) {
     return NOTHING;
   }
 
   @Override
-  public Step consuming(
-      String consumer,
-      String topic,
-      String eventType,
-      String eventId,
-      Map<String, String> headers) {
+  public Step consuming(String consumer, TracedEvent event, Map<String, String> headers) {
     return NOTHING;
   }
 
   @Override
-  public Step redriving(
-      String consumer,
-      String topic,
-      String eventType,
-      String eventId,
-      Map<String, String> original) {
+  public Step redriving(String consumer, TracedEvent event, Map<String, String> original) {
     return NOTHING;
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.entry;
 
 import io.bulwark.reliability.KitFixture;
 import io.bulwark.reliability.tracing.EventTracing;
+import io.bulwark.reliability.tracing.TracedEvent;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -145,21 +146,18 @@ abstract class OutboxStoreContract {
     }
 
     @Override
-    public Step publishing(
-        String topic, String type, String id, Map<String, String> stored, Duration inOutbox) {
-      return NONE.publishing(topic, type, id, stored, inOutbox);
+    public Step publishing(TracedEvent event, Map<String, String> stored, Duration inOutbox) {
+      return NONE.publishing(event, stored, inOutbox);
     }
 
     @Override
-    public Step consuming(
-        String consumer, String topic, String type, String id, Map<String, String> headers) {
-      return NONE.consuming(consumer, topic, type, id, headers);
+    public Step consuming(String consumer, TracedEvent event, Map<String, String> headers) {
+      return NONE.consuming(consumer, event, headers);
     }
 
     @Override
-    public Step redriving(
-        String consumer, String topic, String type, String id, Map<String, String> original) {
-      return NONE.redriving(consumer, topic, type, id, original);
+    public Step redriving(String consumer, TracedEvent event, Map<String, String> original) {
+      return NONE.redriving(consumer, event, original);
     }
   }
 
