@@ -38,8 +38,9 @@ class TopologyTests {
 
   @Test
   void noTwoPartsOfTheLocalRunShareAPort() {
-    // 6 instances with a management port each, 2 + 2 for Patroni, 2 for etcd, 3 x 2 for Kafka
-    assertThat(Topology.local().allPorts()).doesNotHaveDuplicates().hasSize(24);
+    // 6 instances with a management port each, 2 + 2 for Patroni, 2 for etcd, 3 x 2 for Kafka,
+    // 1 for Zipkin
+    assertThat(Topology.local().allPorts()).doesNotHaveDuplicates().hasSize(25);
   }
 
   @Test
