@@ -36,26 +36,14 @@ public final class MicrometerEventTracing implements EventTracing {
 
   @Override
   public Step publishing(TracedEvent event, Map<String, String> stored, Duration inOutbox) {
-    Span span =
-        propagator
-            .extract(stored, MicrometerEventTracing::header)
-            .kind(Span.Kind.PRODUCER)
-            .name("publish " + event.topic())
-            .start();
-    tag(span, event);
+    Span span = continuing(stored, Span.Kind.PRODUCER, "publish", event);
     span.tag(IN_OUTBOX_MS, String.valueOf(inOutbox.toMillis()));
     return new SpanStep(span, null);
   }
 
   @Override
   public Step consuming(String consumer, TracedEvent event, Map<String, String> headers) {
-    Span span =
-        propagator
-            .extract(headers, MicrometerEventTracing::header)
-            .kind(Span.Kind.CONSUMER)
-            .name("consume " + event.topic())
-            .start();
-    tag(span, event);
+    Span span = continuing(headers, Span.Kind.CONSUMER, "consume", event);
     span.tag("messaging.consumer.group.name", consumer);
     return new SpanStep(span, tracer.withSpan(span));
   }
@@ -94,6 +82,19 @@ public final class MicrometerEventTracing implements EventTracing {
         .spanId(parts[2])
         .sampled("01".equals(parts[3]))
         .build();
+  }
+
+  /** A span of {@code what} the event, started as a child of the context in {@code headers}. */
+  private Span continuing(
+      Map<String, String> headers, Span.Kind kind, String what, TracedEvent event) {
+    Span span =
+        propagator
+            .extract(headers, MicrometerEventTracing::header)
+            .kind(kind)
+            .name(what + " " + event.topic())
+            .start();
+    tag(span, event);
+    return span;
   }
 
   private static void tag(Span span, TracedEvent event) {
