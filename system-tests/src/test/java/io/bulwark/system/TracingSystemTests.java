@@ -51,8 +51,7 @@ class TracingSystemTests {
     client.setStock("TRACE-1", 10);
     String traceId = hex(16);
 
-    Response placed =
-        placeOrder("TRACE-1", Map.of("traceparent", "00-" + traceId + "-" + hex(8) + "-01"));
+    Response placed = placeOrder("TRACE-1", startingTrace(traceId));
 
     Step request = server("gateway", "/api/orders");
     Step proxied = client("gateway", "/api/orders");
@@ -91,10 +90,8 @@ class TracingSystemTests {
   void aDuplicateDeliveryIsASpanOfTheSameTraceThatSaysTheInboxSkippedIt() {
     client.setStock("TRACE-4", 10);
     String traceId = hex(16);
-    Response placed =
-        placeOrder("TRACE-4", Map.of("traceparent", "00-" + traceId + "-" + hex(8) + "-01"));
-    String location = Objects.requireNonNull(placed.header("Location"));
-    String orderId = location.substring(location.lastIndexOf('/') + 1);
+    Response placed = placeOrder("TRACE-4", startingTrace(traceId));
+    String orderId = orderId(placed);
     ConsumerRecord<String, byte[]> orderPlaced =
         TestKafka.readUntil(
                 ORDER_EVENTS,
@@ -214,10 +211,8 @@ class TracingSystemTests {
     client.setStock("TRACE-3", 10);
     String traceId = hex(16);
 
-    Response placed =
-        placeOrder("TRACE-3", Map.of("traceparent", "00-" + traceId + "-" + hex(8) + "-01"));
-    String location = Objects.requireNonNull(placed.header("Location"));
-    String orderId = location.substring(location.lastIndexOf('/') + 1);
+    Response placed = placeOrder("TRACE-3", startingTrace(traceId));
+    String orderId = orderId(placed);
 
     Path log = platform.jsonLog(platform.orderInstances.get(0));
     List<JsonNode> lines = new java.util.ArrayList<>();
@@ -243,9 +238,18 @@ class TracingSystemTests {
             .http()
             .send("POST", "/api/orders", OrderRequest.of(sku, 1).json(), "application/json", all);
     assertThat(placed.status()).as(placed.body()).isEqualTo(201);
-    String location = Objects.requireNonNull(placed.header("Location"));
-    client.awaitConcluded(location.substring(location.lastIndexOf('/') + 1), SAGA);
+    client.awaitConcluded(orderId(placed), SAGA);
     return placed;
+  }
+
+  /** A {@code traceparent} that makes the request the first step of trace {@code traceId}. */
+  private static Map<String, String> startingTrace(String traceId) {
+    return Map.of("traceparent", "00-" + traceId + "-" + hex(8) + "-01");
+  }
+
+  private static String orderId(Response placed) {
+    String location = Objects.requireNonNull(placed.header("Location"));
+    return location.substring(location.lastIndexOf('/') + 1);
   }
 
   /** What one span of a trace is: its service, its kind, and what it names. */
