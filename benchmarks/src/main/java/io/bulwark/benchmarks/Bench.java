@@ -102,6 +102,7 @@ public final class Bench {
 
       double sustained = sweep(load);
       halfSaturation(load, sustained);
+      tracingCost(load, sustained);
       if (report.patroni) {
         calm(load, Math.max(20, sustained / 2), run);
         failovers(load, Math.max(20, sustained / 2), run);
@@ -239,6 +240,59 @@ public final class Bench {
         Latencies.ofMillis(Probe.relayLagMillis(LocalRun.INVENTORY_DB, from));
     say(step.line());
     awaitQuiet();
+  }
+
+  /**
+   * What tracing costs: the same load with every order's trace sampled (the platform's default,
+   * each span recorded and exported to the local run's Zipkin, which runs on this machine too) and
+   * with none sampled (the context still carried, nothing recorded), in windows that alternate
+   * which comes first, so the machine's drift weighs on both alike. Latency at half the sustained
+   * rate; throughput as what a closed loop of 8 clients gets acknowledged.
+   */
+  private void tracingCost(OpenLoad sampled, double sustained) throws Exception {
+    double rate = Math.max(10, sustained / 2);
+    int rounds = quick ? 1 : 3;
+    int clients = 8;
+    Duration window = step(20);
+    OpenLoad unsampled = sampled.unsampled();
+    List<Report.Step> on = new ArrayList<>();
+    List<Report.Step> off = new ArrayList<>();
+    for (int i = 0; i < 2 * rounds; i++) {
+      boolean traced = sampledIn(i);
+      Report.Step step = measured(traced ? sampled : unsampled, rate, window, 0).step();
+      step = step.withSagas(Probe.sagaTimes(step.orderIds(), Duration.ofSeconds(30)));
+      (traced ? on : off).add(step);
+      say("tracing " + (traced ? "sampled" : "unsampled") + ": " + step.line());
+      awaitQuiet();
+    }
+    List<Double> onRate = new ArrayList<>();
+    List<Double> offRate = new ArrayList<>();
+    for (int i = 0; i < 2 * rounds; i++) {
+      boolean traced = sampledIn(i);
+      List<OpenLoad.Outcome> outcomes = (traced ? sampled : unsampled).closedLoop(clients, window);
+      double perSecond =
+          outcomes.stream().filter(OpenLoad.Outcome::accepted).count()
+              / (double) window.toSeconds();
+      (traced ? onRate : offRate).add(perSecond);
+      say(
+          "tracing "
+              + (traced ? "sampled" : "unsampled")
+              + ", closed loop of "
+              + clients
+              + ": "
+              + Math.round(perSecond)
+              + " orders/s acknowledged");
+      awaitQuiet();
+    }
+    report.tracing =
+        new Report.TracingCost(rate, on, off, clients, window.toSeconds(), onRate, offRate);
+  }
+
+  /**
+   * Whether the window is sampled: on, off, off, on, on, off, each mode as often first as second.
+   */
+  private static boolean sampledIn(int window) {
+    return window % 4 == 0 || window % 4 == 3;
   }
 
   /**

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -25,7 +26,14 @@ import org.jspecify.annotations.Nullable;
  * or not earlier ones have been answered, and its latency counts from when it was due, so a stall
  * shows as latency instead of as fewer requests (no coordinated omission). Every order has its own
  * {@code Idempotency-Key}; a share of them is sent a second time with the same key once answered,
- * as a client retrying would, and those replays are recorded apart.
+ * as a client retrying would, and those replays are recorded apart. {@link #closedLoop} is the
+ * other model, for throughput: a fixed number of clients, each sending its next order once the last
+ * is answered.
+ *
+ * <p>Each order starts its own trace, sampled (the platform's default: every span recorded and
+ * exported) or, from {@link #unsampled()}, not: the request then brings a {@code traceparent} whose
+ * sampled flag is off, so the trace context still travels through the platform, the outbox and
+ * Kafka, but no span is recorded or exported.
  */
 final class OpenLoad {
 
@@ -51,20 +59,60 @@ final class OpenLoad {
   private final String base;
   private final List<String> skus;
   private final Supplier<String> token;
+  private final boolean sampled;
 
   /**
    * Orders to {@code base} as one signed-in customer ({@code token}); the benchmark's local run
    * lifts the gateway's per-caller rate limit, which is not what is measured.
    */
   OpenLoad(String base, List<String> skus, Supplier<String> token) {
-    this.base = base;
-    this.skus = skus;
-    this.token = token;
-    this.http =
+    this(
+        base,
+        skus,
+        token,
+        true,
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2))
-            .build();
+            .build());
+  }
+
+  private OpenLoad(
+      String base, List<String> skus, Supplier<String> token, boolean sampled, HttpClient http) {
+    this.base = base;
+    this.skus = skus;
+    this.token = token;
+    this.sampled = sampled;
+    this.http = http;
+  }
+
+  /** The same load, each order's trace not sampled. */
+  OpenLoad unsampled() {
+    return new OpenLoad(base, skus, token, false, http);
+  }
+
+  /**
+   * {@code clients} clients, each sending an order, awaiting its answer and sending the next, for
+   * {@code duration}; returns every outcome, each due when it was sent.
+   */
+  List<Outcome> closedLoop(int clients, Duration duration) throws InterruptedException {
+    ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+    long end = System.nanoTime() + duration.toNanos();
+    ExecutorService senders = Executors.newFixedThreadPool(clients);
+    try {
+      for (int i = 0; i < clients; i++) {
+        senders.execute(
+            () -> {
+              while (System.nanoTime() < end) {
+                send(System.nanoTime(), false, outcomes);
+              }
+            });
+      }
+    } finally {
+      senders.shutdown();
+      senders.awaitTermination(duration.toSeconds() + 60, TimeUnit.SECONDS);
+    }
+    return new ArrayList<>(outcomes);
   }
 
   /** Sends orders at {@code rate} per second for {@code duration}; returns every outcome. */
@@ -105,19 +153,22 @@ final class OpenLoad {
   }
 
   private Outcome post(long due, String key, String body, boolean replay) {
-    HttpRequest request =
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + "/api/orders"))
             .timeout(Duration.ofSeconds(10))
             .header("Content-Type", "application/json")
             .header("Idempotency-Key", key)
             .header("Authorization", "Bearer " + token.get())
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build();
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (!sampled) {
+      request.header("traceparent", "00-" + hex(16) + "-" + hex(8) + "-00");
+    }
     long sent = System.nanoTime();
     String kind;
     @Nullable String orderId = null;
     try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       kind = String.valueOf(response.statusCode());
       if (response.statusCode() == 201) {
         String location = response.headers().firstValue("Location").orElse("");
@@ -132,5 +183,11 @@ final class OpenLoad {
       kind = "interrupted";
     }
     return new Outcome(due, sent, System.nanoTime(), kind, replay, orderId);
+  }
+
+  private static String hex(int bytes) {
+    byte[] random = new byte[bytes];
+    ThreadLocalRandom.current().nextBytes(random);
+    return HexFormat.of().formatHex(random);
   }
 }

@@ -134,6 +134,28 @@ final class Report {
     }
   }
 
+  /**
+   * Tracing's cost: windows of the same load with every order's trace sampled and with none
+   * sampled, taken in alternation; latency at a fixed rate, throughput from a closed loop.
+   */
+  record TracingCost(
+      double rate,
+      List<Step> sampled,
+      List<Step> unsampled,
+      int clients,
+      long closedSeconds,
+      List<Double> sampledThroughput,
+      List<Double> unsampledThroughput) {
+
+    double median(List<Step> windows, java.util.function.ToDoubleFunction<Step> figure) {
+      return Report.median(windows.stream().map(figure::applyAsDouble).toList());
+    }
+
+    static String change(double traced, double untraced) {
+      return String.format(Locale.ROOT, "%+.0f%%", (traced / untraced - 1) * 100);
+    }
+  }
+
   /** A primary lost under load, and the watch on the failover that followed. */
   record Fault(long nanos, FailoverWatch watch) {}
 
@@ -298,6 +320,7 @@ final class Report {
   final List<Failover> failovers = new ArrayList<>();
   @Nullable Calm calm;
   final List<Double> relayRates = new ArrayList<>();
+  @Nullable TracingCost tracing;
   int warmUpWindows;
   final Map<String, LocalRun.SoloStart> solo = new LinkedHashMap<>();
 
@@ -460,6 +483,9 @@ final class Report {
               ""));
       md.append(row("max outbox backlog at that rate", String.valueOf(half.maxBacklog()), "", ""));
     }
+    if (tracing != null) {
+      tracingRows(md, tracing);
+    }
     md.append(
         row(
             "relay alone: drain of a pre-filled outbox (median of " + relayRates.size() + ")",
@@ -575,6 +601,77 @@ final class Report {
           .append("\n");
     }
     return md.toString();
+  }
+
+  private static void tracingRows(StringBuilder md, TracingCost cost) {
+    String windows =
+        "median of "
+            + cost.sampled().size()
+            + " windows of "
+            + cost.sampled().get(0).seconds()
+            + " s each way, alternating";
+    double[] post = {
+      cost.median(cost.sampled(), s -> s.post().p50()),
+      cost.median(cost.sampled(), s -> s.post().p99()),
+      cost.median(cost.unsampled(), s -> s.post().p50()),
+      cost.median(cost.unsampled(), s -> s.post().p99())
+    };
+    md.append(
+        row(
+            "tracing's cost on POST p50 / p99 at "
+                + f(cost.rate())
+                + " orders/s: every trace sampled (recorded, exported to Zipkin) vs none ("
+                + windows
+                + ")",
+            f(post[0])
+                + " / "
+                + f(post[1])
+                + " ms vs "
+                + f(post[2])
+                + " / "
+                + f(post[3])
+                + " ms: "
+                + TracingCost.change(post[0], post[2])
+                + " / "
+                + TracingCost.change(post[1], post[3]),
+            "",
+            ""));
+    double[] saga = {
+      cost.median(cost.sampled(), s -> s.saga().p50()),
+      cost.median(cost.sampled(), s -> s.saga().p99()),
+      cost.median(cost.unsampled(), s -> s.saga().p50()),
+      cost.median(cost.unsampled(), s -> s.saga().p99())
+    };
+    md.append(
+        row(
+            "tracing's cost on saga completion p50 / p99, the same windows",
+            f(saga[0])
+                + " / "
+                + f(saga[1])
+                + " ms vs "
+                + f(saga[2])
+                + " / "
+                + f(saga[3])
+                + " ms: "
+                + TracingCost.change(saga[0], saga[2])
+                + " / "
+                + TracingCost.change(saga[1], saga[3]),
+            "",
+            ""));
+    double traced = median(cost.sampledThroughput());
+    double untraced = median(cost.unsampledThroughput());
+    md.append(
+        row(
+            "tracing's cost on throughput: orders/s acknowledged to a closed loop of "
+                + cost.clients()
+                + " clients, sampled vs none (median of "
+                + cost.sampledThroughput().size()
+                + " windows of "
+                + cost.closedSeconds()
+                + " s each way, alternating)",
+            f(traced) + " vs " + f(untraced) + ": " + TracingCost.change(traced, untraced),
+            "",
+            ""));
   }
 
   private static String row(String what, String result, String target, String verdict) {

@@ -87,6 +87,36 @@ class TracingSystemTests {
   }
 
   @Test
+  void anOrderWhoseRequestArrivesUnsampledRecordsNoSpanAnywhereAlongItsSaga() {
+    client.setStock("TRACE-5", 10);
+    String unsampled = hex(16);
+
+    Response placed =
+        placeOrder("TRACE-5", Map.of("traceparent", "00-" + unsampled + "-" + hex(8) + "-00"));
+
+    // an order placed after it, sampled, whose saga's last span has arrived: every service has
+    // exported since the unsampled saga ended
+    String sampled = hex(16);
+    placeOrder("TRACE-5", startingTrace(sampled));
+    platform.traces.awaitTrace(
+        sampled,
+        spans ->
+            chain(
+                    spans,
+                    server("order-service", "/api/orders"),
+                    message("order-service", Kind.PRODUCER, "publish " + ORDER_EVENTS),
+                    message("inventory-service", Kind.CONSUMER, "consume " + ORDER_EVENTS),
+                    message("inventory-service", Kind.PRODUCER, "publish " + INVENTORY_EVENTS),
+                    message("order-service", Kind.CONSUMER, "consume " + INVENTORY_EVENTS))
+                != null,
+        EXPORT);
+    assertThat(platform.traces.trace(unsampled))
+        .as("the sampling decision travels with the request, the outbox row and the events")
+        .isEmpty();
+    assertThat(placed.header("X-Correlation-Id")).isEqualTo(unsampled);
+  }
+
+  @Test
   void aDuplicateDeliveryIsASpanOfTheSameTraceThatSaysTheInboxSkippedIt() {
     client.setStock("TRACE-4", 10);
     String traceId = hex(16);
