@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -17,7 +19,7 @@ import org.yaml.snakeyaml.Yaml;
  * config} command: anchors, merges and variables), with fresh secrets that {@code secrets.sh} wrote
  * into an env file of their own, as a user makes them.
  */
-record ComposeFile(Map<String, Object> services, Map<String, String> secrets) {
+record ComposeFile(Map<String, Object> services, Map<String, String> secrets, Path env) {
 
   static ComposeFile resolve(String name) {
     if (!Tool.installed("docker-compose")) {
@@ -29,31 +31,50 @@ record ComposeFile(Map<String, Object> services, Map<String, String> secrets) {
       Tool.in(Repository.ROOT, "sh", "deploy/compose/secrets.sh", env.toString())
           .run()
           .assertSucceeded("secrets.sh");
-      String resolved = config(env).assertSucceeded("docker-compose config").out();
       Properties secrets = new Properties();
       try (var reader = Files.newBufferedReader(env)) {
         secrets.load(reader);
       }
       Map<String, String> values = new LinkedHashMap<>();
       secrets.forEach((key, value) -> values.put(key.toString(), value.toString()));
-      return new ComposeFile(
-          mapAt(new Yaml(new LoaderOptions()).load(resolved), "services"), Map.copyOf(values));
+      return new ComposeFile(services(env, List.of()), Map.copyOf(values), env);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  /**
+   * The stack with {@code overrides} (files in {@code deploy/compose}) laid over it in order, as
+   * {@code docker compose -f docker-compose.yml -f <override> up} would run it: the same secrets.
+   */
+  ComposeFile overlaid(String... overrides) {
+    return new ComposeFile(services(env, List.of(overrides)), secrets, env);
+  }
+
+  private static Map<String, Object> services(Path env, List<String> overrides) {
+    String resolved = config(env, overrides).assertSucceeded("docker-compose config").out();
+    return mapAt(new Yaml(new LoaderOptions()).load(resolved), "services");
+  }
+
   /** {@code docker-compose config} with the variables of {@code env}, as it ended. */
   static Tool.Result config(Path env) {
-    return Tool.in(
-            Repository.ROOT,
-            "docker-compose",
-            "--env-file",
-            env.toString(),
-            "--file",
-            "deploy/compose/docker-compose.yml",
-            "config")
-        .run();
+    return config(env, List.of());
+  }
+
+  private static Tool.Result config(Path env, List<String> overrides) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "docker-compose",
+                "--env-file",
+                env.toString(),
+                "--file",
+                "deploy/compose/docker-compose.yml"));
+    for (String override : overrides) {
+      command.addAll(List.of("--file", "deploy/compose/" + override));
+    }
+    command.add("config");
+    return Tool.in(Repository.ROOT, command.toArray(String[]::new)).run();
   }
 
   /** A container's environment, resolved. */

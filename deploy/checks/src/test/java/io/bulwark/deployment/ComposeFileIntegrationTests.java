@@ -30,11 +30,13 @@ class ComposeFileIntegrationTests {
   private static final List<String> BROKERS = List.of("kafka-1", "kafka-2", "kafka-3");
   private static final String KAFKA_SETUP = "kafka-setup";
 
+  private static ComposeFile compose;
   private static Map<String, Object> services;
 
   @BeforeAll
   static void resolveTheComposeFile() {
-    services = ComposeFile.resolve("compose-test").services();
+    compose = ComposeFile.resolve("compose-test");
+    services = compose.services();
   }
 
   @Test
@@ -239,6 +241,38 @@ class ComposeFileIntegrationTests {
         .isEqualTo("ghcr.io/bulwark/gateway:" + Repository.VERSION);
     assertThat(at(services, "gateway", "environment", "LOGGING_STRUCTURED_FORMAT_CONSOLE"))
         .isEqualTo("ecs");
+  }
+
+  @Test
+  void withTheTracingFileEveryServiceAndTheGatewayExportTheirSpansToJaegerAndNothingElseChanges() {
+    Map<String, Object> traced = compose.overlaid("docker-compose.tracing.yml").services();
+
+    List<String> exporting = new java.util.ArrayList<>(SERVICE_INSTANCES);
+    exporting.add("gateway");
+    for (String part : exporting) {
+      assertThat(
+              at(
+                  traced,
+                  part,
+                  "environment",
+                  "MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT"))
+          .as(part)
+          .isEqualTo("http://jaeger:4318/v1/traces");
+      assertThat(mapAt(services, part, "environment"))
+          .as("without the file, %s exports nothing", part)
+          .doesNotContainKey("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT");
+      Map<String, Object> withoutExport = new java.util.HashMap<>(mapAt(traced, part));
+      Map<String, Object> environment = new java.util.HashMap<>(mapAt(traced, part, "environment"));
+      environment.remove("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT");
+      withoutExport.put("environment", environment);
+      assertThat(withoutExport)
+          .as("%s is otherwise as the stack has it", part)
+          .isEqualTo(mapAt(services, part));
+    }
+    assertThat(String.valueOf(at(traced, "jaeger", "command")))
+        .as("OTLP over HTTP on every interface of the container, not only its loopback")
+        .contains("receivers.otlp.protocols.http.endpoint=0.0.0.0:4318");
+    assertThat(String.valueOf(at(traced, "jaeger", "ports", 0))).startsWith("127.0.0.1:16686:");
   }
 
   @Test
