@@ -3,6 +3,7 @@ package io.bulwark.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.bulwark.fixtures.load.OrderLoad;
 import io.bulwark.harness.Await;
 import io.bulwark.harness.kafka.KafkaCluster;
 import io.bulwark.harness.net.Partitions;
@@ -78,7 +79,7 @@ class KafkaBrokerLossSystemTests {
     } finally {
       load.stop();
     }
-    load.assertNothingLost(platform, platform.ordersUrl, platform.inventoryUrl);
+    platform.assertNothingLost(load, platform.ordersUrl, platform.inventoryUrl);
   }
 
   @Test
@@ -114,8 +115,8 @@ class KafkaBrokerLossSystemTests {
     // an order still waiting for inventory's answer when the saga's deadline (30 s) passed is
     // rejected by that deadline, and what inventory reserved for it is released
     Map<String, Long> concluded =
-        load.assertNothingLost(
-            platform,
+        platform.assertNothingLost(
+            load,
             platform.ordersUrl,
             platform.inventoryUrl,
             OrderLoad.Concluded.CONFIRMED_OR_PAST_DEADLINE);

@@ -1,5 +1,6 @@
 package io.bulwark.system;
 
+import io.bulwark.fixtures.load.OrderLoad;
 import io.bulwark.harness.kafka.KafkaCluster;
 import io.bulwark.harness.net.Partitions;
 import io.bulwark.harness.postgres.PatroniCluster;
@@ -48,8 +49,8 @@ class NemesisSystemTests {
       // a saga held up past its deadline (30 s) by a fault and its healing (a frozen primary, a
       // failover, the standby's return) is rejected by it, with its stock released: concluded
       Map<String, Long> concluded =
-          load.assertNothingLost(
-              platform,
+          platform.assertNothingLost(
+              load,
               cluster.jdbcUrl("orders"),
               cluster.jdbcUrl("inventory"),
               OrderLoad.Concluded.CONFIRMED_OR_PAST_DEADLINE);

@@ -2,6 +2,7 @@ package io.bulwark.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bulwark.fixtures.load.OrderLoad;
 import io.bulwark.harness.Await;
 import io.bulwark.harness.client.OrderRequest;
 import io.bulwark.harness.client.PlatformClient;
@@ -84,7 +85,7 @@ class PatroniFailoverChaosSystemTests {
         load.acknowledgedIds().size(), outages);
     String orders = cluster.jdbcUrl("orders");
     String inventory = cluster.jdbcUrl("inventory");
-    load.assertNothingLost(platform, orders, inventory);
+    platform.assertNothingLost(load, orders, inventory);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.bulwark.system;
 
 import io.bulwark.fixtures.kafka.TestKafka;
+import io.bulwark.fixtures.load.OrderLoad;
 import io.bulwark.harness.auth.Identities;
 import io.bulwark.harness.auth.Tokens;
 import io.bulwark.harness.client.PlatformClient;
@@ -215,8 +216,27 @@ final class Platform implements AutoCloseable {
         kafka, "order-service", "bulwark.inventory.events", Duration.ofSeconds(60));
   }
 
+  /**
+   * Waits for a quiet point on the given databases (say, the primary after a failover), then checks
+   * the load's history there: see {@link OrderLoad#assertNothingLost}; every saga confirmed.
+   */
+  Map<String, Long> assertNothingLost(OrderLoad load, String ordersUrl, String inventoryUrl) {
+    return assertNothingLost(load, ordersUrl, inventoryUrl, OrderLoad.Concluded.CONFIRMED);
+  }
+
+  /** As {@link #assertNothingLost(OrderLoad, String, String)}, each saga ending as allowed. */
+  Map<String, Long> assertNothingLost(
+      OrderLoad load, String ordersUrl, String inventoryUrl, OrderLoad.Concluded concluded) {
+    awaitQuietOn(ordersUrl, inventoryUrl, Duration.ofSeconds(1));
+    return load.assertNothingLost(dataSource(ordersUrl), dataSource(inventoryUrl), concluded);
+  }
+
+  private static javax.sql.DataSource dataSource(String url) {
+    return new DriverManagerDataSource(url, "postgres", "");
+  }
+
   static JdbcClient jdbc(String url) {
-    return JdbcClient.create(new DriverManagerDataSource(url, "postgres", ""));
+    return JdbcClient.create(dataSource(url));
   }
 
   /**

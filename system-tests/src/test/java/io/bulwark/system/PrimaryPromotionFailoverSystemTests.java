@@ -1,5 +1,6 @@
 package io.bulwark.system;
 
+import io.bulwark.fixtures.load.OrderLoad;
 import io.bulwark.harness.postgres.PostgresPair;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,7 @@ class PrimaryPromotionFailoverSystemTests {
         "failover by promotion: %d orders acknowledged, write outage %.1f s (2 s of it the simulated"
             + " HA reaction)%n",
         load.acknowledgedIds().size(), load.writeOutageAfter(killed));
-    load.assertNothingLost(platform, pair.standbyUrl("orders"), pair.standbyUrl("inventory"));
+    platform.assertNothingLost(load, pair.standbyUrl("orders"), pair.standbyUrl("inventory"));
     // every order's trace whole across the primary's death: its event published in its request's
     SagaTraces.assertPublishedInTheirRequestsTrace(platform.traces, load.acknowledgedIds());
   }
