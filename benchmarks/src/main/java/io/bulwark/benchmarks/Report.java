@@ -610,54 +610,18 @@ final class Report {
             + " windows of "
             + cost.sampled().get(0).seconds()
             + " s each way, alternating";
-    double[] post = {
-      cost.median(cost.sampled(), s -> s.post().p50()),
-      cost.median(cost.sampled(), s -> s.post().p99()),
-      cost.median(cost.unsampled(), s -> s.post().p50()),
-      cost.median(cost.unsampled(), s -> s.post().p99())
-    };
     md.append(
-        row(
+        comparison(
             "tracing's cost on POST p50 / p99 at "
                 + f(cost.rate())
                 + " orders/s: every trace sampled (recorded, exported to Zipkin) vs none ("
                 + windows
                 + ")",
-            f(post[0])
-                + " / "
-                + f(post[1])
-                + " ms vs "
-                + f(post[2])
-                + " / "
-                + f(post[3])
-                + " ms: "
-                + TracingCost.change(post[0], post[2])
-                + " / "
-                + TracingCost.change(post[1], post[3]),
-            "",
-            ""));
-    double[] saga = {
-      cost.median(cost.sampled(), s -> s.saga().p50()),
-      cost.median(cost.sampled(), s -> s.saga().p99()),
-      cost.median(cost.unsampled(), s -> s.saga().p50()),
-      cost.median(cost.unsampled(), s -> s.saga().p99())
-    };
+            cost,
+            Step::post));
     md.append(
-        row(
-            "tracing's cost on saga completion p50 / p99, the same windows",
-            f(saga[0])
-                + " / "
-                + f(saga[1])
-                + " ms vs "
-                + f(saga[2])
-                + " / "
-                + f(saga[3])
-                + " ms: "
-                + TracingCost.change(saga[0], saga[2])
-                + " / "
-                + TracingCost.change(saga[1], saga[3]),
-            "",
-            ""));
+        comparison(
+            "tracing's cost on saga completion p50 / p99, the same windows", cost, Step::saga));
     double traced = median(cost.sampledThroughput());
     double untraced = median(cost.unsampledThroughput());
     md.append(
@@ -672,6 +636,30 @@ final class Report {
             f(traced) + " vs " + f(untraced) + ": " + TracingCost.change(traced, untraced),
             "",
             ""));
+  }
+
+  /** A row of p50 / p99 with every trace sampled against none, and the change between them. */
+  private static String comparison(
+      String what, TracingCost cost, java.util.function.Function<Step, Latencies> latencies) {
+    double sampledP50 = cost.median(cost.sampled(), s -> latencies.apply(s).p50());
+    double sampledP99 = cost.median(cost.sampled(), s -> latencies.apply(s).p99());
+    double unsampledP50 = cost.median(cost.unsampled(), s -> latencies.apply(s).p50());
+    double unsampledP99 = cost.median(cost.unsampled(), s -> latencies.apply(s).p99());
+    return row(
+        what,
+        f(sampledP50)
+            + " / "
+            + f(sampledP99)
+            + " ms vs "
+            + f(unsampledP50)
+            + " / "
+            + f(unsampledP99)
+            + " ms: "
+            + TracingCost.change(sampledP50, unsampledP50)
+            + " / "
+            + TracingCost.change(sampledP99, unsampledP99),
+        "",
+        "");
   }
 
   private static String row(String what, String result, String target, String verdict) {

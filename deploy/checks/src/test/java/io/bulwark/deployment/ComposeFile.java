@@ -26,6 +26,14 @@ record ComposeFile(Map<String, Object> services, Map<String, String> secrets, Pa
       throw new AssertionError("docker-compose is needed to validate the file (see .ci/run)");
     }
     Path env = Path.of("target", name + ".env").toAbsolutePath();
+    Properties secrets = freshSecrets(env);
+    Map<String, String> values = new LinkedHashMap<>();
+    secrets.forEach((key, value) -> values.put(key.toString(), value.toString()));
+    return new ComposeFile(services(env, List.of()), Map.copyOf(values), env);
+  }
+
+  /** Fresh secrets, as a user makes them: {@code secrets.sh} writing the env file {@code env}. */
+  static Properties freshSecrets(Path env) {
     try {
       Files.deleteIfExists(env);
       Tool.in(Repository.ROOT, "sh", "deploy/compose/secrets.sh", env.toString())
@@ -35,9 +43,7 @@ record ComposeFile(Map<String, Object> services, Map<String, String> secrets, Pa
       try (var reader = Files.newBufferedReader(env)) {
         secrets.load(reader);
       }
-      Map<String, String> values = new LinkedHashMap<>();
-      secrets.forEach((key, value) -> values.put(key.toString(), value.toString()));
-      return new ComposeFile(services(env, List.of()), Map.copyOf(values), env);
+      return secrets;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -7,9 +7,6 @@ import io.bulwark.harness.auth.Credentials;
 import io.bulwark.harness.auth.Tokens;
 import io.bulwark.harness.client.PlatformClient;
 import io.bulwark.harness.http.HttpJson;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -81,7 +78,8 @@ final class ComposeStack implements AutoCloseable {
 
   /** Up, with the gateway healthy, and so everything it waits for. */
   static ComposeStack up(Duration timeout) {
-    Properties secrets = freshSecrets(Path.of("target", "compose-stack.env").toAbsolutePath());
+    Properties secrets =
+        ComposeFile.freshSecrets(Path.of("target", "compose-stack.env").toAbsolutePath());
     Map<String, String> variables = new HashMap<>();
     secrets.stringPropertyNames().forEach(name -> variables.put(name, secrets.getProperty(name)));
     DockerComposeContainer<?> compose =
@@ -96,22 +94,6 @@ final class ComposeStack implements AutoCloseable {
     long started = System.nanoTime();
     compose.start();
     return new ComposeStack(compose, secrets, Duration.ofNanos(System.nanoTime() - started));
-  }
-
-  private static Properties freshSecrets(Path env) {
-    try {
-      Files.deleteIfExists(env);
-      Tool.in(Repository.ROOT, "sh", "deploy/compose/secrets.sh", env.toString())
-          .run()
-          .assertSucceeded("secrets.sh");
-      Properties secrets = new Properties();
-      try (var reader = Files.newBufferedReader(env)) {
-        secrets.load(reader);
-      }
-      return secrets;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /** The gateway, on its published port. */
