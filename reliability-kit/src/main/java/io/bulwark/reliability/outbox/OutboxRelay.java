@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * other processes take other shards), read its oldest unpublished messages, publish them and wait
  * for the acknowledgements, mark them published, commit. A relay that dies anywhere in between
  * leaves its messages unpublished and its claim released; the next relay sends them again, and the
- * consumers' inbox drops the duplicates. Because a shard has one owner at a time and is read in
- * append order, the first delivery of one aggregate's events is always in order.
+ * consumers' inbox drops the duplicates. Because a shard has one owner at a time, is read in append
+ * order, and a failed publish lets nothing through past its failed message, the first delivery of
+ * one aggregate's events is always in order.
  *
  * <p>After each pass the relay waits for a commit notification, or the poll interval as a safety
  * net; a pass visits only the shards that hold unpublished messages. It also purges published
