@@ -133,7 +133,19 @@ final class Platform implements AutoCloseable {
    * until it is healthy: for example to consume what a terminated instance left behind.
    */
   Instance restart(Instance stopped) {
-    Instance started = launcher.restart(stopped, FreePorts.next(), STARTUP);
+    return restart(stopped, FreePorts.next());
+  }
+
+  /**
+   * As {@link #restart(Instance)}, on the port the instance had: the gateway, whose list of
+   * instances is fixed, reaches it again (the only way back for a service of one instance).
+   */
+  Instance restartOnItsPort(Instance stopped) {
+    return restart(stopped, stopped.port());
+  }
+
+  private Instance restart(Instance stopped, int port) {
+    Instance started = launcher.restart(stopped, port, STARTUP);
     List<Instance> instances = instances(stopped.service());
     instances.set(instances.indexOf(stopped), started);
     return started;
