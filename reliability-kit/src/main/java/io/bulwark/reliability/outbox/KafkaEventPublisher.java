@@ -39,7 +39,10 @@ import org.jspecify.annotations.Nullable;
  * time) instead of going on with the later ones; and when the batch fails while sends are still
  * pending, the producer is closed at once, dropping them all together, and the next batch gets a
  * fresh one. What reaches the broker of one attempt is then a prefix, per partition, of what it
- * sent in order; the attempt after it starts again from the oldest unpublished message.
+ * sent in order; the attempt after it starts again from the oldest unpublished message. One case is
+ * left: a record the broker refuses for good after it has left (larger than the topic allows, say)
+ * fails alone, and sends behind it in its partition may still land. Such an event is never
+ * published, and its shard stays failing until an operator acts.
  */
 public final class KafkaEventPublisher implements EventPublisher {
 
