@@ -20,7 +20,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * through the gateway and straight at each service. None may get a 5xx or leak internals, and the
  * databases must be exactly as before.
  */
-@SystemTest
+@SystemTest(shared = true)
 class HostileInputSystemTests {
 
   private static final long SEED = Long.getLong("bulwark.fuzz.seed", 20261126L);

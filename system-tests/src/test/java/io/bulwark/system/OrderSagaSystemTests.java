@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The order saga end to end, through the gateway, across the real processes: order-service → outbox
  * → Kafka → inventory-service → outbox → Kafka → order-service.
  */
-@SystemTest
+@SystemTest(shared = true)
 class OrderSagaSystemTests {
 
   private static final Duration SAGA = Duration.ofSeconds(60);

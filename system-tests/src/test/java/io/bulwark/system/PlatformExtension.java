@@ -17,16 +17,41 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /** Owns the platform's lifecycle for a {@link SystemTest} class. */
 final class PlatformExtension implements BeforeAllCallback {
 
+  /** Where the run's shared platform is kept, closed when the run ends. */
+  private static final ExtensionContext.Namespace RUN =
+      ExtensionContext.Namespace.create(PlatformExtension.class, "shared");
+
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     Class<?> testClass = context.getRequiredTestClass();
     SystemTest settings = testClass.getAnnotation(SystemTest.class);
+    if (settings.shared()) {
+      if (settings.instancesPerService() != 1
+          || settings.databases() != SystemTest.Databases.SHARED
+          || settings.kafka() != SystemTest.Brokers.SHARED
+          || settings.orderService().length > 0) {
+        throw new IllegalStateException(testClass + ": a shared platform has the default settings");
+      }
+      Started shared =
+          context
+              .getRoot()
+              .getStore(RUN)
+              .computeIfAbsent(Started.class, type -> startShared(), Started.class);
+      inject(testClass, Platform.class, shared.platform());
+      return;
+    }
+    // the shared platform's classes have all run (they run first): it stops before this one starts
+    Started shared = context.getRoot().getStore(RUN).remove(Started.class, Started.class);
+    if (shared != null) {
+      shared.close();
+    }
     Started started = new Started();
     Map<String, String> orderService = new java.util.LinkedHashMap<>();
     for (String setting : settings.orderService()) {
@@ -66,13 +91,7 @@ final class PlatformExtension implements BeforeAllCallback {
     Platform platform =
         switch (settings.databases()) {
           case SHARED ->
-              new Platform(
-                  dir,
-                  settings.instancesPerService(),
-                  TestPostgres.newDatabase("orders"),
-                  TestPostgres.newDatabase("inventory"),
-                  kafka,
-                  orderService);
+              onTheSharedServer(dir, settings.instancesPerService(), kafka, orderService);
           case PAIR -> {
             PostgresPair pair = started.add(PostgresPair.start());
             inject(testClass, PostgresPair.class, pair);
@@ -111,6 +130,29 @@ final class PlatformExtension implements BeforeAllCallback {
     inject(testClass, Platform.class, platform);
   }
 
+  /** The run's shared platform, on the test JVM's PostgreSQL server and broker. */
+  private static Started startShared() {
+    Started started = new Started();
+    Platform platform =
+        onTheSharedServer(
+            Path.of("target", "platform", "shared"), 1, TestKafka.bootstrapServers(), Map.of());
+    started.add(platform::settleThenClose);
+    started.platform = platform;
+    return started;
+  }
+
+  /** A platform whose databases are fresh ones on the test JVM's PostgreSQL server. */
+  private static Platform onTheSharedServer(
+      Path dir, int instancesPerService, String kafka, Map<String, String> orderService) {
+    return new Platform(
+        dir,
+        instancesPerService,
+        TestPostgres.newDatabase("orders"),
+        TestPostgres.newDatabase("inventory"),
+        kafka,
+        orderService);
+  }
+
   private static Path fresh(Path dir) throws java.io.IOException {
     Directories.delete(dir);
     return dir;
@@ -141,6 +183,11 @@ final class PlatformExtension implements BeforeAllCallback {
   /** What was started for the class, closed by JUnit after its last test, the last first. */
   private static final class Started implements AutoCloseable {
     private final List<AutoCloseable> parts = new ArrayList<>();
+    private @Nullable Platform platform;
+
+    Platform platform() {
+      return java.util.Objects.requireNonNull(platform, "no platform started");
+    }
 
     <T extends AutoCloseable> T add(T part) {
       parts.add(part);

@@ -28,7 +28,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * Who may do what, through the running platform with its real authorization server: API clients
  * with tokens, a browser that signs in, and requests that try to skip the gateway.
  */
-@SystemTest
+@SystemTest(shared = true)
 class SecuritySystemTests {
 
   private static Platform platform;

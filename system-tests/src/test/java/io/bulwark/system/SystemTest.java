@@ -13,7 +13,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * PatroniCluster}, the databases under it, {@code KafkaCluster}, the brokers, and {@code
  * Partitions}, where this machine can cut those clusters' nodes off the network) to what it
  * started. After the class's last test it leaves the shared broker settled (every event consumed, a
- * terminated consumer restarted for that) and stops everything.
+ * terminated consumer restarted for that) and stops everything. A {@link #shared()} class runs on
+ * the platform such classes share instead, settled and stopped when the run ends.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -28,6 +29,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
   /** Settings of order-service's instances besides their own, each {@code name=value}. */
   String[] orderService() default {};
+
+  /**
+   * Whether the class runs on the platform every such class of the run shares, started for the
+   * first of them and stopped when the run ends, instead of one of its own: for a class that leaves
+   * every other setting at its default and the platform as it found it (no instance stopped, no
+   * fault left behind, its own products and customers' orders only).
+   */
+  boolean shared() default false;
 
   /** What the services' databases run on. */
   enum Databases {

@@ -32,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * harness's {@code OtlpReceiver}): the spans of one trace, each a child of the step that caused it,
  * asserted on the spans themselves.
  */
-@SystemTest
+@SystemTest(shared = true)
 class TracingSystemTests {
 
   private static final Duration SAGA = Duration.ofSeconds(60);
