@@ -8,10 +8,13 @@ import io.bulwark.harness.auth.Identities;
 import io.bulwark.harness.client.OrderRequest;
 import io.bulwark.harness.client.PlatformClient;
 import io.bulwark.harness.http.HttpJson;
+import io.bulwark.harness.http.HttpJson.Response;
 import io.bulwark.harness.platform.QuietPoint;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,7 +96,14 @@ class ComposeStackSystemTests {
         .within(Duration.ofSeconds(120), () -> "the stock of COMPOSE-1 could not be set");
     System.out.printf(
         "compose stack: first stock level set after %.1f s%n", (System.nanoTime() - first) / 1e9);
-    String id = customer.placedOrderId(OrderRequest.of("COMPOSE-1", 2));
+    // so can the first order: a client sends it again with the same Idempotency-Key, and gets the
+    // first attempt's order if that one went through after all
+    String key = UUID.randomUUID().toString();
+    AtomicReference<String> location = new AtomicReference<>();
+    Await.until(() -> placed(customer, OrderRequest.of("COMPOSE-1", 2), key, location))
+        .every(Duration.ofSeconds(1))
+        .within(Duration.ofSeconds(120), () -> "the order was not placed");
+    String id = location.get().substring(location.get().lastIndexOf('/') + 1);
     assertThat(customer.awaitConcluded(id, Duration.ofSeconds(60))).isEqualTo("CONFIRMED");
   }
 
@@ -160,6 +170,24 @@ class ComposeStackSystemTests {
       System.out.println("compose stack: " + notYet.getMessage() + "; sending it again");
       return false;
     }
+  }
+
+  /**
+   * Sends the order with this key; true once it is placed (its location kept), false while the
+   * platform answers that it cannot yet (a time limit, a breaker, the first attempt still running).
+   */
+  private static boolean placed(
+      PlatformClient client, OrderRequest order, String key, AtomicReference<String> location) {
+    Response response = client.placeOrder(order, key);
+    if (response.status() == 201) {
+      location.set(response.header("Location"));
+      return true;
+    }
+    assertThat(response.status())
+        .as("a refusal other than not yet: %s", response.body())
+        .isIn(409, 429, 502, 503, 504);
+    System.out.println("compose stack: order answered " + response.status() + "; sending it again");
+    return false;
   }
 
   /** Once every saga has ended and both outboxes are drained: the load's history, checked. */
