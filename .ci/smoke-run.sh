@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Starts the platform with `./bulwark run`, takes a customer's token with `./bulwark token`, places
-# an order through the gateway with curl (as the README does), waits for CONFIRMED, stops with
-# SIGTERM (what Ctrl-C does), checks that nothing was left running, then starts again on the same
-# data and reads the order back with the same token; then kills the run with SIGKILL, starts it
-# again on the same data and reads the order back once more.
+# an order through the gateway with curl (as the README does), waits for CONFIRMED, kills the run
+# with SIGKILL, starts it again on the same data (it stops what the killed run left first) and
+# reads the order back with the same token, then stops with SIGTERM (what Ctrl-C does) and checks
+# that nothing was left running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +25,7 @@ cleanup() {
 trap cleanup EXIT
 
 start() {
+  local began=$SECONDS
   ./bulwark run >"$work/run-$1.log" 2>&1 &
   pid=$!
   # up means this run said so and the gateway answers: what an earlier run left behind may still
@@ -33,7 +34,7 @@ start() {
   for _ in $(seq 1 600); do
     if grep -q '^Bulwark is up' "$work/run-$1.log" &&
       [[ "$(curl -fsS "$health" 2>/dev/null)" == *'"UP"'* ]]; then
-      echo "smoke: platform up (start $1)"
+      echo "smoke: platform up (start $1, after $((SECONDS - began)) s)"
       return 0
     fi
     if ! kill -0 "$pid" 2>/dev/null; then
@@ -85,26 +86,22 @@ forbidden=$(curl -s -o /dev/null -w '%{http_code}' -X PUT "$gateway/api/inventor
   -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"available":0}')
 echo "smoke: a customer setting stock gets $forbidden"
 [ "$forbidden" = 403 ]
-stop
-
-start 2
-status=$(status_of "$location")
-echo "smoke: after a restart on the same data, with the token taken before it, the order is $status"
-[ "$status" = CONFIRMED ]
 
 # The run killed with SIGKILL leaves PostgreSQL, Kafka and the services running; the next run on
-# the same data stops them first and comes up with every order there.
+# the same data stops them first and comes up with every order there, and the token taken before
+# still serves.
 kill -KILL "$pid"
 wait "$pid" || true
 sleep 1
 left=$(pgrep -f "kafka.Kafka|-exec.jar|$BULWARK_DATA" | wc -l)
 echo "smoke: the run killed with SIGKILL left $left processes running"
 [ "$left" -gt 0 ]
-start 3
-sed -n '/left on/,/==> PostgreSQL/p' "$work/run-3.log"
+start 2
+sed -n '/left on/,/==> PostgreSQL/p' "$work/run-2.log"
 status=$(status_of "$location")
 echo "smoke: after a SIGKILL of the run and a new run on the same data, the order is $status"
 [ "$status" = CONFIRMED ]
+# stopped as Ctrl-C does, it leaves nothing running
 stop
 rm -rf "$work"
-echo "smoke: ok"
+echo "smoke: ok, in $SECONDS s"
