@@ -11,9 +11,9 @@ import io.bulwark.harness.platform.PlatformLauncher.Instance;
 import io.bulwark.harness.platform.QuietPoint;
 import io.bulwark.harness.platform.ServiceDatabases;
 import io.bulwark.harness.platform.Topology;
-import io.bulwark.harness.process.BootJar;
 import io.bulwark.harness.process.FreePorts;
 import io.bulwark.harness.process.ManagedProcess;
+import io.bulwark.harness.process.ServiceJvm;
 import io.bulwark.harness.tracing.OtlpReceiver;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,9 +31,13 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  */
 final class Platform implements AutoCloseable {
 
-  /** Quick to start, small: the tests start several platforms in a run. */
-  private static final List<String> JVM =
-      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m");
+  /**
+   * The services as the local run starts them (on Java 25 or later where the machine has one, each
+   * jar from a start-up cache trained at its first start in the run), C1 only: the run starts about
+   * fifty service JVMs, most of them for a minute or two.
+   */
+  private static final ServiceJvm JVM =
+      ServiceJvm.local(Path.of("target", "startup-cache"), List.of("-XX:TieredStopAtLevel=1"));
 
   private static final Duration STARTUP = Duration.ofSeconds(180);
 
@@ -119,8 +123,8 @@ final class Platform implements AutoCloseable {
 
   private static ManagedProcess startJar(
       String instance, String service, Map<String, String> properties, Path log) {
-    return BootJar.start(
-        instance, Path.of(System.getProperty("bulwark.jars." + service)), JVM, properties, log);
+    return JVM.start(
+        instance, Path.of(System.getProperty("bulwark.jars." + service)), properties, log);
   }
 
   /** The instance's log as JSON, one object per line. */

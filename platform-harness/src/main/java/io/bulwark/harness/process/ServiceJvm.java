@@ -13,15 +13,16 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the local run starts a service: on which Java, with which flags, and from a start-up cache.
  *
  * <ul>
  *   <li><b>Java.</b> The {@code bulwark.service-java} system property or the {@code
- *       BULWARK_SERVICE_JAVA} environment variable names the {@code java} to run services on; the
- *       {@code bulwark} script sets it to a Java 25 or later when the machine has one (virtual
- *       threads, ahead-of-time cache, compact object headers). Without either, the services run on
+ *       BULWARK_SERVICE_JAVA} environment variable names the {@code java} to run services on.
+ *       Without either, the newest Java 25 or later installed beside this JVM's (in {@code
+ *       /usr/lib/jvm}, say: virtual threads, ahead-of-time cache, compact object headers), else
  *       this JVM's Java.
  *   <li><b>Memory.</b> A 256 MiB heap cap (the live set of a service is under 80 MiB), the serial
  *       collector, and two malloc arenas instead of glibc's eight per core. {@code
@@ -48,21 +49,75 @@ public final class ServiceJvm {
   /** Per jar, the arguments that start it from its cache: each jar is hashed and trained once. */
   private final Map<Path, List<String>> launches = new HashMap<>();
 
-  private ServiceJvm(String java, int feature, Path cacheDir) {
+  private ServiceJvm(String java, int feature, Path cacheDir, List<String> extraFlags) {
     this.java = java;
     this.feature = feature;
     this.cacheDir = cacheDir;
-    this.flags = flagsFor(feature);
+    this.flags = flagsFor(feature, extraFlags);
   }
 
   /** The local run's service JVM, keeping its start-up caches under {@code cacheDir}. */
   public static ServiceJvm local(Path cacheDir) {
+    return local(cacheDir, List.of());
+  }
+
+  /** The same with {@code extraFlags} after the usual ones (the user's own still last). */
+  public static ServiceJvm local(Path cacheDir, List<String> extraFlags) {
     String configured = System.getProperty("bulwark.service-java", "");
     if (configured.isBlank()) {
       configured = System.getenv().getOrDefault("BULWARK_SERVICE_JAVA", "");
     }
-    String java = configured.isBlank() ? ManagedProcess.javaExecutable() : configured;
-    return new ServiceJvm(java, featureVersion(java), cacheDir);
+    String java = configured.isBlank() ? newestInstalled() : configured;
+    return new ServiceJvm(java, featureVersion(java), cacheDir, extraFlags);
+  }
+
+  /**
+   * The newest Java of 25 or later among those installed beside this JVM's ({@code
+   * /usr/lib/jvm/*}); this JVM's Java when there is none.
+   */
+  private static String newestInstalled() {
+    Path installed = Path.of(System.getProperty("java.home")).toAbsolutePath().getParent();
+    return newestIn(installed, ManagedProcess.javaExecutable(), Runtime.version().feature());
+  }
+
+  /**
+   * The {@code java} of the newest JDK under {@code installed}, by its {@code release} file, if it
+   * is Java 25 or later and newer than {@code current}; else {@code fallback}.
+   */
+  static String newestIn(@Nullable Path installed, String fallback, int current) {
+    String newest = fallback;
+    int best = Math.max(current, 24);
+    if (installed == null || !Files.isDirectory(installed)) {
+      return newest;
+    }
+    try (var homes = Files.list(installed)) {
+      for (Path candidate : homes.sorted().toList()) {
+        Path java = candidate.resolve("bin").resolve("java");
+        int feature = releasedFeature(candidate.resolve("release"));
+        if (feature > best && Files.isExecutable(java)) {
+          best = feature;
+          newest = java.toString();
+        }
+      }
+    } catch (IOException e) {
+      return fallback;
+    }
+    return newest;
+  }
+
+  /** {@code JAVA_VERSION="25.0.1"} in a JDK's release file: 25; 0 when unreadable. */
+  private static int releasedFeature(Path release) {
+    try {
+      return Files.readAllLines(release).stream()
+          .filter(line -> line.startsWith("JAVA_VERSION="))
+          .map(line -> line.substring(line.indexOf('=') + 1).replace("\"", "").split("[.+-]")[0])
+          .filter(version -> version.matches("\\d+"))
+          .mapToInt(Integer::parseInt)
+          .findFirst()
+          .orElse(0);
+    } catch (IOException e) {
+      return 0;
+    }
   }
 
   /** The Java feature version services run on (17, 25, ...). */
@@ -137,13 +192,14 @@ public final class ServiceJvm {
     }
   }
 
-  private static List<String> flagsFor(int feature) {
+  private static List<String> flagsFor(int feature, List<String> extraFlags) {
     List<String> flags = new ArrayList<>(FLAGS);
     if (feature >= 25) {
       flags.add("-XX:+UseCompactObjectHeaders");
       // hands the compilers' freed malloc memory back to the system every few seconds
       flags.add("-XX:TrimNativeHeapInterval=5000");
     }
+    flags.addAll(extraFlags);
     // the user's own, last so that they win
     String extra = System.getenv().getOrDefault("BULWARK_SERVICE_JVM_OPTIONS", "").strip();
     if (!extra.isEmpty()) {
