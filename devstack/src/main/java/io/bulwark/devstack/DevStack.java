@@ -152,17 +152,18 @@ public final class DevStack {
             + " and order-service on :"
             + ports(TOPOLOGY.orderPorts()));
     launcher.startServices(databases, bootstrap, Map.of());
-    launcher.awaitHealthy(Duration.ofSeconds(240));
-
-    seedDemoStock();
+    // started while the services still start: it needs none of them to start itself, and on two
+    // cores its start (and its first start's training) fills what they leave idle
     step("gateway on :" + TOPOLOGY.gatewayPort());
     launcher.startGateway(Map.of());
-    launcher.awaitHealthy(Duration.ofSeconds(180));
+    launcher.awaitHealthy(Duration.ofSeconds(240));
+    seedDemoStock();
 
     System.out.println(
         """
 
         Bulwark is up.
+          your orders        http://localhost:%d/  (the customer's page: place, follow, cancel)
           gateway            http://localhost:%d   (Swagger UI: /swagger-ui.html, after signing in)
           sign-in            http://127.0.0.1:%d   (users customer-1, customer-2, operator;
                              their passwords in %s/identities.properties)
@@ -185,6 +186,7 @@ public final class DevStack {
         Ctrl-C stops everything.
         """
             .formatted(
+                TOPOLOGY.gatewayPort(),
                 TOPOLOGY.gatewayPort(),
                 TOPOLOGY.authPort(),
                 secrets(data),
