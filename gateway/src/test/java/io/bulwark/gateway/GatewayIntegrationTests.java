@@ -478,6 +478,25 @@ class GatewayIntegrationTests {
         .contains("client_id=bulwark-gateway", "code_challenge=", "scope=openid");
   }
 
+  @Test
+  void theCustomersPageIsServedToASignedInCallerOnlyAndABrowserIsSentToSignInForIt() {
+    for (String path : List.of("/", "/index.html", "/orders.js", "/bulwark.css")) {
+      assertThat(http.bare().get(path).status()).as(path).isEqualTo(401);
+    }
+    Response opened = http.bare().send("GET", "/", null, null, Map.of("Accept", "text/html"));
+    assertThat(opened.status()).isEqualTo(302);
+    assertThat(opened.header("Location")).endsWith("/oauth2/authorization/bulwark");
+
+    Response page = http.send("GET", "/", null, null, Map.of("Accept", "text/html"));
+    Response script = get("/orders.js");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.header("Content-Type")).startsWith("text/html");
+    assertThat(page.body()).contains("<h1>Your orders</h1>", "/orders.js");
+    assertThat(script.status()).isEqualTo(200);
+    assertThat(script.header("Content-Type")).startsWith("text/javascript");
+    assertThat(script.body()).contains("Idempotency-Key", "X-XSRF-TOKEN");
+  }
+
   private Response get(String path) {
     return http.get(path);
   }

@@ -1,0 +1,229 @@
+'use strict';
+// The customer's page. It places, lists and cancels the signed-in customer's own orders through
+// the gateway's API with the session cookie (the gateway relays the session's access token; the
+// services decide whose orders these are). A state-changing request carries the CSRF token from
+// the XSRF-TOKEN cookie and an Idempotency-Key of its own: sent again with the same key after an
+// answer that says "not now" (409 while the first attempt runs, 429, 502, 503, 504), a click never
+// places or cancels twice. An order still PENDING is followed until it concludes, one request a second at most.
+
+const ORDERS = '/api/orders';
+const RETRIED = new Set([409, 429, 502, 503, 504]);
+
+const table = document.querySelector('#orders tbody');
+const empty = document.getElementById('empty');
+const message = document.getElementById('message');
+const form = document.getElementById('place');
+const placeButton = document.getElementById('place-button');
+
+function xsrfToken() {
+  const match = document.cookie.match(/(?:^|;\s*)XSRF-TOKEN=([^;]+)/);
+  return match ? decodeURIComponent(match[1]) : '';
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The problem's detail (RFC 9457), else its title, else the status. */
+async function problemOf(response) {
+  try {
+    const problem = await response.json();
+    return problem.detail || problem.title || `HTTP ${response.status}`;
+  } catch {
+    return `HTTP ${response.status}`;
+  }
+}
+
+/** A request of the page: same-origin session, JSON; a session that has ended signs in again. */
+async function call(method, url, body, headers = {}) {
+  const request = { method, credentials: 'same-origin', headers: { Accept: 'application/json', ...headers } };
+  if (method !== 'GET') {
+    request.headers['X-XSRF-TOKEN'] = xsrfToken();
+  }
+  if (body !== undefined) {
+    request.headers['Content-Type'] = 'application/json';
+    request.body = JSON.stringify(body);
+  }
+  const response = await fetch(url, request);
+  if (response.status === 401) {
+    window.location.assign('/');
+    throw new Error('signed out');
+  }
+  return response;
+}
+
+/** Sends a state-changing request until it is answered for good (the same key each time). */
+async function untilAnswered(method, url, body, headers) {
+  for (let attempt = 1; ; attempt++) {
+    const response = await call(method, url, body, headers);
+    // the first state-changing request of a session may come before its CSRF cookie: once more
+    if (response.status === 403 && attempt === 1 && xsrfToken()) {
+      continue;
+    }
+    if (!RETRIED.has(response.status) || attempt === 6) {
+      return response;
+    }
+    await sleep(250 * 2 ** attempt);
+  }
+}
+
+function shortId(id) {
+  return id.slice(0, 8);
+}
+
+function statusCell(order) {
+  const cell = document.createElement('td');
+  const badge = document.createElement('span');
+  badge.className = `status status-${order.status.toLowerCase()}`;
+  badge.textContent = order.status;
+  cell.append(badge);
+  if (order.rejectionReason) {
+    const reason = document.createElement('small');
+    reason.className = 'reason';
+    reason.textContent = order.rejectionReason;
+    cell.append(' ', reason);
+  }
+  return cell;
+}
+
+function row(order) {
+  const tr = document.createElement('tr');
+  tr.dataset.orderId = order.id;
+  tr.dataset.status = order.status;
+
+  const id = document.createElement('td');
+  const code = document.createElement('code');
+  code.textContent = shortId(order.id);
+  code.title = order.id;
+  id.append(code);
+
+  const items = document.createElement('td');
+  items.textContent = order.items.map((item) => `${item.quantity} × ${item.sku}`).join(', ');
+
+  const placed = document.createElement('td');
+  const time = document.createElement('time');
+  time.dateTime = order.createdAt;
+  time.textContent = new Date(order.createdAt).toLocaleString();
+  placed.append(time);
+
+  const action = document.createElement('td');
+  if (order.status === 'PENDING' || order.status === 'CONFIRMED') {
+    const cancel = document.createElement('button');
+    cancel.type = 'button';
+    cancel.className = 'quiet';
+    cancel.textContent = 'Cancel';
+    cancel.setAttribute('aria-label', `Cancel order ${shortId(order.id)}`);
+    cancel.addEventListener('click', () => cancelOrder(order, cancel));
+    action.append(cancel);
+  }
+
+  tr.append(id, items, statusCell(order), placed, action);
+  return tr;
+}
+
+function show(order) {
+  const existing = table.querySelector(`tr[data-order-id="${order.id}"]`);
+  const fresh = row(order);
+  if (existing) {
+    existing.replaceWith(fresh);
+  } else {
+    table.prepend(fresh);
+  }
+  empty.hidden = table.children.length > 0;
+  if (order.status === 'PENDING') {
+    follow(order.id);
+  }
+}
+
+const followed = new Set();
+
+/** Reads a pending order once a second until the saga has decided it. */
+async function follow(id) {
+  if (followed.has(id)) {
+    return;
+  }
+  followed.add(id);
+  try {
+    for (let i = 0; i < 120; i++) {
+      await sleep(i < 5 ? 200 : 1000);
+      const response = await call('GET', `${ORDERS}/${id}`);
+      if (!response.ok) {
+        continue;
+      }
+      const order = await response.json();
+      if (order.status !== 'PENDING') {
+        followed.delete(id);
+        show(order);
+        return;
+      }
+    }
+  } finally {
+    followed.delete(id);
+  }
+}
+
+async function list() {
+  const response = await call('GET', `${ORDERS}?limit=50`);
+  if (!response.ok) {
+    message.textContent = `Your orders could not be listed: ${await problemOf(response)}`;
+    return;
+  }
+  const page = await response.json();
+  table.replaceChildren();
+  page.items.slice().reverse().forEach(show);
+  empty.hidden = page.items.length > 0;
+}
+
+async function place(event) {
+  event.preventDefault();
+  if (!form.reportValidity()) {
+    return;
+  }
+  const sku = form.sku.value.trim();
+  const quantity = Number(form.quantity.value);
+  placeButton.disabled = true;
+  message.textContent = 'Placing your order…';
+  try {
+    const response = await untilAnswered(
+      'POST',
+      ORDERS,
+      { items: [{ sku, quantity }] },
+      { 'Idempotency-Key': crypto.randomUUID() },
+    );
+    if (response.status === 201 || response.status === 200) {
+      const order = await response.json();
+      message.textContent = `Order ${shortId(order.id)} placed.`;
+      show(order);
+    } else {
+      message.textContent = `The order was not placed: ${await problemOf(response)}`;
+    }
+  } catch (error) {
+    message.textContent = `The order was not placed: ${error.message}`;
+  } finally {
+    placeButton.disabled = false;
+  }
+}
+
+async function cancelOrder(order, button) {
+  button.disabled = true;
+  const response = await untilAnswered('POST', `${ORDERS}/${order.id}/cancel`, undefined, {
+    'Idempotency-Key': crypto.randomUUID(),
+  });
+  if (response.ok) {
+    const cancelled = await response.json();
+    message.textContent = `Order ${shortId(cancelled.id)} cancelled.`;
+    show(cancelled);
+  } else {
+    message.textContent = `Order ${shortId(order.id)} was not cancelled: ${await problemOf(response)}`;
+    button.disabled = false;
+  }
+}
+
+async function signOut() {
+  await call('POST', '/logout').catch(() => undefined);
+  window.location.assign('/');
+}
+
+form.addEventListener('submit', place);
+document.getElementById('sign-out').addEventListener('click', signOut);
+list();
