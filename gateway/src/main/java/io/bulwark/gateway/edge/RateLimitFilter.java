@@ -24,7 +24,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *
  * <p>The buckets live in a bounded cache: at most {@code maxClients}, each dropped once it has been
  * idle for a period (it would be full again by then anyway). However many identities arrive, memory
- * stays bounded and no caller's count is reset because others came.
+ * stays bounded, and a caller's count survives others coming while fewer than {@code maxClients}
+ * callers are in the table. Past that the cache drops the entries it judges least used, and a
+ * dropped caller that comes back starts with a full allowance: with a table of 10,000 and a crowd
+ * of 30,000 one-request callers, a caller that had used up its limit before the crowd got a fresh
+ * one. A known gap: keeping the partly spent buckets and dropping only full ones (which lose
+ * nothing) would close it.
  */
 final class RateLimitFilter extends OncePerRequestFilter {
 
