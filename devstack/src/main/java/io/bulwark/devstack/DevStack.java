@@ -152,18 +152,17 @@ public final class DevStack {
             + " and order-service on :"
             + ports(TOPOLOGY.orderPorts()));
     launcher.startServices(databases, bootstrap, Map.of());
-    // started while the services still start: it needs none of them to start itself, and on two
-    // cores its start (and its first start's training) fills what they leave idle
+    launcher.awaitHealthy(Duration.ofSeconds(240));
+
+    seedDemoStock();
     step("gateway on :" + TOPOLOGY.gatewayPort());
     launcher.startGateway(Map.of());
-    launcher.awaitHealthy(Duration.ofSeconds(240));
-    seedDemoStock();
+    launcher.awaitHealthy(Duration.ofSeconds(180));
 
     System.out.println(
         """
 
         Bulwark is up.
-          your orders        http://localhost:%d/  (the customer's page: place, follow, cancel)
           gateway            http://localhost:%d   (Swagger UI: /swagger-ui.html, after signing in)
           sign-in            http://127.0.0.1:%d   (users customer-1, customer-2, operator;
                              their passwords in %s/identities.properties)
@@ -186,7 +185,6 @@ public final class DevStack {
         Ctrl-C stops everything.
         """
             .formatted(
-                TOPOLOGY.gatewayPort(),
                 TOPOLOGY.gatewayPort(),
                 TOPOLOGY.authPort(),
                 secrets(data),
