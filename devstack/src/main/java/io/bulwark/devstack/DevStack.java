@@ -163,6 +163,7 @@ public final class DevStack {
         """
 
         Bulwark is up.
+          your orders        http://localhost:%d/  (the customer's page: place, follow, cancel)
           gateway            http://localhost:%d   (Swagger UI: /swagger-ui.html, after signing in)
           sign-in            http://127.0.0.1:%d   (users customer-1, customer-2, operator;
                              their passwords in %s/identities.properties)
@@ -185,6 +186,7 @@ public final class DevStack {
         Ctrl-C stops everything.
         """
             .formatted(
+                TOPOLOGY.gatewayPort(),
                 TOPOLOGY.gatewayPort(),
                 TOPOLOGY.authPort(),
                 secrets(data),
