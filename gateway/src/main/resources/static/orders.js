@@ -4,13 +4,15 @@
 // services decide whose orders these are). A state-changing request carries the CSRF token from
 // the XSRF-TOKEN cookie and an Idempotency-Key of its own: sent again with the same key after an
 // answer that says "not now" (409 while the first attempt runs, 429, 502, 503, 504), a click never
-// places or cancels twice. An order still PENDING is followed until it concludes, one request a second at most.
+// places or cancels twice. An order still PENDING is followed until it concludes: five reads in its first second, then
+// one a second.
 
 const ORDERS = '/api/orders';
 const RETRIED = new Set([409, 429, 502, 503, 504]);
 
 const table = document.querySelector('#orders tbody');
 const empty = document.getElementById('empty');
+const tableView = table.closest('.scroll');
 const message = document.getElementById('message');
 const form = document.getElementById('place');
 const placeButton = document.getElementById('place-button');
@@ -55,9 +57,11 @@ async function call(method, url, body, headers = {}) {
 /** Sends a state-changing request until it is answered for good (the same key each time). */
 async function untilAnswered(method, url, body, headers) {
   for (let attempt = 1; ; attempt++) {
+    const hadToken = xsrfToken() !== '';
     const response = await call(method, url, body, headers);
-    // the first state-changing request of a session may come before its CSRF cookie: once more
-    if (response.status === 403 && attempt === 1 && xsrfToken()) {
+    // the first state-changing request of a session may come before its CSRF cookie, whose 403
+    // brings the cookie: once more, with it
+    if (response.status === 403 && attempt === 1 && !hadToken && xsrfToken()) {
       continue;
     }
     if (!RETRIED.has(response.status) || attempt === 6) {
@@ -121,6 +125,12 @@ function row(order) {
   return tr;
 }
 
+/** "No orders yet" instead of an empty table, or the table. */
+function showEmpty(none) {
+  empty.hidden = !none;
+  tableView.hidden = none;
+}
+
 function show(order) {
   const existing = table.querySelector(`tr[data-order-id="${order.id}"]`);
   const fresh = row(order);
@@ -129,7 +139,7 @@ function show(order) {
   } else {
     table.prepend(fresh);
   }
-  empty.hidden = table.children.length > 0;
+  showEmpty(false);
   if (order.status === 'PENDING') {
     follow(order.id);
   }
@@ -137,7 +147,7 @@ function show(order) {
 
 const followed = new Set();
 
-/** Reads a pending order once a second until the saga has decided it. */
+/** Reads a pending order until the saga has decided it (for two minutes at most). */
 async function follow(id) {
   if (followed.has(id)) {
     return;
@@ -152,7 +162,6 @@ async function follow(id) {
       }
       const order = await response.json();
       if (order.status !== 'PENDING') {
-        followed.delete(id);
         show(order);
         return;
       }
@@ -171,7 +180,7 @@ async function list() {
   const page = await response.json();
   table.replaceChildren();
   page.items.slice().reverse().forEach(show);
-  empty.hidden = page.items.length > 0;
+  showEmpty(page.items.length === 0);
 }
 
 async function place(event) {

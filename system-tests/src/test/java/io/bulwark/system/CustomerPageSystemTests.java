@@ -79,7 +79,7 @@ class CustomerPageSystemTests {
       browser.screenshot("customer-2-does-not-see-customer-1");
     }
     try (Chromium browser = signedIn(Identities.CUSTOMER_1, Chromium.Size.DESKTOP)) {
-      browser.await(SAGA, d -> d.findElements(By.cssSelector("tr[data-order-id='" + id + "']")));
+      assertThat(orderRow(browser, id, "CONFIRMED").getText()).contains("1 × PAGE-1");
     }
   }
 
@@ -89,24 +89,9 @@ class CustomerPageSystemTests {
     assertThat(customer1.awaitConcluded(id, SAGA)).isEqualTo("CONFIRMED");
 
     try (Chromium browser = signedIn(Identities.CUSTOMER_1, Chromium.Size.PHONE)) {
-      WebElement order =
-          browser.await(
-              SAGA,
-              d ->
-                  d.findElements(By.cssSelector("tr[data-order-id='" + id + "']")).stream()
-                      .findFirst()
-                      .orElse(null));
-      order.findElement(By.tagName("button")).click();
+      orderRow(browser, id, "CONFIRMED").findElement(By.tagName("button")).click();
 
-      browser.await(
-          SAGA,
-          d ->
-              d
-                  .findElements(
-                      By.cssSelector("tr[data-order-id='" + id + "'][data-status='CANCELLED']"))
-                  .stream()
-                  .findFirst()
-                  .orElse(null));
+      orderRow(browser, id, "CANCELLED");
       browser.screenshot("customer-order-cancelled-phone");
       assertThat(customer1.statusOf(id)).contains("CANCELLED");
     }
@@ -169,6 +154,12 @@ class CustomerPageSystemTests {
       browser.close();
       throw e;
     }
+  }
+
+  /** The page's row of the order {@code id} once it shows {@code status}. */
+  private static WebElement orderRow(Chromium browser, String id, String status) {
+    By row = By.cssSelector("tr[data-order-id='" + id + "'][data-status='" + status + "']");
+    return browser.await(SAGA, d -> d.findElements(row).stream().findFirst().orElse(null));
   }
 
   /** The page's row of an order of {@code sku} once it shows {@code status}. */
