@@ -497,7 +497,14 @@ public final class PatroniCluster implements AutoCloseable {
 
   /** Starts watching a failover away from {@code primary}: call it just before the fault. */
   public FailoverWatch watchFailover(Node primary) {
-    return new FailoverWatch(primary.name, this::leaderKey, this::primary);
+    return new FailoverWatch(
+        primary.name,
+        this::leaderKey,
+        () ->
+            nodes.stream()
+                .filter(node -> !node.name.equals(primary.name))
+                .filter(Node::isPrimary)
+                .findFirst());
   }
 
   /**
