@@ -90,8 +90,10 @@ public final class DevStack {
                 "devstack-stop"));
     try {
       stack.start();
-    } catch (RuntimeException e) {
-      System.err.println("\n!! start failed: " + e.getMessage());
+    } catch (RuntimeException | LinkageError e) {
+      // a linkage error: classes built at different times (run ./mvnw clean package)
+      System.err.println(
+          "\n!! start failed: " + (e instanceof LinkageError ? e.toString() : e.getMessage()));
       System.exit(1);
     }
     stopped.await();

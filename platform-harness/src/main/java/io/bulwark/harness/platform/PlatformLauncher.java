@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +30,11 @@ import org.jspecify.annotations.Nullable;
  * The local run ({@code ./bulwark run}) and the system tests start the platform with it; they
  * differ only in how a jar becomes a process ({@link Starter}) and in the databases and broker they
  * hand it.
+ *
+ * <p>Each instance is started on a thread of its own, so what a {@link Starter} does before the
+ * process runs (a first start's training of a start-up cache, say) overlaps with the other
+ * services' instead of adding up; {@link #awaitHealthy} and the instance lists wait for those
+ * starts, and a start that failed fails them.
  */
 public final class PlatformLauncher implements AutoCloseable {
 
@@ -82,10 +90,11 @@ public final class PlatformLauncher implements AutoCloseable {
   private final Tokens tokens;
   private final Starter starter;
   private final Path logs;
-  private final List<Instance> started = new ArrayList<>();
+  private final List<CompletableFuture<Instance>> started = new CopyOnWriteArrayList<>();
   private final Map<String, String> everyInstance = new LinkedHashMap<>();
-  private final List<Instance> inventory = new ArrayList<>();
-  private final List<Instance> orders = new ArrayList<>();
+  private final List<CompletableFuture<Instance>> inventory = new CopyOnWriteArrayList<>();
+  private final List<CompletableFuture<Instance>> orders = new CopyOnWriteArrayList<>();
+  private boolean stopped;
 
   public PlatformLauncher(Topology topology, Identities identities, Starter starter, Path logs) {
     this.topology = topology;
@@ -117,12 +126,12 @@ public final class PlatformLauncher implements AutoCloseable {
    * Starts the authorization server, without waiting: the issuer of every token the platform
    * accepts, with the demo users and the clients of {@link Identities}.
    */
-  public Instance startAuthServer() {
+  public void startAuthServer() {
     String gateway = topology.gatewayUrl();
     Path settings =
         identities.authServerSettings(
             topology.issuer(), List.of(gateway, gateway.replace("127.0.0.1", "localhost")));
-    return start(
+    start(
         Topology.AUTH_SERVER,
         0,
         topology.authPort(),
@@ -153,7 +162,8 @@ public final class PlatformLauncher implements AutoCloseable {
     }
     List<Integer> orderPorts = topology.ports(Topology.ORDER_SERVICE);
     for (int i = 0; i < orderPorts.size(); i++) {
-      Map<String, String> properties = new LinkedHashMap<>(instanceList(inventory));
+      Map<String, String> properties =
+          new LinkedHashMap<>(instanceList(Topology.INVENTORY_SERVICE, inventoryPorts));
       properties.putAll(acceptingTokens());
       properties.putAll(Identities.importing(identities.orderServiceSettings()));
       properties.put("spring.datasource.url", ordersUrl);
@@ -170,14 +180,18 @@ public final class PlatformLauncher implements AutoCloseable {
     }
   }
 
-  /** Starts the gateway in front of the started services, without waiting. */
+  /**
+   * Starts the gateway in front of the topology's services, without waiting for its health: the
+   * instance once its process runs.
+   */
   public Instance startGateway(Map<String, String> settings) {
     Map<String, String> properties = new LinkedHashMap<>(acceptingTokens());
     properties.putAll(Identities.importing(identities.gatewaySettings()));
     properties.putAll(settings);
-    properties.putAll(instanceList(orders));
-    properties.putAll(instanceList(inventory));
-    return start(Topology.GATEWAY, 0, topology.gatewayPort(), properties);
+    properties.putAll(instanceList(Topology.ORDER_SERVICE, topology.ports(Topology.ORDER_SERVICE)));
+    properties.putAll(
+        instanceList(Topology.INVENTORY_SERVICE, topology.ports(Topology.INVENTORY_SERVICE)));
+    return joined(start(Topology.GATEWAY, 0, topology.gatewayPort(), properties));
   }
 
   /** The issuer whose tokens a service accepts (and the gateway signs browsers in with). */
@@ -185,9 +199,9 @@ public final class PlatformLauncher implements AutoCloseable {
     return Map.of("spring.security.oauth2.resourceserver.jwt.issuer-uri", topology.issuer());
   }
 
-  /** Waits until every instance started so far is healthy. */
+  /** Waits until every instance started so far runs and is healthy. */
   public void awaitHealthy(Duration timeout) {
-    for (Instance instance : List.copyOf(started)) {
+    for (Instance instance : joined(started)) {
       instance.process().awaitHealthy(instance.health(), timeout);
     }
   }
@@ -197,20 +211,47 @@ public final class PlatformLauncher implements AutoCloseable {
    * waits until it is healthy: for example to consume what a terminated instance left behind.
    */
   public Instance restart(Instance stopped, int port, Duration timeout) {
-    Instance again = start(stopped.service(), stopped.n(), port, stopped.properties());
+    Instance again = joined(start(stopped.service(), stopped.n(), port, stopped.properties()));
     again.process().awaitHealthy(again.health(), timeout);
     return again;
   }
 
   public List<Instance> inventoryInstances() {
-    return List.copyOf(inventory);
+    return joined(inventory);
   }
 
   public List<Instance> orderInstances() {
-    return List.copyOf(orders);
+    return joined(orders);
   }
 
-  private Instance start(String service, int n, int port, Map<String, String> properties) {
+  /** Starts the instance on a thread of its own: its process, once the starter has made it. */
+  private CompletableFuture<Instance> start(
+      String service, int n, int port, Map<String, String> properties) {
+    CompletableFuture<Instance> instance = new CompletableFuture<>();
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                Instance launched = launch(service, n, port, properties);
+                synchronized (this) {
+                  if (stopped) {
+                    // stopped while this one trained or started: never leave it behind
+                    launched.process().stop(Duration.ofSeconds(20));
+                  }
+                  instance.complete(launched);
+                }
+              } catch (RuntimeException | Error e) {
+                instance.completeExceptionally(e);
+              }
+            },
+            "start-" + Instance.name(service, n));
+    thread.setDaemon(true);
+    started.add(instance);
+    thread.start();
+    return instance;
+  }
+
+  private Instance launch(String service, int n, int port, Map<String, String> properties) {
     int managementPort = topology.managementPortOf(port);
     Map<String, String> all = new LinkedHashMap<>(everyInstance);
     all.putAll(properties);
@@ -228,21 +269,44 @@ public final class PlatformLauncher implements AutoCloseable {
             managementPort,
             starter.start(name, service, all, logs.resolve(name + ".log")),
             properties);
-    started.add(instance);
     return instance;
   }
 
-  private static Map<String, String> instanceList(List<Instance> instances) {
-    return instances.isEmpty()
+  private static Instance joined(CompletableFuture<Instance> start) {
+    try {
+      return start.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  private static List<Instance> joined(List<CompletableFuture<Instance>> starts) {
+    return starts.stream().map(PlatformLauncher::joined).toList();
+  }
+
+  private static Map<String, String> instanceList(String service, List<Integer> ports) {
+    return ports.isEmpty()
         ? Map.of()
-        : BootJar.instanceList(
-            instances.get(0).service(), instances.stream().map(Instance::url).toList());
+        : BootJar.instanceList(service, ports.stream().map(Topology::url).toList());
   }
 
   /** Stops every started process, the last started first; a stalled one is resumed to stop. */
   public void stop(Duration grace, Consumer<String> stopping) {
-    for (int i = started.size() - 1; i >= 0; i--) {
-      ManagedProcess process = started.get(i).process();
+    List<Instance> running = new ArrayList<>();
+    synchronized (this) {
+      stopped = true;
+      // a start still under way stops its own process when it ends (see start)
+      for (CompletableFuture<Instance> start : started) {
+        if (start.isDone() && !start.isCompletedExceptionally()) {
+          running.add(start.join());
+        }
+      }
+    }
+    for (int i = running.size() - 1; i >= 0; i--) {
+      ManagedProcess process = running.get(i).process();
       if (process.isAlive()) {
         stopping.accept(process.name());
         Commands.run(List.of("kill", "-CONT", String.valueOf(process.pid())), 10);

@@ -9,10 +9,10 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,8 +46,13 @@ public final class ServiceJvm {
   private final Path cacheDir;
   private final List<String> flags;
 
-  /** Per jar, the arguments that start it from its cache: each jar is hashed and trained once. */
-  private final Map<Path, List<String>> launches = new HashMap<>();
+  /**
+   * Per jar, the arguments that start it from its cache: each jar is hashed and trained once, while
+   * other jars train beside it.
+   */
+  private final Map<Path, List<String>> launches = new ConcurrentHashMap<>();
+
+  private final Map<Path, Object> trainings = new ConcurrentHashMap<>();
 
   private ServiceJvm(String java, int feature, Path cacheDir, List<String> extraFlags) {
     this.java = java;
@@ -148,14 +153,16 @@ public final class ServiceJvm {
   }
 
   /** {@code -XX:...Cache... -jar <extracted jar>}, or {@code -jar <jar>} when training failed. */
-  private synchronized List<String> cached(Path jar, Map<String, String> properties, Path log) {
-    List<String> known = launches.get(jar);
-    if (known != null) {
-      return known;
+  private List<String> cached(Path jar, Map<String, String> properties, Path log) {
+    synchronized (trainings.computeIfAbsent(jar, any -> new Object())) {
+      List<String> known = launches.get(jar);
+      if (known != null) {
+        return known;
+      }
+      List<String> launch = cachedOrPlain(jar, properties, log);
+      launches.put(jar, launch);
+      return launch;
     }
-    List<String> launch = cachedOrPlain(jar, properties, log);
-    launches.put(jar, launch);
-    return launch;
   }
 
   private List<String> cachedOrPlain(Path jar, Map<String, String> properties, Path log) {
