@@ -32,7 +32,8 @@ public record GatewayProperties(
    * @param limitForPeriod requests a caller may make per period, refilled evenly over it
    * @param period the refill period
    * @param maxClients how many callers' counts are kept at most (a bound on memory: a few dozen
-   *     bytes each); the longest idle are dropped first
+   *     bytes each, besides the caller's name); when the table is full, the counts that have
+   *     refilled are dropped first, then those with the most left
    */
   public record RateLimit(
       @DefaultValue("100") int limitForPeriod,

@@ -1,7 +1,5 @@
 package io.bulwark.gateway.edge;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.bulwark.gateway.GatewayProperties;
 import io.bulwark.reliability.web.Problems;
 import jakarta.servlet.FilterChain;
@@ -10,7 +8,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.security.Principal;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.springframework.http.HttpHeaders;
@@ -22,29 +19,23 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * {@code 429} with {@code Retry-After} in whole seconds until its next request is allowed. Each
  * gateway replica keeps its own counts.
  *
- * <p>The buckets live in a bounded cache: at most {@code maxClients}, each dropped once it has been
- * idle for a period (it would be full again by then anyway). However many identities arrive, memory
- * stays bounded, and a caller's count survives others coming while fewer than {@code maxClients}
- * callers are in the table. Past that the cache drops the entries it judges least used, and a
- * dropped caller that comes back starts with a full allowance: with a table of 10,000 and a crowd
- * of 30,000 one-request callers, a caller that had used up its limit before the crowd got a fresh
- * one. A known gap: keeping the partly spent buckets and dropping only full ones (which lose
- * nothing) would close it.
+ * <p>The buckets live in a bounded table ({@link Allowances}): at most {@code maxClients}; when it
+ * is full, the buckets that have refilled go first, then those with the most left. However many
+ * identities arrive, memory stays bounded, and a caller that has used up its limit keeps its count
+ * unless more than {@code maxClients} callers are all further spent than it.
  */
 final class RateLimitFilter extends OncePerRequestFilter {
 
   private final GatewayProperties.RateLimit settings;
-  private final Cache<String, TokenBucket> buckets;
+  private final Allowances buckets;
   private final LongSupplier nanoTime;
 
   RateLimitFilter(GatewayProperties.RateLimit settings, LongSupplier nanoTime) {
     this.settings = settings;
     this.nanoTime = nanoTime;
     this.buckets =
-        Caffeine.newBuilder()
-            .maximumSize(settings.maxClients())
-            .expireAfterAccess(settings.period().multipliedBy(2).plus(Duration.ofSeconds(1)))
-            .build();
+        new Allowances(
+            settings.maxClients(), settings.limitForPeriod(), settings.period().toNanos());
   }
 
   @Override
@@ -62,13 +53,7 @@ final class RateLimitFilter extends OncePerRequestFilter {
       return;
     }
     long now = nanoTime.getAsLong();
-    long wait =
-        buckets
-            .get(
-                caller.getName(),
-                name ->
-                    new TokenBucket(settings.limitForPeriod(), settings.period().toNanos(), now))
-            .take(now);
+    long wait = buckets.of(caller.getName(), now).take(now);
     if (wait == 0) {
       chain.doFilter(request, response);
       return;
@@ -90,7 +75,6 @@ final class RateLimitFilter extends OncePerRequestFilter {
 
   /** How many callers are being counted now: for the memory test. */
   long trackedClients() {
-    buckets.cleanUp();
-    return buckets.estimatedSize();
+    return buckets.size();
   }
 }

@@ -20,15 +20,25 @@ final class TokenBucket {
 
   /** Takes one token: {@code 0} if there was one, else how many nanoseconds until there is. */
   synchronized long take(long now) {
-    long earned = (now - refilledAt) / nanosPerToken;
-    if (earned > 0) {
-      tokens = Math.min(capacity, tokens + earned);
-      refilledAt = tokens == capacity ? now : refilledAt + earned * nanosPerToken;
-    }
+    refill(now);
     if (tokens > 0) {
       tokens--;
       return 0;
     }
     return nanosPerToken - (now - refilledAt);
+  }
+
+  /** How many requests it would allow at {@code now}. */
+  synchronized long available(long now) {
+    refill(now);
+    return tokens;
+  }
+
+  private void refill(long now) {
+    long earned = (now - refilledAt) / nanosPerToken;
+    if (earned > 0) {
+      tokens = Math.min(capacity, tokens + earned);
+      refilledAt = tokens == capacity ? now : refilledAt + earned * nanosPerToken;
+    }
   }
 }

@@ -65,6 +65,37 @@ class RateLimitFilterTests {
   }
 
   @Test
+  void aCallerThatUsedUpItsLimitKeepsItsCountThroughACrowdTenTimesTheTable() throws Exception {
+    send("/api/orders", "alice");
+    send("/api/orders", "alice");
+    for (int i = 0; i < 30; i++) {
+      assertThat(send("/api/orders", "passer-by-" + i).getStatus()).isEqualTo(200);
+      assertThat(filter.trackedClients()).isLessThanOrEqualTo(3);
+    }
+
+    assertThat(send("/api/orders", "alice").getStatus()).isEqualTo(429);
+  }
+
+  @Test
+  void aFullTableDropsTheCallersWhoseAllowanceRefilledBeforeThoseStillSpent() throws Exception {
+    send("/api/orders", "early");
+    send("/api/orders", "early");
+    clock.addAndGet(Duration.ofMinutes(1).toNanos()); // early's bucket is full again
+    send("/api/orders", "late");
+    send("/api/orders", "late");
+    send("/api/orders", "third");
+
+    send("/api/orders", "newcomer");
+
+    assertThat(filter.trackedClients()).isLessThanOrEqualTo(3);
+    assertThat(send("/api/orders", "late").getStatus()).as("late keeps its count").isEqualTo(429);
+    assertThat(send("/api/orders", "early").getStatus()).isEqualTo(200);
+    assertThat(send("/api/orders", "early").getStatus())
+        .as("early came back with the full allowance it had anyway")
+        .isEqualTo(200);
+  }
+
+  @Test
   void onlyTheApiIsLimited() throws Exception {
     for (int i = 0; i < 5; i++) {
       assertThat(send("/swagger-ui/index.html", "alice").getStatus()).isEqualTo(200);
