@@ -1,12 +1,12 @@
 'use strict';
 // The customer's page. It places, lists and cancels the signed-in customer's own orders through
-// the gateway's API with the session cookie (the gateway relays the session's access token; the
-// services decide whose orders these are). A state-changing request carries the CSRF token from
-// the XSRF-TOKEN cookie and an Idempotency-Key of its own: sent again with the same key after an
-// answer that says "not now" (409 while the first attempt runs, 429, 502, 503, 504), a click never
-// places or cancels twice. An order still PENDING is followed until it concludes: five reads in its first second, then
-// one a second.
+// the gateway's API with the session (bulwark.js; the services decide whose orders these are). A
+// state-changing request carries an Idempotency-Key of its own: sent again with the same key after
+// an answer that says "not now" (409 while the first attempt runs, 429, 502, 503, 504), a click
+// never places or cancels twice. An order still PENDING is followed until it concludes: five reads
+// in its first second, then one a second.
 
+const { call, problemOf, signOut, sleep } = Bulwark;
 const ORDERS = '/api/orders';
 const RETRIED = new Set([409, 429, 502, 503, 504]);
 
@@ -17,53 +17,10 @@ const message = document.getElementById('message');
 const form = document.getElementById('place');
 const placeButton = document.getElementById('place-button');
 
-function xsrfToken() {
-  const match = document.cookie.match(/(?:^|;\s*)XSRF-TOKEN=([^;]+)/);
-  return match ? decodeURIComponent(match[1]) : '';
-}
-
-function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** The problem's detail (RFC 9457), else its title, else the status. */
-async function problemOf(response) {
-  try {
-    const problem = await response.json();
-    return problem.detail || problem.title || `HTTP ${response.status}`;
-  } catch {
-    return `HTTP ${response.status}`;
-  }
-}
-
-/** A request of the page: same-origin session, JSON; a session that has ended signs in again. */
-async function call(method, url, body, headers = {}) {
-  const request = { method, credentials: 'same-origin', headers: { Accept: 'application/json', ...headers } };
-  if (method !== 'GET') {
-    request.headers['X-XSRF-TOKEN'] = xsrfToken();
-  }
-  if (body !== undefined) {
-    request.headers['Content-Type'] = 'application/json';
-    request.body = JSON.stringify(body);
-  }
-  const response = await fetch(url, request);
-  if (response.status === 401) {
-    window.location.assign('/');
-    throw new Error('signed out');
-  }
-  return response;
-}
-
 /** Sends a state-changing request until it is answered for good (the same key each time). */
 async function untilAnswered(method, url, body, headers) {
   for (let attempt = 1; ; attempt++) {
-    const hadToken = xsrfToken() !== '';
     const response = await call(method, url, body, headers);
-    // the first state-changing request of a session may come before its CSRF cookie, whose 403
-    // brings the cookie: once more, with it
-    if (response.status === 403 && attempt === 1 && !hadToken && xsrfToken()) {
-      continue;
-    }
     if (!RETRIED.has(response.status) || attempt === 6) {
       return response;
     }
@@ -226,11 +183,6 @@ async function cancelOrder(order, button) {
     message.textContent = `Order ${shortId(order.id)} was not cancelled: ${await problemOf(response)}`;
     button.disabled = false;
   }
-}
-
-async function signOut() {
-  await call('POST', '/logout').catch(() => undefined);
-  window.location.assign('/');
 }
 
 form.addEventListener('submit', place);

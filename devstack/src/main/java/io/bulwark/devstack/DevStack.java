@@ -166,6 +166,8 @@ public final class DevStack {
 
         Bulwark is up.
           your orders        http://localhost:%d/  (the customer's page: place, follow, cancel)
+          console            http://localhost:%d/console/  (the operator's: dead letters,
+                             redrives, discards, the audit log; sign in as operator)
           gateway            http://localhost:%d   (Swagger UI: /swagger-ui.html, after signing in)
           sign-in            http://127.0.0.1:%d   (users customer-1, customer-2, operator;
                              their passwords in %s/identities.properties)
@@ -188,6 +190,7 @@ public final class DevStack {
         Ctrl-C stops everything.
         """
             .formatted(
+                TOPOLOGY.gatewayPort(),
                 TOPOLOGY.gatewayPort(),
                 TOPOLOGY.gatewayPort(),
                 TOPOLOGY.authPort(),

@@ -480,7 +480,7 @@ class GatewayIntegrationTests {
 
   @Test
   void theCustomersPageIsServedToASignedInCallerOnlyAndABrowserIsSentToSignInForIt() {
-    for (String path : List.of("/", "/index.html", "/orders.js", "/bulwark.css")) {
+    for (String path : List.of("/", "/index.html", "/orders.js", "/bulwark.js", "/bulwark.css")) {
       assertThat(http.bare().get(path).status()).as(path).isEqualTo(401);
     }
     Response opened = http.bare().send("GET", "/", null, null, Map.of("Accept", "text/html"));
@@ -489,12 +489,64 @@ class GatewayIntegrationTests {
 
     Response page = http.send("GET", "/", null, null, Map.of("Accept", "text/html"));
     Response script = get("/orders.js");
+    Response shared = get("/bulwark.js");
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.header("Content-Type")).startsWith("text/html");
-    assertThat(page.body()).contains("<h1>Your orders</h1>", "/orders.js");
+    assertThat(page.body()).contains("<h1>Your orders</h1>", "/bulwark.js", "/orders.js");
     assertThat(script.status()).isEqualTo(200);
     assertThat(script.header("Content-Type")).startsWith("text/javascript");
-    assertThat(script.body()).contains("Idempotency-Key", "X-XSRF-TOKEN");
+    assertThat(script.body()).contains("Idempotency-Key");
+    assertThat(shared.body()).contains("X-XSRF-TOKEN");
+  }
+
+  @Test
+  void theConsoleIsTheOperatorsAloneHoweverItsPathIsSpelled() {
+    HttpJson operator =
+        new HttpJson("http://127.0.0.1:" + port)
+            .withBearer(() -> ISSUER.mint().subject("operator-" + client).roles("operator").sign());
+    List<String> spellings =
+        List.of(
+            "/console",
+            "/console/",
+            "/console/index.html",
+            "/console/recovery.js",
+            "/%63onsole/",
+            "/%63%6f%6e%73%6f%6c%65/index.html",
+            "/console;x=1/index.html");
+    for (String path : spellings) {
+      assertThat(http.bare().get(path).status()).as("no credential: " + path).isEqualTo(401);
+      Response refused = get(path);
+      assertThat(refused.status()).as("a customer: " + path).isEqualTo(403);
+      assertThat(refused.header("Content-Type"))
+          .as("a customer: " + path)
+          .startsWith("application/problem+json");
+    }
+    // what could mean another path on a server behind is refused before any rule, for everyone
+    for (String path :
+        List.of("/console/%2e/index.html", "/x/../console/", "//console/", "/console/%2fx")) {
+      assertThat(get(path).status()).as("a customer: " + path).isEqualTo(400);
+      assertThat(operator.get(path).status()).as("the operator: " + path).isEqualTo(400);
+    }
+    // a bearer token is an API client's, even asking for HTML (a signed-in browser gets a page
+    // that says no: OperatorConsoleSystemTests)
+    Response shown = http.send("GET", "/console/", null, null, Map.of("Accept", "text/html"));
+    assertThat(shown.status()).isEqualTo(403);
+    assertThat(shown.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(shown.body()).doesNotContain("Recovery");
+    Response opened =
+        http.bare().send("GET", "/console/", null, null, Map.of("Accept", "text/html"));
+    assertThat(opened.status()).isEqualTo(302);
+    assertThat(opened.header("Location")).endsWith("/oauth2/authorization/bulwark");
+
+    assertThat(operator.get("/console").status()).isEqualTo(302);
+    assertThat(operator.get("/console").header("Location")).endsWith("/console/");
+    Response page = operator.send("GET", "/console/", null, null, Map.of("Accept", "text/html"));
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.header("Content-Type")).startsWith("text/html");
+    assertThat(page.body()).contains("<h1>Recovery</h1>", "/console/recovery.js");
+    Response script = operator.get("/console/recovery.js");
+    assertThat(script.status()).isEqualTo(200);
+    assertThat(script.body()).contains("/api/ops/");
   }
 
   private Response get(String path) {

@@ -108,6 +108,29 @@ final class Chromium implements AutoCloseable {
     find("button[type=submit]").click();
   }
 
+  /**
+   * A fresh browser that opened {@code path} on the platform's gateway, was sent to the issuer's
+   * login form, signed in as {@code user}, and came back to the gateway; a screenshot of where it
+   * was when that failed.
+   */
+  static Chromium signedIn(Platform platform, String path, String user, Size size) {
+    Chromium browser = start(size);
+    try {
+      browser.open(platform.gateway() + path);
+      if (!browser.url().startsWith(platform.issuer())) {
+        throw new AssertionError("not sent to sign in but to " + browser.url());
+      }
+      browser.signIn(user, platform.identities().password(user));
+      browser.await(
+          Duration.ofSeconds(30), d -> d.getCurrentUrl().startsWith(platform.gateway()) ? d : null);
+      return browser;
+    } catch (RuntimeException | AssertionError e) {
+      browser.screenshot("sign-in-failed-" + user);
+      browser.close();
+      throw e;
+    }
+  }
+
   /** Saves what the browser shows now as {@code target/screenshots/<name>.png}. */
   Path screenshot(String name) {
     try {

@@ -138,19 +138,13 @@ class CustomerPageSystemTests {
     browser.find("#place-button").click();
   }
 
-  /** A fresh browser that opened the page, was sent to sign in as {@code user}, and came back. */
+  /** A fresh browser signed in as {@code user} on the customer's page. */
   private static Chromium signedIn(String user, Chromium.Size size) {
-    Chromium browser = Chromium.start(size);
+    Chromium browser = Chromium.signedIn(platform, "/", user, size);
     try {
-      browser.open(platform.gateway() + "/");
-      assertThat(browser.url()).startsWith(platform.issuer());
-      browser.signIn(user, platform.identities().password(user));
-      browser.await(
-          Duration.ofSeconds(30), d -> d.getCurrentUrl().startsWith(platform.gateway()) ? d : null);
       assertThat(browser.find("h1").getText()).isEqualTo("Your orders");
       return browser;
     } catch (RuntimeException | AssertionError e) {
-      browser.screenshot("sign-in-failed-" + user);
       browser.close();
       throw e;
     }

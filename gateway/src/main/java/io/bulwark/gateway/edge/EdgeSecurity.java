@@ -1,6 +1,9 @@
 package io.bulwark.gateway.edge;
 
 import io.bulwark.reliability.autoconfigure.security.ApiSecurity;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
@@ -11,13 +14,18 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.authority.mapping.GrantedAuthoritiesMapper;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProviderBuilder;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizedClientRepository;
+import org.springframework.security.oauth2.core.oidc.user.OidcUserAuthority;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -38,8 +46,10 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  *       none.
  * </ul>
  *
- * What each caller may do is decided by the services, which check the token themselves again. The
- * actuator is not on this port (see {@code management.server.port}).
+ * What each caller may do is decided by the services, which check the token themselves again; the
+ * gateway decides only who opens the operator's console ({@code /console/}): the {@code operator}
+ * role, from a bearer token's {@code roles} claim or, for a browser, from the ID token it signed in
+ * with. The actuator is not on this port (see {@code management.server.port}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(OAuth2ClientProperties.class)
@@ -51,6 +61,28 @@ class EdgeSecurity {
 
   /** The login client's registration id: {@code spring.security.oauth2.client.registration.*}. */
   static final String LOGIN = "bulwark";
+
+  /** What a signed-in browser sees when it opens a page its account may not see. */
+  private static final String FORBIDDEN_PAGE =
+      """
+      <!doctype html>
+      <html lang="en">
+      <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>Not for you · Bulwark</title>
+        <link rel="stylesheet" href="/bulwark.css">
+      </head>
+      <body>
+        <header><p class="brand">Bulwark</p></header>
+        <main>
+          <h1>Not for you</h1>
+          <p class="card">403: the account you signed in with may not open this page.
+          <a href="/">Your orders</a></p>
+        </main>
+      </body>
+      </html>
+      """;
 
   @Bean
   SecurityFilterChain edge(HttpSecurity http) throws Exception {
@@ -66,6 +98,8 @@ class EdgeSecurity {
                     .permitAll()
                     .requestMatchers("/login", "/login/**", "/oauth2/**", "/error")
                     .permitAll()
+                    .requestMatchers("/console", "/console/**")
+                    .hasRole(ApiSecurity.OPERATOR)
                     .anyRequest()
                     .authenticated())
         .oauth2ResourceServer(
@@ -74,7 +108,8 @@ class EdgeSecurity {
                     .jwt(jwt -> jwt.jwtAuthenticationConverter(ApiSecurity::authentication))
                     .authenticationEntryPoint(ApiSecurity.unauthenticated())
                     .accessDeniedHandler(ApiSecurity.forbidden()))
-        .oauth2Login(login -> {})
+        .oauth2Login(
+            login -> login.userInfoEndpoint(user -> user.userAuthoritiesMapper(signedInRoles())))
         // CSRF guards what a browser's cookie would otherwise let another site do: only a
         // state-changing request that arrives with a session; a bearer token or no credential at
         // all is no ambient authority (the latter meets 401)
@@ -90,8 +125,27 @@ class EdgeSecurity {
             exceptions ->
                 exceptions
                     .authenticationEntryPoint(unauthenticated(bearer))
-                    .accessDeniedHandler(ApiSecurity.forbidden()));
+                    .accessDeniedHandler(forbidden(bearer)));
     return http.build();
+  }
+
+  /**
+   * A browser's session gets the roles of the ID token it signed in with ({@code ROLE_operator}),
+   * as a bearer token's {@code roles} claim gives them to an API client.
+   */
+  private static GrantedAuthoritiesMapper signedInRoles() {
+    return authorities -> {
+      Set<GrantedAuthority> mapped = new LinkedHashSet<>(authorities);
+      for (GrantedAuthority authority : authorities) {
+        if (authority instanceof OidcUserAuthority user) {
+          List<String> roles = user.getIdToken().getClaimAsStringList(ApiSecurity.ROLES_CLAIM);
+          if (roles != null) {
+            roles.forEach(role -> mapped.add(new SimpleGrantedAuthority("ROLE_" + role)));
+          }
+        }
+      }
+      return mapped;
+    };
   }
 
   @Bean
@@ -109,16 +163,39 @@ class EdgeSecurity {
     AuthenticationEntryPoint signIn =
         new LoginUrlAuthenticationEntryPoint("/oauth2/authorization/" + LOGIN);
     AuthenticationEntryPoint api = ApiSecurity.unauthenticated();
+    RequestMatcher page = pageRequest(bearer);
+    return (request, response, failure) ->
+        (page.matches(request) ? signIn : api).commence(request, response, failure);
+  }
+
+  /**
+   * A browser opening a page it may not see (a customer typing the console's address) gets {@code
+   * 403} as a page that says so; anything else gets {@code 403} as {@code
+   * application/problem+json}.
+   */
+  private static AccessDeniedHandler forbidden(RequestMatcher bearer) {
+    AccessDeniedHandler api = ApiSecurity.forbidden();
+    RequestMatcher page = pageRequest(bearer);
+    return (request, response, denied) -> {
+      if (!page.matches(request)) {
+        api.handle(request, response, denied);
+        return;
+      }
+      response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+      response.setContentType("text/html;charset=UTF-8");
+      response.getWriter().write(FORBIDDEN_PAGE);
+    };
+  }
+
+  /** A browser's GET of a page: not the API, no bearer token, HTML asked for by name. */
+  private static RequestMatcher pageRequest(RequestMatcher bearer) {
     MediaTypeRequestMatcher html = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
     html.setIgnoredMediaTypes(Set.of(MediaType.ALL));
-    return (request, response, failure) -> {
-      boolean page =
-          (request.getMethod().equals("GET") || request.getMethod().equals("HEAD"))
-              && !request.getRequestURI().startsWith("/api/")
-              && !bearer.matches(request)
-              && html.matches(request);
-      (page ? signIn : api).commence(request, response, failure);
-    };
+    return request ->
+        (request.getMethod().equals("GET") || request.getMethod().equals("HEAD"))
+            && !request.getRequestURI().startsWith("/api/")
+            && !bearer.matches(request)
+            && html.matches(request);
   }
 
   /** Gives token relay a session's current access token, refreshed when it has expired. */

@@ -1,0 +1,16 @@
+package io.bulwark.gateway.console;
+
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/** {@code /console} and {@code /console/} open the console's page. */
+@Configuration(proxyBeanMethods = false)
+class ConsolePages implements WebMvcConfigurer {
+
+  @Override
+  public void addViewControllers(ViewControllerRegistry registry) {
+    registry.addRedirectViewController("/console", "/console/");
+    registry.addViewController("/console/").setViewName("forward:/console/index.html");
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * The operator's console, served by the gateway at {@code /console/} to the {@code operator} role
+ * alone (the rule is the edge's): static pages that read and act through the services' operations
+ * API with the browser's session, as any API client would.
+ */
+@NullMarked
+package io.bulwark.gateway.console;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,318 @@
+'use strict';
+// The operator's recovery page. For each service: the outbox's backlog and the dead letters still
+// open, each with a redrive (followed until its job has an outcome) and, once inspected, a discard
+// for a reason; then the operators' audit log of both. Everything goes through the services'
+// operations API (/api/ops/<service>/...) with the operator's session, which the services check
+// themselves. The page reads it again every five seconds while it is visible, and redraws a table
+// only when what it shows changed, so that keyboard focus stays where it is.
+
+const { call, problemOf, signOut, sleep } = Bulwark;
+const SERVICES = ['order-service', 'inventory-service'];
+const REFRESH_MS = 5000;
+
+const services = document.getElementById('services');
+const updated = document.getElementById('updated');
+const message = document.getElementById('message');
+const detail = document.getElementById('detail');
+const discardForm = document.getElementById('discard');
+const auditBody = document.querySelector('#audit tbody');
+const drawn = new Map();
+let inspected = null;
+
+function ops(service, path) {
+  return `/api/ops/${service}${path}`;
+}
+
+function cell(text, className) {
+  const td = document.createElement('td');
+  td.textContent = text;
+  if (className) {
+    td.className = className;
+  }
+  return td;
+}
+
+function timeCell(instant) {
+  const td = document.createElement('td');
+  if (instant) {
+    const time = document.createElement('time');
+    time.dateTime = instant;
+    time.textContent = new Date(instant).toLocaleString();
+    td.append(time);
+  }
+  return td;
+}
+
+function button(label, accessibleName, onClick) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = 'quiet';
+  b.textContent = label;
+  b.setAttribute('aria-label', accessibleName);
+  b.addEventListener('click', () => onClick(b));
+  return b;
+}
+
+/** The card of one service, made once. */
+function card(service) {
+  let section = document.getElementById(`service-${service}`);
+  if (section) {
+    return section;
+  }
+  section = document.createElement('section');
+  section.id = `service-${service}`;
+  section.className = 'card';
+  section.dataset.service = service;
+  section.setAttribute('aria-labelledby', `${service}-heading`);
+  section.innerHTML = `
+    <h2 id="${service}-heading">${service}</h2>
+    <dl class="facts summary"></dl>
+    <p class="empty" hidden>No open dead letters.</p>
+    <div class="scroll">
+      <table class="letters">
+        <caption class="visually-hidden">Open dead letters of ${service}, oldest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Id</th>
+            <th scope="col">Topic</th>
+            <th scope="col">Failure</th>
+            <th scope="col">Attempts</th>
+            <th scope="col">First failed</th>
+            <th scope="col"><span class="visually-hidden">Actions</span></th>
+          </tr>
+        </thead>
+        <tbody></tbody>
+      </table>
+    </div>`;
+  services.append(section);
+  return section;
+}
+
+function facts(list, entries) {
+  list.replaceChildren(
+    ...entries.flatMap(([term, value]) => {
+      const dt = document.createElement('dt');
+      dt.textContent = term;
+      const dd = document.createElement('dd');
+      dd.textContent = value;
+      return [dt, dd];
+    }),
+  );
+}
+
+function seconds(duration) {
+  // an ISO-8601 duration as Java writes it: PT12.5S, PT3M4S, PT1H2M
+  const match = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?$/.exec(duration || '');
+  if (!match) {
+    return null;
+  }
+  return Number(match[1] || 0) * 3600 + Number(match[2] || 0) * 60 + Number(match[3] || 0);
+}
+
+function showState(service, state) {
+  const backlog = state.outboxBacklog.reduce((sum, shard) => sum + shard.unpublished, 0);
+  const oldest = Math.max(0, ...state.outboxBacklog.map((shard) => seconds(shard.oldestAge) || 0));
+  const open = Object.values(state.deadLetters).reduce(
+    (sum, byStatus) => sum + (byStatus.OPEN || 0),
+    0,
+  );
+  facts(card(service).querySelector('.summary'), [
+    ['Open dead letters', `${open}`],
+    ['Outbox backlog', `${backlog} records`],
+    ['Oldest unpublished', backlog === 0 ? 'none' : `${oldest.toFixed(1)} s`],
+    ['Failing relay shards', `${state.failingShards.length}`],
+  ]);
+}
+
+function letterRow(service, letter) {
+  const tr = document.createElement('tr');
+  tr.dataset.id = letter.id;
+  tr.dataset.service = service;
+  // the exception's simple name and the start of its message; Inspect shows all of it
+  const kind = (letter.failure.exceptionClass || '').split('.').pop();
+  const said = letter.failure.message || '';
+  const failure = [kind, said.length > 120 ? `${said.slice(0, 120)}…` : said]
+    .filter(Boolean)
+    .join(': ');
+  const actions = document.createElement('td');
+  actions.className = 'actions';
+  actions.append(
+    button('Inspect', `Inspect dead letter ${letter.id} of ${service}`, () =>
+      inspect(service, letter.id),
+    ),
+    ' ',
+    button('Redrive', `Redrive dead letter ${letter.id} of ${service}`, (b) =>
+      redrive(service, letter.id, b),
+    ),
+  );
+  tr.append(
+    cell(`${letter.id}`),
+    cell(`${letter.source.topic}${letter.eventType ? ` (${letter.eventType})` : ''}`),
+    cell(failure || 'unknown', 'failure'),
+    cell(`${letter.attempts}`),
+    timeCell(letter.failure.firstFailedAt),
+    actions,
+  );
+  return tr;
+}
+
+function showLetters(service, letters) {
+  const section = card(service);
+  const key = JSON.stringify(letters.map((l) => [l.id, l.attempts, l.status]));
+  section.querySelector('.empty').hidden = letters.length > 0;
+  section.querySelector('.scroll').hidden = letters.length === 0;
+  if (drawn.get(service) === key) {
+    return;
+  }
+  drawn.set(service, key);
+  section
+    .querySelector('.letters tbody')
+    .replaceChildren(...letters.map((letter) => letterRow(service, letter)));
+}
+
+function showAudit(entries) {
+  const key = JSON.stringify(entries.map((e) => [e.service, e.id]));
+  if (drawn.get('audit') === key) {
+    return;
+  }
+  drawn.set('audit', key);
+  auditBody.replaceChildren(
+    ...entries.map((entry) => {
+      const tr = document.createElement('tr');
+      tr.append(
+        timeCell(entry.at),
+        cell(entry.service),
+        cell(entry.actor),
+        cell(entry.action),
+        cell(entry.target),
+        cell(entry.outcome),
+      );
+      return tr;
+    }),
+  );
+}
+
+async function json(url) {
+  const response = await call('GET', url);
+  if (!response.ok) {
+    throw new Error(`${url}: ${await problemOf(response)}`);
+  }
+  return response.json();
+}
+
+async function refresh() {
+  const problems = [];
+  const audit = [];
+  await Promise.all(
+    SERVICES.map(async (service) => {
+      try {
+        const [state, letters, log] = await Promise.all([
+          json(ops(service, '/state')),
+          json(ops(service, '/dead-letters?limit=50')),
+          json(ops(service, '/audit?limit=20')),
+        ]);
+        showState(service, state);
+        showLetters(service, letters.items);
+        audit.push(...log.items.map((entry) => ({ ...entry, service })));
+      } catch (error) {
+        problems.push(`${service} did not answer: ${error.message}`);
+      }
+    }),
+  );
+  audit.sort((a, b) => b.at.localeCompare(a.at));
+  showAudit(audit.slice(0, 20));
+  updated.textContent = `Updated ${new Date().toLocaleTimeString()}${
+    problems.length ? ` · ${problems.join(' · ')}` : ''
+  }`;
+}
+
+async function inspect(service, id) {
+  const response = await call('GET', ops(service, `/dead-letters/${id}`));
+  if (!response.ok) {
+    message.textContent = `Dead letter ${id} could not be read: ${await problemOf(response)}`;
+    return;
+  }
+  const letter = await response.json();
+  inspected = { service, id };
+  document.getElementById('detail-heading').textContent = `Dead letter ${id} of ${service}`;
+  facts(document.getElementById('detail-facts'), [
+    ['Topic', `${letter.source.topic} (partition ${letter.source.partition}, offset ${letter.source.offset})`],
+    ['Consumer group', letter.source.consumerGroup || 'none'],
+    ['Event', `${letter.eventType || 'unknown type'} ${letter.eventId || ''}`.trim()],
+    ['Correlation id', letter.correlationId || 'none'],
+    ['Failure', [letter.failure.exceptionClass, letter.failure.message].filter(Boolean).join(': ')],
+    ['Status', letter.status],
+  ]);
+  const payload = letter.payload ?? letter.payloadText ?? letter.payloadBase64 ?? '';
+  document.getElementById('detail-payload').textContent =
+    typeof payload === 'string' ? payload : JSON.stringify(payload, null, 2);
+  discardForm.reason.value = '';
+  detail.hidden = false;
+  document.getElementById('detail-heading').focus();
+}
+
+/** Starts a redrive of one record and follows its job until the record has an outcome. */
+async function redrive(service, id, trigger) {
+  trigger.disabled = true;
+  message.textContent = `Redriving dead letter ${id}…`;
+  try {
+    const started = await call('POST', ops(service, '/redrives'), { ids: [id] });
+    if (started.status !== 202) {
+      message.textContent = `Dead letter ${id} was not redriven: ${await problemOf(started)}`;
+      return;
+    }
+    const job = started.headers.get('Location');
+    for (let i = 0; i < 60; i++) {
+      const progress = await json(job);
+      if (progress.job.status === 'DONE') {
+        const item = progress.results.items.find((each) => each.deadLetterId === id);
+        const outcome = item ? item.outcome : 'no outcome';
+        message.textContent = `Redrive of dead letter ${id}: ${outcome}${
+          item && item.detail ? ` (${item.detail})` : ''
+        }.`;
+        message.dataset.outcome = outcome;
+        await refresh();
+        return;
+      }
+      await sleep(500);
+    }
+    message.textContent = `The redrive of dead letter ${id} is still running: see ${job}.`;
+  } catch (error) {
+    message.textContent = `Dead letter ${id} was not redriven: ${error.message}`;
+  } finally {
+    trigger.disabled = false;
+  }
+}
+
+async function discard(event) {
+  event.preventDefault();
+  if (!inspected || !discardForm.reportValidity()) {
+    return;
+  }
+  const { service, id } = inspected;
+  const response = await call('POST', ops(service, `/dead-letters/${id}/discard`), {
+    reason: discardForm.reason.value.trim(),
+  });
+  if (response.ok) {
+    message.textContent = `Dead letter ${id} discarded.`;
+    closeDetail();
+    await refresh();
+  } else {
+    message.textContent = `Dead letter ${id} was not discarded: ${await problemOf(response)}`;
+  }
+}
+
+function closeDetail() {
+  detail.hidden = true;
+  inspected = null;
+}
+
+discardForm.addEventListener('submit', discard);
+document.getElementById('detail-close').addEventListener('click', closeDetail);
+document.getElementById('sign-out').addEventListener('click', signOut);
+refresh();
+setInterval(() => {
+  if (document.visibilityState === 'visible') {
+    refresh();
+  }
+}, REFRESH_MS);

@@ -1,0 +1,145 @@
+package io.bulwark.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.bulwark.fixtures.kafka.TestKafka;
+import io.bulwark.harness.auth.Identities;
+import io.bulwark.harness.http.HttpJson;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The operator's console in a real Chromium, against the running platform: the operator signs in,
+ * finds a record the order service gave up on among its dead letters, redrives it, reads it and
+ * discards it for a reason that the audit log then shows; a customer who signs in is refused the
+ * console, even when typing its address. Skipped, saying so, without Debian's {@code chromium} and
+ * {@code chromium-driver}; screenshots in {@code target/screenshots/}.
+ */
+@SystemTest(shared = true)
+@EnabledIf(
+    value = "io.bulwark.system.Chromium#available",
+    disabledReason = "needs /usr/bin/chromium and /usr/bin/chromedriver (chromium-driver)")
+class OperatorConsoleSystemTests {
+
+  private static final JsonMapper JSON = JsonMapper.shared();
+  private static final Duration SHOWN = Duration.ofSeconds(60);
+
+  private static Platform platform;
+  private static HttpJson operator;
+
+  @BeforeAll
+  static void operator() {
+    operator = platform.client().as(Identities.OPERATOR).http();
+  }
+
+  @Test
+  void theOperatorRedrivesAPoisonedRecordFromTheConsoleThenDiscardsItForAReason() {
+    String key = "console-" + UUID.randomUUID();
+    TestKafka.send(
+        "bulwark.inventory.events",
+        key,
+        ("{\"broken\": \"" + key + "\"}").getBytes(StandardCharsets.UTF_8));
+    long id = deadLetterOf(key);
+
+    try (Chromium browser =
+        Chromium.signedIn(platform, "/console/", Identities.OPERATOR, Chromium.Size.DESKTOP)) {
+      assertThat(browser.find("h1").getText()).isEqualTo("Recovery");
+      WebElement row = letterRow(browser, id);
+      assertThat(row.getText()).contains("bulwark.inventory.events");
+      browser.screenshot("console-recovery");
+
+      row.findElement(By.xpath(".//button[normalize-space()='Redrive']")).click();
+      String outcome =
+          browser.await(
+              SHOWN,
+              d -> {
+                String shown = d.findElement(By.id("message")).getDomAttribute("data-outcome");
+                return shown == null || shown.isEmpty() ? null : shown;
+              });
+      assertThat(outcome).as("a record that is no event fails again").isEqualTo("FAILED");
+      assertThat(browser.find("#message").getText()).contains("dead letter " + id, "FAILED");
+
+      letterRow(browser, id)
+          .findElement(By.xpath(".//button[normalize-space()='Inspect']"))
+          .click();
+      browser.await(SHOWN, d -> d.findElement(By.id("detail")).isDisplayed() ? d : null);
+      assertThat(browser.find("#detail-payload").getText()).contains(key);
+      browser.find("#reason").sendKeys("poisoned on purpose by a browser test");
+      browser.screenshot("console-dead-letter-inspected");
+      browser.find("#discard-button").click();
+
+      browser.await(
+          SHOWN,
+          d ->
+              d.findElements(By.cssSelector(rowSelector(id))).isEmpty()
+                      && d.findElement(By.id("audit"))
+                          .getText()
+                          .contains("discarded: poisoned on purpose by a browser test")
+                  ? d
+                  : null);
+    }
+    JsonNode letter = json(operator.get("/api/ops/order-service/dead-letters/" + id));
+    assertThat(letter.get("status").asString()).isEqualTo("DISCARDED");
+  }
+
+  @Test
+  void aCustomerIsRefusedTheConsoleEvenWhenTypingItsAddress() {
+    try (Chromium browser =
+        Chromium.signedIn(platform, "/console/", Identities.CUSTOMER_1, Chromium.Size.DESKTOP)) {
+      assertThat(browser.url()).startsWith(platform.gateway() + "/console/");
+      assertThat(browser.find("h1").getText()).isEqualTo("Not for you");
+      assertThat(browser.find("body").getText()).contains("403").doesNotContain("Recovery");
+      browser.screenshot("console-refused-to-a-customer");
+
+      for (String path : new String[] {"/console/recovery.js", "/%63onsole/index.html"}) {
+        browser.open(platform.gateway() + path);
+        assertThat(browser.find("body").getText()).as(path).contains("403");
+      }
+    }
+    HttpJson customer = platform.client().http();
+    assertThat(customer.get("/api/ops/order-service/dead-letters").status()).isEqualTo(403);
+    assertThat(customer.get("/console/").status()).isEqualTo(403);
+  }
+
+  private static long deadLetterOf(String key) {
+    return await()
+        .atMost(SHOWN)
+        .until(() -> listed(key), Optional::isPresent)
+        .orElseThrow()
+        .get("id")
+        .asLong();
+  }
+
+  private static Optional<JsonNode> listed(String key) {
+    return json(operator.get("/api/ops/order-service/dead-letters?error=Malformed&limit=200"))
+        .get("items")
+        .valueStream()
+        .filter(letter -> key.equals(letter.get("key").asString()))
+        .findFirst();
+  }
+
+  private static String rowSelector(long id) {
+    return "#service-order-service tr[data-id='" + id + "']";
+  }
+
+  /** The console's row of the order service's dead letter {@code id}, once the page shows it. */
+  private static WebElement letterRow(Chromium browser, long id) {
+    By row = By.cssSelector(rowSelector(id));
+    return browser.await(SHOWN, d -> d.findElements(row).stream().findFirst().orElse(null));
+  }
+
+  private static JsonNode json(HttpJson.Response response) {
+    assertThat(response.status()).as(response.body()).isLessThan(300);
+    return JSON.readTree(response.body());
+  }
+}
