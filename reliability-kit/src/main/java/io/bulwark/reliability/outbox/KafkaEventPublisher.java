@@ -93,15 +93,6 @@ public final class KafkaEventPublisher implements EventPublisher {
     settings.putIfAbsent(
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 5_000));
     settings.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
-    // a fresh producer (one comes after every failed batch) that first tries a broker cut off
-    // silently must give up on it and ask another well within a batch's time: at Kafka's default
-    // of 10 s, it waited out the whole batch on that one broker, batch after batch
-    settings.putIfAbsent(
-        ProducerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG,
-        (int) Math.min(timeout.toMillis() / 5, 2_000));
-    settings.putIfAbsent(
-        ProducerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG,
-        (int) Math.min(timeout.toMillis() / 2, 5_000));
     return new KafkaEventPublisher(
         () -> new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer()),
         timeout,
