@@ -3,16 +3,13 @@ package io.bulwark.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.bulwark.fixtures.kafka.TestKafka;
 import io.bulwark.harness.auth.Identities;
 import io.bulwark.harness.client.OrderRequest;
 import io.bulwark.harness.client.PlatformClient;
 import io.bulwark.harness.http.HttpJson;
 import io.bulwark.harness.http.HttpJson.Response;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,17 +69,9 @@ class OperationsSystemTests {
 
   @Test
   void theOperatorInspectsRedrivesAndDiscardsARecordOrderServiceGaveUpOn() {
-    String key = "ops-system-" + UUID.randomUUID();
-    TestKafka.send(
-        "bulwark.inventory.events",
-        key,
-        ("{\"broken\": \"" + key + "\"}").getBytes(StandardCharsets.UTF_8));
-
-    JsonNode letter =
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .until(() -> listed(ORDERS_OPS, key), Optional::isPresent)
-            .orElseThrow();
+    PoisonedRecord poisoned = PoisonedRecord.send("ops-system");
+    String key = poisoned.key();
+    JsonNode letter = poisoned.awaitDeadLetter(operator, Duration.ofSeconds(60));
     long id = letter.get("id").asLong();
     JsonNode inspected = json(operator.get(ORDERS_OPS + "/dead-letters/" + id));
     assertThat(inspected.get("payload").get("broken").asString()).isEqualTo(key);
@@ -280,14 +269,6 @@ class OperationsSystemTests {
         .param(sku)
         .query((row, n) -> List.of(row.getInt(1), row.getInt(2)))
         .single();
-  }
-
-  private static Optional<JsonNode> listed(String base, String key) {
-    return json(operator.get(base + "/dead-letters?error=Malformed&limit=200"))
-        .get("items")
-        .valueStream()
-        .filter(letter -> key.equals(letter.get("key").asString()))
-        .findFirst();
   }
 
   private static JsonNode json(Response response) {

@@ -1,15 +1,10 @@
 package io.bulwark.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.bulwark.fixtures.kafka.TestKafka;
 import io.bulwark.harness.auth.Identities;
 import io.bulwark.harness.http.HttpJson;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
@@ -44,12 +39,9 @@ class OperatorConsoleSystemTests {
 
   @Test
   void theOperatorRedrivesAPoisonedRecordFromTheConsoleThenDiscardsItForAReason() {
-    String key = "console-" + UUID.randomUUID();
-    TestKafka.send(
-        "bulwark.inventory.events",
-        key,
-        ("{\"broken\": \"" + key + "\"}").getBytes(StandardCharsets.UTF_8));
-    long id = deadLetterOf(key);
+    PoisonedRecord poisoned = PoisonedRecord.send("console");
+    String key = poisoned.key();
+    long id = poisoned.awaitDeadLetter(operator, SHOWN).get("id").asLong();
 
     try (Chromium browser =
         Chromium.signedIn(platform, "/console/", Identities.OPERATOR, Chromium.Size.DESKTOP)) {
@@ -109,23 +101,6 @@ class OperatorConsoleSystemTests {
     HttpJson customer = platform.client().http();
     assertThat(customer.get("/api/ops/order-service/dead-letters").status()).isEqualTo(403);
     assertThat(customer.get("/console/").status()).isEqualTo(403);
-  }
-
-  private static long deadLetterOf(String key) {
-    return await()
-        .atMost(SHOWN)
-        .until(() -> listed(key), Optional::isPresent)
-        .orElseThrow()
-        .get("id")
-        .asLong();
-  }
-
-  private static Optional<JsonNode> listed(String key) {
-    return json(operator.get("/api/ops/order-service/dead-letters?error=Malformed&limit=200"))
-        .get("items")
-        .valueStream()
-        .filter(letter -> key.equals(letter.get("key").asString()))
-        .findFirst();
   }
 
   private static String rowSelector(long id) {
