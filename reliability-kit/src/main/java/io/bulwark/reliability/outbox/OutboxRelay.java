@@ -6,9 +6,12 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntConsumer;
 import javax.sql.DataSource;
@@ -24,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * for the acknowledgements, mark them published, commit. A relay that dies anywhere in between
  * leaves its messages unpublished and its claim released; the next relay sends them again, and the
  * consumers' inbox drops the duplicates. Because a shard has one owner at a time, is read in append
- * order, and a failed publish lets nothing through past its failed message, the first delivery of
- * one aggregate's events is always in order.
+ * order, and a batch carries at most one message of each aggregate (its next one waits for a later
+ * batch, once this one is acknowledged), the first delivery of one aggregate's events is always in
+ * order, whatever part of a failed batch the broker took.
  *
  * <p>After each pass the relay waits for a commit notification, or the poll interval as a safety
  * net; a pass visits only the shards that hold unpublished messages. It also purges published
@@ -101,11 +105,11 @@ public final class OutboxRelay implements AutoCloseable {
         continue;
       }
       try {
-        int sent;
+        Relayed relayed;
         do {
-          sent = relayBatch(shard);
-          published += Math.max(sent, 0);
-        } while (sent == settings.batchSize() && running());
+          relayed = relay(shard);
+          published += relayed.sent();
+        } while (relayed.more() && running());
         if (earlier != null) {
           failing.remove(shard);
           log.info(
@@ -168,14 +172,23 @@ public final class OutboxRelay implements AutoCloseable {
     return wait;
   }
 
+  /** What one batch of a shard did: how many it sent, and whether the shard may hold more. */
+  private record Relayed(int sent, boolean more) {
+    static final Relayed NOT_CLAIMED = new Relayed(-1, false);
+  }
+
   /** Publishes one batch of a shard: the count sent, or -1 if another relay holds the shard. */
   int relayBatch(int shard) throws SQLException {
+    return relay(shard).sent();
+  }
+
+  private Relayed relay(int shard) throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
         if (!store.tryClaim(connection, shard)) {
           connection.rollback();
-          return -1;
+          return Relayed.NOT_CLAIMED;
         }
         // a relay cut off from here mid-batch must not keep the shard: the server ends the
         // claim once the transaction has been quiet longer than any broker wait
@@ -184,20 +197,42 @@ public final class OutboxRelay implements AutoCloseable {
               "SET LOCAL idle_in_transaction_session_timeout = "
                   + settings.claimIdleTimeout().toMillis());
         }
-        List<OutboxMessage> batch = store.fetchUnpublished(connection, shard, settings.batchSize());
-        if (batch.isEmpty()) {
+        List<OutboxMessage> fetched =
+            store.fetchUnpublished(connection, shard, settings.batchSize());
+        if (fetched.isEmpty()) {
           connection.rollback();
-          return 0;
+          return new Relayed(0, false);
         }
+        List<OutboxMessage> batch = oldestOfEachKey(fetched);
         publisher.publish(batch);
         store.markPublished(connection, batch);
         connection.commit();
-        return batch.size();
+        return new Relayed(
+            batch.size(), fetched.size() == settings.batchSize() || batch.size() < fetched.size());
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly(connection);
         throw e;
       }
     }
+  }
+
+  /**
+   * The oldest message of each key among {@code fetched}, in their order: a key's next message goes
+   * in a later batch, sent only once this one has been acknowledged and marked. So no batch ever
+   * carries two messages of one aggregate, and how a failing batch ends (which of its sends the
+   * broker took while it restarted) cannot put an aggregate's events out of order: once, with every
+   * broker restarted, the inventory got orders' rejections before their placements, both of them in
+   * the one batch of their shard that had failed while the brokers came back.
+   */
+  static List<OutboxMessage> oldestOfEachKey(List<OutboxMessage> fetched) {
+    Set<String> keys = new HashSet<>();
+    List<OutboxMessage> batch = new ArrayList<>(fetched.size());
+    for (OutboxMessage message : fetched) {
+      if (keys.add(message.key())) {
+        batch.add(message);
+      }
+    }
+    return batch;
   }
 
   private void loop() {

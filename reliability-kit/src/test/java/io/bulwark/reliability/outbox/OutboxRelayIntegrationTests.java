@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -92,10 +93,14 @@ class OutboxRelayIntegrationTests {
   @Test
   void relayThatDiesAfterSendingBeforeMarkingSendsAgainAndTheConsumerAppliesOnce()
       throws SQLException {
+    // three aggregates of one shard, so that one batch carries the three events
+    int shard = 0;
+    List<String> aggregates =
+        List.of(
+            keyInShard(shard, "first"), keyInShard(shard, "second"), keyInShard(shard, "third"));
     for (int seq = 0; seq < 3; seq++) {
-      kit.append(topic, "order-7", seq);
+      kit.append(topic, aggregates.get(seq), seq);
     }
-    int shard = Shards.of("order-7", SHARDS);
 
     OutboxStore diesBeforeMarking =
         new DelegatingStore(new PostgresOutboxStore()) {
@@ -119,17 +124,23 @@ class OutboxRelayIntegrationTests {
     assertThat(kit.unpublished()).isZero();
 
     IdempotentConsumer consumer = effectConsumer();
-    List<Outcome> outcomes = new ArrayList<>();
-    delivered.forEach(record -> outcomes.add(consumer.accept(record.value())));
+    Map<UUID, List<Outcome>> outcomes = new HashMap<>();
+    delivered.stream()
+        .sorted(
+            java.util.Comparator.comparingInt(ConsumerRecord<String, byte[]>::partition)
+                .thenComparingLong(ConsumerRecord::offset))
+        .forEach(
+            record ->
+                outcomes
+                    .computeIfAbsent(
+                        kit.codec.decode(record.value()).eventId(), id -> new ArrayList<>())
+                    .add(consumer.accept(record.value())));
 
     assertThat(outcomes)
-        .containsExactly(
-            Outcome.APPLIED,
-            Outcome.APPLIED,
-            Outcome.APPLIED,
-            Outcome.DUPLICATE,
-            Outcome.DUPLICATE,
-            Outcome.DUPLICATE);
+        .as("each event applied on its first delivery, a duplicate on its second")
+        .hasSize(3)
+        .allSatisfy(
+            (event, each) -> assertThat(each).containsExactly(Outcome.APPLIED, Outcome.DUPLICATE));
     assertThat(kit.effects()).as("business state as after one delivery").isEqualTo(3);
     assertThat(kit.jdbc.sql("SELECT seq FROM effects ORDER BY seq").query(Integer.class).list())
         .containsExactly(0, 1, 2);
@@ -187,6 +198,56 @@ class OutboxRelayIntegrationTests {
                   .hasSize(perAggregate));
     }
     assertThat(kit.unpublished()).isZero();
+  }
+
+  @Test
+  void aBatchCarriesOneEventPerAggregateSoItsNextIsSentOnlyOnceTheEarlierOneIsAcknowledged()
+      throws Exception {
+    // two aggregates of one shard, each with three events waiting
+    String first = keyInShard(2, "first");
+    String second = keyInShard(2, "second");
+    for (int seq = 0; seq < 3; seq++) {
+      kit.append(topic, first, seq);
+      kit.append(topic, second, seq);
+    }
+    List<List<String>> batches = new CopyOnWriteArrayList<>();
+    List<Integer> unpublishedWhenSent = new CopyOnWriteArrayList<>();
+    EventPublisher broker = KitFixture.publisher();
+    EventPublisher recording =
+        batch -> {
+          batches.add(batch.stream().map(OutboxMessage::key).toList());
+          unpublishedWhenSent.add((int) kit.unpublished());
+          broker.publish(batch);
+        };
+
+    try (OutboxRelay relay =
+        new OutboxRelay(
+            kit.dataSource,
+            new PostgresOutboxStore(),
+            recording,
+            OutboxWakeup.polling(),
+            KitFixture.settings(SHARDS, 50, Duration.ofSeconds(1)),
+            Clock.systemUTC())) {
+      assertThat(relay.drainOnce()).as("one pass still publishes all of them").isEqualTo(6);
+    }
+
+    assertThat(batches)
+        .as("each aggregate's next event in a batch of its own, after the earlier one's")
+        .hasSize(3)
+        .allSatisfy(keys -> assertThat(keys).containsExactly(first, second));
+    assertThat(unpublishedWhenSent)
+        .as("each batch sent once the one before it was marked published")
+        .containsExactly(6, 4, 2);
+    List<ConsumerRecord<String, byte[]>> records = TestKafka.read(topic, 6, Duration.ofSeconds(30));
+    Map<String, List<Integer>> sequences = new HashMap<>();
+    records.forEach(
+        r ->
+            sequences
+                .computeIfAbsent(r.key(), k -> new ArrayList<>())
+                .add(kit.codec.decode(r.value()).payload().get("seq").asInt()));
+    assertThat(sequences)
+        .containsEntry(first, List.of(0, 1, 2))
+        .containsEntry(second, List.of(0, 1, 2));
   }
 
   @Test
