@@ -32,17 +32,21 @@ import org.jspecify.annotations.Nullable;
  * producer is never written twice, and a batch counts as published only once every replica in sync
  * has it. The aggregate id is the record key, so one aggregate's events share a partition.
  *
- * <p>An aggregate's events must never reach the broker out of order, even when a send fails. The
- * producer itself gives no send up (no delivery timeout: it retries until it is acknowledged or
- * refused for good), so it never drops a record while sending the ones after it; the batch stops at
- * the first send that fails at once (a record too large, a topic whose metadata did not come in
- * time) instead of going on with the later ones; and when the batch fails while sends are still
- * pending, the producer is closed at once, dropping them all together, and the next batch gets a
- * fresh one. What reaches the broker of one attempt is then a prefix, per partition, of what it
- * sent in order; the attempt after it starts again from the oldest unpublished message. One case is
- * left: a record the broker refuses for good after it has left (larger than the topic allows, say)
- * fails alone, and sends behind it in its partition may still land. Such an event is never
- * published, and its shard stays failing until an operator acts.
+ * <p>The producer itself gives no send up (no delivery timeout: it retries until it is acknowledged
+ * or refused for good), so it never drops a record while sending the ones after it, and the batch
+ * stops at the first send that fails at once (a record too large, a topic whose metadata did not
+ * come in time) instead of going on with the later ones. What one batch's failure lets through is
+ * not up to the publisher, though: a broker that restarts can refuse an earlier send for good and
+ * take a later one. One aggregate's events stay in order because the relay never puts two of them
+ * in one batch (see {@link OutboxRelay}); what a failed batch left pending then lands, at worst, as
+ * a duplicate that the consumers' inbox drops.
+ *
+ * <p>A batch that was not acknowledged in time (a broker cut off, every broker down, a leader on
+ * the move) keeps its producer: its pending sends go on in order in front of the next batch's, and
+ * the producer keeps what it knows of the cluster, so the next batch goes out as soon as a leader
+ * answers instead of a new producer first looking for one among brokers that may not answer. After
+ * any other failure, or the third timed-out batch in a row, the producer is closed at once (its
+ * pending sends dropped) and the next batch gets a fresh one.
  */
 public final class KafkaEventPublisher implements EventPublisher {
 
@@ -54,9 +58,13 @@ public final class KafkaEventPublisher implements EventPublisher {
   private final EventTracing tracing;
   private final Clock clock;
   private @Nullable Producer<String, byte[]> producer;
+  private int timeoutsInARow;
+
+  /** Timed-out batches in a row after which the producer and its pending sends are replaced. */
+  static final int TIMEOUTS_BEFORE_REPLACING = 3;
 
   /**
-   * @param producers makes a producer, on first use and after a failure left sends pending
+   * @param producers makes a producer, on first use and after a failure that replaces it
    * @param timeout how long a batch may take, its sends and their acknowledgements together
    */
   public KafkaEventPublisher(
@@ -81,6 +89,16 @@ public final class KafkaEventPublisher implements EventPublisher {
    */
   public static KafkaEventPublisher create(
       Map<String, Object> baseSettings, Duration timeout, EventTracing tracing, Clock clock) {
+    Map<String, Object> settings = settings(baseSettings, timeout);
+    return new KafkaEventPublisher(
+        () -> new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer()),
+        timeout,
+        tracing,
+        clock);
+  }
+
+  /** The producer settings the publisher relies on, on top of the given ones. */
+  static Map<String, Object> settings(Map<String, Object> baseSettings, Duration timeout) {
     Map<String, Object> settings = new HashMap<>(baseSettings);
     settings.put(ProducerConfig.ACKS_CONFIG, "all");
     settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -93,11 +111,7 @@ public final class KafkaEventPublisher implements EventPublisher {
     settings.putIfAbsent(
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 5_000));
     settings.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
-    return new KafkaEventPublisher(
-        () -> new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer()),
-        timeout,
-        tracing,
-        clock);
+    return settings;
   }
 
   @Override
@@ -125,7 +139,7 @@ public final class KafkaEventPublisher implements EventPublisher {
         Throwable refusedAtOnce = send.isDone() ? failureOf(send) : null;
         if (refusedAtOnce != null) {
           // refused before it left (too large, no metadata in time): the later ones stay here
-          throw failed(spans, sends, 0, refused(batch, sends.size() - 1, refusedAtOnce));
+          throw failed(spans, 0, refused(batch, sends.size() - 1, refusedAtOnce));
         }
       }
       for (Future<RecordMetadata> send : sends) {
@@ -133,20 +147,19 @@ public final class KafkaEventPublisher implements EventPublisher {
         spans.get(acknowledged).close();
         acknowledged++;
       }
+      timeoutsInARow = 0;
     } catch (PublishException alreadyFailed) {
       throw alreadyFailed;
     } catch (ExecutionException e) {
-      throw failed(spans, sends, acknowledged, refused(batch, acknowledged, e.getCause()));
+      throw failed(spans, acknowledged, refused(batch, acknowledged, e.getCause()));
     } catch (TimeoutException | RuntimeException e) {
       throw failed(
           spans,
-          sends,
           acknowledged,
           new PublishException("batch of " + batch.size() + " not acknowledged", e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw failed(
-          spans, sends, acknowledged, new PublishException("interrupted while publishing", e));
+      throw failed(spans, acknowledged, new PublishException("interrupted while publishing", e));
     }
   }
 
@@ -199,22 +212,35 @@ public final class KafkaEventPublisher implements EventPublisher {
   }
 
   /**
-   * Ends the spans of the sends not acknowledged as failed (the relay publishes them again) and, if
-   * any of those sends is still pending, closes the producer at once: none of them may land after
-   * the ones the next attempt makes.
+   * Ends the spans of the sends not acknowledged as failed (the relay publishes them again), and
+   * replaces the producer unless the batch only ran out of time and has not done so three times in
+   * a row.
    */
   private PublishException failed(
-      List<EventTracing.Step> spans,
-      List<Future<RecordMetadata>> sends,
-      int acknowledged,
-      PublishException failure) {
+      List<EventTracing.Step> spans, int acknowledged, PublishException failure) {
     endUnacknowledged(spans, acknowledged, failure);
     Producer<String, byte[]> current = producer;
-    if (current != null && sends.stream().anyMatch(send -> !send.isDone())) {
+    boolean timedOut = isTimeout(failure);
+    timeoutsInARow = timedOut ? timeoutsInARow + 1 : 0;
+    if (current != null && (!timedOut || timeoutsInARow >= TIMEOUTS_BEFORE_REPLACING)) {
       producer = null;
+      timeoutsInARow = 0;
       current.close(Duration.ZERO);
     }
     return failure;
+  }
+
+  /** Whether the failure is the broker not answering in time, ours or the producer's own wait. */
+  private static boolean isTimeout(Throwable failure) {
+    for (Throwable cause = failure.getCause();
+        cause != null;
+        cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof TimeoutException
+          || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The spans of the sends not acknowledged end as failed: the relay publishes them again. */
