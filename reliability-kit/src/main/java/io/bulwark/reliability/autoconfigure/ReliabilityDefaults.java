@@ -58,7 +58,9 @@ public class ReliabilityDefaults implements EnvironmentPostProcessor {
     defaults.put("spring.datasource.hikari.validation-timeout", "1000");
     databaseTimeouts(defaults);
     resilienceDefaults(defaults);
-    defaults.put("management.endpoints.web.exposure.include", "health,info,metrics,prometheus");
+    // bulwark: the console's view of the instance (outbox, dead letters, database, Kafka lag)
+    defaults.put(
+        "management.endpoints.web.exposure.include", "health,info,metrics,prometheus,bulwark");
     defaults.put("management.endpoint.health.probes.enabled", "true");
     // every order traced: a platform meant to be watched failing; spans leave a service only when
     // an OTLP endpoint is set (management.opentelemetry.tracing.export.otlp.endpoint), and a
