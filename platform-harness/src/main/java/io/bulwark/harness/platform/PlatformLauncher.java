@@ -191,7 +191,35 @@ public final class PlatformLauncher implements AutoCloseable {
     properties.putAll(instanceList(Topology.ORDER_SERVICE, topology.ports(Topology.ORDER_SERVICE)));
     properties.putAll(
         instanceList(Topology.INVENTORY_SERVICE, topology.ports(Topology.INVENTORY_SERVICE)));
+    properties.putAll(watchedInstances());
     return joined(start(Topology.GATEWAY, 0, topology.gatewayPort(), properties));
+  }
+
+  /**
+   * The instances the console's health page watches, each by its management address: the
+   * authorization server and every instance of both services.
+   */
+  private Map<String, String> watchedInstances() {
+    Map<String, String> properties = new LinkedHashMap<>();
+    List<Map.Entry<String, Integer>> watched = new ArrayList<>();
+    watched.add(Map.entry(Topology.AUTH_SERVER, topology.authPort()));
+    topology
+        .ports(Topology.INVENTORY_SERVICE)
+        .forEach(port -> watched.add(Map.entry(Topology.INVENTORY_SERVICE, port)));
+    topology
+        .ports(Topology.ORDER_SERVICE)
+        .forEach(port -> watched.add(Map.entry(Topology.ORDER_SERVICE, port)));
+    Map<String, Integer> numbers = new LinkedHashMap<>();
+    for (int i = 0; i < watched.size(); i++) {
+      String service = watched.get(i).getKey();
+      int port = watched.get(i).getValue();
+      int n = service.equals(Topology.AUTH_SERVER) ? 0 : numbers.merge(service, 1, Integer::sum);
+      String prefix = "bulwark.gateway.console.instances[" + i + "].";
+      properties.put(prefix + "service", service);
+      properties.put(prefix + "name", Instance.name(service, n));
+      properties.put(prefix + "management-url", Topology.url(topology.managementPortOf(port)));
+    }
+    return properties;
   }
 
   /** The issuer whose tokens a service accepts (and the gateway signs browsers in with). */

@@ -39,6 +39,10 @@ public record Topology(
   public static final String GATEWAY = "gateway";
   public static final String AUTH_SERVER = "auth-server";
 
+  /** The free management port taken for each serving port, where there is no offset. */
+  private static final Map<Integer, Integer> MANAGEMENT_PORTS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /** The most Kafka brokers the local run starts. */
   public static final int LARGEST_KAFKA = 3;
 
@@ -89,9 +93,14 @@ public record Topology(
     return url(authPort);
   }
 
-  /** The management port of the process serving on {@code port}. */
+  /**
+   * The management port of the process serving on {@code port}: the same every time it is asked, so
+   * that the gateway can be told the other instances' before they start.
+   */
   public int managementPortOf(int port) {
-    return managementOffset > 0 ? port + managementOffset : FreePorts.next();
+    return managementOffset > 0
+        ? port + managementOffset
+        : MANAGEMENT_PORTS.computeIfAbsent(port, serving -> FreePorts.next());
   }
 
   /** The ports of a service's instances, in the order of their numbers (1, 2, ...). */

@@ -34,7 +34,7 @@ public final class ServiceDatabase {
   /**
    * Makes {@code role} (created if missing, with {@code password}) the owner of the database at
    * {@code databaseUrl} and of every schema and object in it, and closes the database to every
-   * other role.
+   * other role; a member of {@code pg_monitor}, so that it may read its standbys' state.
    */
   public static void ownedBy(String databaseUrl, String role, String password) {
     if (!role.matches("[a-z_][a-z0-9_]*")) {
@@ -51,6 +51,8 @@ public final class ServiceDatabase {
       statement.execute((exists ? "ALTER ROLE " : "CREATE ROLE ") + role + attributes);
       statement.execute("ALTER DATABASE " + identifier(database) + " OWNER TO " + role);
       statement.execute("REVOKE ALL ON DATABASE " + identifier(database) + " FROM PUBLIC");
+      // reads the standbys' replication state, for the console's health page
+      statement.execute("GRANT pg_monitor TO " + role);
       for (String change : ownershipChanges(statement, role)) {
         statement.execute(change);
       }
