@@ -17,6 +17,7 @@ import org.springframework.util.unit.DataSize;
  * @param rateLimit requests per authenticated caller, per gateway replica
  * @param allowedOrigins browser origins allowed by CORS; none by default, so a deployment that
  *     serves a browser application from another origin must name it
+ * @param console what the operator's console watches
  */
 @ConfigurationProperties("bulwark.gateway")
 public record GatewayProperties(
@@ -24,7 +25,8 @@ public record GatewayProperties(
     @DefaultValue("50ms") Duration retryBackoff,
     @DefaultValue("64KB") DataSize maxBodySize,
     @DefaultValue RateLimit rateLimit,
-    @DefaultValue List<String> allowedOrigins) {
+    @DefaultValue List<String> allowedOrigins,
+    @DefaultValue Console console) {
 
   /**
    * A caller is the subject of its access token (or the signed-in user of a browser session).
@@ -39,4 +41,28 @@ public record GatewayProperties(
       @DefaultValue("100") int limitForPeriod,
       @DefaultValue("1s") Duration period,
       @DefaultValue("100000") int maxClients) {}
+
+  /**
+   * The console's health page: one sampler in this gateway reads every watched instance's health
+   * and state each {@code sampleInterval}, only while a page is open, and sends each sample to
+   * every open page; so ten open pages cost what one does.
+   *
+   * @param instances the instances to watch, each by its management address (none: the page shows
+   *     the gateway alone)
+   * @param sampleInterval how often the sampler reads them while a page is open
+   * @param timeout how long one instance may take to answer before it counts as unreachable
+   */
+  public record Console(
+      @DefaultValue List<WatchedInstance> instances,
+      @DefaultValue("2s") Duration sampleInterval,
+      @DefaultValue("1s") Duration timeout) {}
+
+  /**
+   * An instance the console watches.
+   *
+   * @param service the service it is an instance of
+   * @param name its own name ({@code order-service-1})
+   * @param managementUrl where its actuator listens ({@code http://10.0.0.7:9081})
+   */
+  public record WatchedInstance(String service, String name, String managementUrl) {}
 }

@@ -24,6 +24,8 @@ import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The gateway in front of two instances of each service, played by real HTTP servers whose faults
@@ -37,6 +39,10 @@ import org.springframework.test.context.DynamicPropertySource;
       "bulwark.gateway.rate-limit.period=10s",
       "bulwark.gateway.max-body-size=1KB",
       "bulwark.gateway.allowed-origins=https://shop.example",
+      // an instance the console watches that answers nothing: port 1 is closed
+      "bulwark.gateway.console.instances[0].service=order-service",
+      "bulwark.gateway.console.instances[0].name=order-service-1",
+      "bulwark.gateway.console.instances[0].management-url=http://127.0.0.1:1",
       "resilience4j.circuitbreaker.instances.orders.sliding-window-size=4",
       "resilience4j.circuitbreaker.instances.orders.minimum-number-of-calls=4",
       "resilience4j.circuitbreaker.instances.orders.wait-duration-in-open-state=30s",
@@ -510,6 +516,10 @@ class GatewayIntegrationTests {
             "/console/",
             "/console/index.html",
             "/console/recovery.js",
+            "/console/health",
+            "/console/health.js",
+            "/console/health/sample",
+            "/console/health/stream",
             "/%63onsole/",
             "/%63%6f%6e%73%6f%6c%65/index.html",
             "/console;x=1/index.html");
@@ -547,6 +557,30 @@ class GatewayIntegrationTests {
     Response script = operator.get("/console/recovery.js");
     assertThat(script.status()).isEqualTo(200);
     assertThat(script.body()).contains("/api/ops/");
+  }
+
+  @Test
+  void theConsolesHealthSampleShowsTheRoutesBreakersTheRateLimitAndAnInstanceThatDoesNotAnswer() {
+    HttpJson operator =
+        new HttpJson("http://127.0.0.1:" + port)
+            .withBearer(() -> ISSUER.mint().subject("operator-" + client).roles("operator").sign());
+    Response page =
+        operator.send("GET", "/console/health", null, null, Map.of("Accept", "text/html"));
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.body()).contains("<h1>Health</h1>", "/console/health.js");
+
+    Response sample = operator.get("/console/health/sample");
+    assertThat(sample.status()).as(sample.body()).isEqualTo(200);
+    JsonNode health = JsonMapper.shared().readTree(sample.body());
+    assertThat(health.path("gateway").path("breakers").valueStream().map(b -> b.get("name")))
+        .extracting(JsonNode::asString)
+        .contains("orders", "inventory");
+    assertThat(health.path("gateway").path("rateLimit").path("limitForPeriod").asInt())
+        .isEqualTo(20);
+    JsonNode instance = health.path("instances").get(0);
+    assertThat(instance.path("name").asString()).isEqualTo("order-service-1");
+    assertThat(instance.path("status").asString()).isEqualTo("unreachable");
+    assertThat(instance.path("reason").asString()).contains("ConnectException");
   }
 
   private Response get(String path) {

@@ -91,13 +91,34 @@ final class Chromium implements AutoCloseable {
     return driver.getCurrentUrl();
   }
 
+  /** Runs {@code script} in the page and gives what it returns. */
+  Object script(String script) {
+    return driver.executeScript(script);
+  }
+
   WebElement find(String css) {
     return driver.findElement(By.cssSelector(css));
   }
 
   /** Waits (up to {@code timeout}) until {@code condition} gives something, and gives it. */
   <T> T await(Duration timeout, Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).until(condition::apply);
+    try {
+      return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).until(condition::apply);
+    } catch (org.openqa.selenium.TimeoutException e) {
+      // what the page showed instead, so that a failure says more than that time ran out
+      Path shot = screenshot("await-failed-" + System.currentTimeMillis());
+      String shown = driver.findElement(By.tagName("body")).getText();
+      throw new AssertionError(
+          "not shown within "
+              + timeout
+              + " at "
+              + url()
+              + " ("
+              + shot
+              + "); the page said:\n"
+              + shown.substring(0, Math.min(shown.length(), 3_000)),
+          e);
+    }
   }
 
   /** Signs in at the issuer's login form, where the platform has sent this browser. */
@@ -143,6 +164,26 @@ final class Chromium implements AutoCloseable {
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The same for the whole page, however long: the window is made as tall as the page for the
+   * screenshot, then given its size back.
+   */
+  Path screenshotWholePage(String name) {
+    org.openqa.selenium.Dimension size = driver.manage().window().getSize();
+    long height = ((Number) script("return document.documentElement.scrollHeight")).longValue();
+    // the window's frame takes what the page does not: its height less the viewport's
+    long frame = size.getHeight() - ((Number) script("return window.innerHeight")).longValue();
+    driver
+        .manage()
+        .window()
+        .setSize(new org.openqa.selenium.Dimension(size.getWidth(), (int) (height + frame)));
+    try {
+      return screenshot(name);
+    } finally {
+      driver.manage().window().setSize(size);
     }
   }
 

@@ -16,9 +16,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The operator's console in a real Chromium, against the running platform: the operator signs in,
  * finds a record the order service gave up on among its dead letters, redrives it, reads it and
- * discards it for a reason that the audit log then shows; a customer who signs in is refused the
- * console, even when typing its address. Skipped, saying so, without Debian's {@code chromium} and
- * {@code chromium-driver}; screenshots in {@code target/screenshots/}.
+ * discards it for a reason that the audit log then shows; the health page shows the platform and a
+ * new dead letter live; a customer who signs in is refused the console, even when typing its
+ * address. Skipped, saying so, without Debian's {@code chromium} and {@code chromium-driver};
+ * screenshots in {@code target/screenshots/}.
  */
 @SystemTest(shared = true)
 @EnabledIf(
@@ -50,7 +51,7 @@ class OperatorConsoleSystemTests {
       assertThat(row.getText()).contains("bulwark.inventory.events");
       browser.screenshot("console-recovery");
 
-      row.findElement(By.xpath(".//button[normalize-space()='Redrive']")).click();
+      clickInRow(browser, id, "Redrive");
       String outcome =
           browser.await(
               SHOWN,
@@ -61,9 +62,7 @@ class OperatorConsoleSystemTests {
       assertThat(outcome).as("a record that is no event fails again").isEqualTo("FAILED");
       assertThat(browser.find("#message").getText()).contains("dead letter " + id, "FAILED");
 
-      letterRow(browser, id)
-          .findElement(By.xpath(".//button[normalize-space()='Inspect']"))
-          .click();
+      clickInRow(browser, id, "Inspect");
       browser.await(SHOWN, d -> d.findElement(By.id("detail")).isDisplayed() ? d : null);
       assertThat(browser.find("#detail-payload").getText()).contains(key);
       browser.find("#reason").sendKeys("poisoned on purpose by a browser test");
@@ -84,6 +83,72 @@ class OperatorConsoleSystemTests {
     assertThat(letter.get("status").asString()).isEqualTo("DISCARDED");
   }
 
+  /**
+   * The health page draws what the gateway's one sampler streams: every instance ready, the routes'
+   * breakers closed, each service's database primary and Kafka brokers with their consumer lag; and
+   * a dead letter recorded while the page is open appears on it without a reload.
+   */
+  @Test
+  void theHealthPageShowsThePlatformAndADeadLetterAsItArrivesWithoutAReload() {
+    try (Chromium browser =
+        Chromium.signedIn(
+            platform, "/console/health", Identities.OPERATOR, Chromium.Size.DESKTOP)) {
+      assertThat(browser.find("h1").getText()).isEqualTo("Health");
+      String instances =
+          browser.await(
+              SHOWN,
+              d -> {
+                String text = d.findElement(By.id("instances")).getText();
+                return text.contains("order-service-1") && text.contains("inventory-service-1")
+                    ? text
+                    : null;
+              });
+      assertThat(instances).contains("auth-server", "ready").doesNotContain("unreachable");
+      assertThat(browser.find("#breakers").getText()).contains("orders", "inventory", "CLOSED");
+      assertThat(browser.find("#breakers").getText()).contains("ops-orders", "ops-inventory");
+      assertThat(browser.find("#rate-limit").getText()).contains("requests per");
+      String orders =
+          browser.await(
+              SHOWN,
+              d -> {
+                String text = d.findElement(By.id("service-order-service")).getText();
+                return text.contains("Brokers answering") ? text : null;
+              });
+      assertThat(orders).contains("(primary)", "Timeline", "Consumer lag");
+      long before = openDeadLetters(browser);
+      browser.script("window.sameDocument = true");
+      String firstSample =
+          (String) browser.script("return document.getElementById('live').dataset.at");
+
+      PoisonedRecord.send("health").awaitDeadLetter(operator, SHOWN);
+
+      long after =
+          browser.await(
+              SHOWN, d -> openDeadLetters(browser) > before ? openDeadLetters(browser) : null);
+      assertThat(after).isEqualTo(before + 1);
+      assertThat(browser.find("#service-order-service .lag").getText())
+          .as("the group's lag on the topic it consumed the record from")
+          .contains("order-service", "bulwark.inventory.events");
+      assertThat(browser.script("return window.sameDocument === true"))
+          .as("the same page, never reloaded")
+          .isEqualTo(true);
+      assertThat(browser.script("return document.getElementById('live').dataset.at"))
+          .as("later samples drawn")
+          .isNotEqualTo(firstSample);
+      browser.screenshotWholePage("console-health");
+    }
+  }
+
+  /** The open dead letters the health page shows for order-service's inventory topic. */
+  private static long openDeadLetters(Chromium browser) {
+    Object open =
+        browser.script(
+            "const row = [...document.querySelectorAll('#service-order-service .letters tbody tr')]"
+                + ".find(r => r.cells[0].textContent.startsWith('bulwark.inventory.events'));"
+                + " return row ? Number(row.cells[1].textContent) : 0;");
+    return ((Number) open).longValue();
+  }
+
   @Test
   void aCustomerIsRefusedTheConsoleEvenWhenTypingItsAddress() {
     try (Chromium browser =
@@ -93,7 +158,8 @@ class OperatorConsoleSystemTests {
       assertThat(browser.find("body").getText()).contains("403").doesNotContain("Recovery");
       browser.screenshot("console-refused-to-a-customer");
 
-      for (String path : new String[] {"/console/recovery.js", "/%63onsole/index.html"}) {
+      for (String path :
+          new String[] {"/console/recovery.js", "/%63onsole/index.html", "/console/health"}) {
         browser.open(platform.gateway() + path);
         assertThat(browser.find("body").getText()).as(path).contains("403");
       }
@@ -105,6 +171,25 @@ class OperatorConsoleSystemTests {
 
   private static String rowSelector(long id) {
     return "#service-order-service tr[data-id='" + id + "']";
+  }
+
+  /**
+   * Clicks the button of the row of dead letter {@code id}: found again if the page redrew the row
+   * between finding it and clicking (it redraws a table whose content changed).
+   */
+  private static void clickInRow(Chromium browser, long id, String button) {
+    browser.await(
+        SHOWN,
+        d -> {
+          try {
+            letterRow(browser, id)
+                .findElement(By.xpath(".//button[normalize-space()='" + button + "']"))
+                .click();
+            return d;
+          } catch (org.openqa.selenium.StaleElementReferenceException redrawn) {
+            return null;
+          }
+        });
   }
 
   /** The console's row of the order service's dead letter {@code id}, once the page shows it. */

@@ -4,7 +4,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** {@code /console} and {@code /console/} open the console's page. */
+/**
+ * {@code /console} and {@code /console/} open the console's first page; {@code /console/health} its
+ * health page.
+ */
 @Configuration(proxyBeanMethods = false)
 class ConsolePages implements WebMvcConfigurer {
 
@@ -12,5 +15,6 @@ class ConsolePages implements WebMvcConfigurer {
   public void addViewControllers(ViewControllerRegistry registry) {
     registry.addRedirectViewController("/console", "/console/");
     registry.addViewController("/console/").setViewName("forward:/console/index.html");
+    registry.addViewController("/console/health").setViewName("forward:/console/health.html");
   }
 }

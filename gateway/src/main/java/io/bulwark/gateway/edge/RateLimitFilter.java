@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.security.Principal;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -24,11 +25,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * identities arrive, memory stays bounded, and a caller that has used up its limit keeps its count
  * unless more than {@code maxClients} callers are all further spent than it.
  */
-final class RateLimitFilter extends OncePerRequestFilter {
+final class RateLimitFilter extends OncePerRequestFilter implements RateLimiterView {
 
   private final GatewayProperties.RateLimit settings;
   private final Allowances buckets;
   private final LongSupplier nanoTime;
+  private final LongAdder refused = new LongAdder();
 
   RateLimitFilter(GatewayProperties.RateLimit settings, LongSupplier nanoTime) {
     this.settings = settings;
@@ -58,6 +60,7 @@ final class RateLimitFilter extends OncePerRequestFilter {
       chain.doFilter(request, response);
       return;
     }
+    refused.increment();
     long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(wait + 999_999_999L));
     response.setHeader(HttpHeaders.RETRY_AFTER, String.valueOf(seconds));
     Problems.write(
@@ -71,6 +74,16 @@ final class RateLimitFilter extends OncePerRequestFilter {
             + "; the next is allowed in "
             + seconds
             + " s.");
+  }
+
+  @Override
+  public Reading read() {
+    return new Reading(
+        settings.limitForPeriod(),
+        settings.period(),
+        settings.maxClients(),
+        buckets.size(),
+        refused.sum());
   }
 
   /** How many callers are being counted now: for the memory test. */
