@@ -167,7 +167,8 @@ public final class DevStack {
         Bulwark is up.
           your orders        http://localhost:%d/  (the customer's page: place, follow, cancel)
           console            http://localhost:%d/console/  (the operator's: dead letters,
-                             redrives, discards, the audit log; sign in as operator)
+                             redrives, discards, the audit log; sign in as operator;
+                             the platform's health, live, at /console/health)
           gateway            http://localhost:%d   (Swagger UI: /swagger-ui.html, after signing in)
           sign-in            http://127.0.0.1:%d   (users customer-1, customer-2, operator;
                              their passwords in %s/identities.properties)
