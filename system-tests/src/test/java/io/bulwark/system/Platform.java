@@ -201,6 +201,10 @@ final class Platform implements AutoCloseable {
     return new HttpJson(instance.managementUrl());
   }
 
+  Instance gatewayInstance() {
+    return gatewayInstance;
+  }
+
   /** The gateway's actuator, on its management port. */
   HttpJson gatewayManagement() {
     return management(gatewayInstance);

@@ -67,12 +67,16 @@ public final class KafkaLag implements AutoCloseable {
               .thenComparingInt(PartitionLag::partition));
       return new View(brokers, lag, lag.stream().mapToLong(PartitionLag::lag).sum(), null);
     } catch (ExecutionException e) {
-      return unreachable(e.getCause() == null ? e : e.getCause());
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      // the client's own wait ran out first: the same silence, said the same way
+      return cause instanceof org.apache.kafka.common.errors.TimeoutException
+          ? unreachable("no answer within " + timeout + " (" + cause.getMessage() + ")")
+          : unreachable(cause.toString());
     } catch (TimeoutException e) {
-      return unreachable(new TimeoutException("no answer within " + timeout));
+      return unreachable("no answer within " + timeout);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return unreachable(e);
+      return unreachable(e.toString());
     }
   }
 
@@ -106,8 +110,8 @@ public final class KafkaLag implements AutoCloseable {
     return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private static View unreachable(Throwable cause) {
-    return new View(List.of(), List.of(), 0, cause.toString());
+  private static View unreachable(String why) {
+    return new View(List.of(), List.of(), 0, why);
   }
 
   @Override
