@@ -1,7 +1,8 @@
 'use strict';
 // The operator's recovery page. For each service: the outbox's backlog and the dead letters still
 // open, each with a redrive (followed until its job has an outcome) and, once inspected, a discard
-// for a reason; then the operators' audit log of both. Everything goes through the services'
+// for a reason; order-service's reconciliation checks (drift between orders and reservations,
+// sagas stuck past their deadline) with a check on demand; then the operators' audit log of both. Everything goes through the services'
 // operations API (/api/ops/<service>/...) with the operator's session, which the services check
 // themselves. The page reads it again every five seconds while it is visible, and redraws a table
 // only when what it shows changed, so that keyboard focus stays where it is.
@@ -192,6 +193,77 @@ function showAudit(entries) {
   );
 }
 
+const RECONCILIATIONS = '/api/ops/order-service/reconciliations';
+
+const DRIFT = {
+  HELD_FOR_CONCLUDED_ORDER: 'stock held for a concluded order',
+  HELD_WITHOUT_ORDER: 'stock held for no order',
+  CONFIRMED_WITHOUT_RESERVATION: 'confirmed without its reservation',
+  PENDING_PAST_DEADLINE: 'saga stuck past its deadline',
+};
+
+function showReconciliations(runs) {
+  const key = JSON.stringify(runs.map((run) => run.id));
+  if (drawn.get('reconciliations') === key) {
+    return;
+  }
+  drawn.set('reconciliations', key);
+  document.querySelector('#reconciliations tbody').replaceChildren(
+    ...runs.map((run) => {
+      const tr = document.createElement('tr');
+      tr.dataset.id = run.id;
+      tr.append(
+        cell(`${run.id}`),
+        timeCell(run.startedAt),
+        cell(run.requestedBy ? `${run.trigger}, by ${run.requestedBy}` : run.trigger),
+        cell(`${run.ordersChecked}`),
+        cell(`${run.drift}`),
+        cell(`${run.repaired}`),
+      );
+      return tr;
+    }),
+  );
+  const latest = runs[0];
+  const findings = latest ? latest.findings : [];
+  const rows = findings.map((drift) => {
+    const tr = document.createElement('tr');
+    tr.append(
+      cell(drift.orderId),
+      cell(DRIFT[drift.kind] || drift.kind),
+      cell(drift.orderStatus || '—'),
+      cell(drift.reservationStatus || '—'),
+      cell(drift.repair || 'reported: needs a decision'),
+    );
+    return tr;
+  });
+  if (rows.length === 0) {
+    const tr = document.createElement('tr');
+    const none = cell(latest ? `Check ${latest.id} found no drift.` : 'No check yet.', 'muted');
+    none.colSpan = 5;
+    tr.append(none);
+    rows.push(tr);
+  }
+  document.querySelector('#findings tbody').replaceChildren(...rows);
+}
+
+async function reconcile(event) {
+  const trigger = event.currentTarget;
+  trigger.disabled = true;
+  message.textContent = 'Checking orders against reservations…';
+  try {
+    const response = await call('POST', RECONCILIATIONS);
+    if (response.status === 201) {
+      const run = await response.json();
+      message.textContent = `Check ${run.id}: ${run.ordersChecked} orders checked, ${run.drift} drift, ${run.repaired} repaired.`;
+      await refresh();
+    } else {
+      message.textContent = `No check was run: ${await problemOf(response)}`;
+    }
+  } finally {
+    trigger.disabled = false;
+  }
+}
+
 async function json(url) {
   const response = await call('GET', url);
   if (!response.ok) {
@@ -219,6 +291,11 @@ async function refresh() {
       }
     }),
   );
+  try {
+    showReconciliations((await json(`${RECONCILIATIONS}?limit=5`)).items);
+  } catch (error) {
+    problems.push(`reconciliation did not answer: ${error.message}`);
+  }
   audit.sort((a, b) => b.at.localeCompare(a.at));
   showAudit(audit.slice(0, 20));
   updated.textContent = `Updated ${new Date().toLocaleTimeString()}${
@@ -308,6 +385,7 @@ function closeDetail() {
 }
 
 discardForm.addEventListener('submit', discard);
+document.getElementById('reconcile').addEventListener('click', reconcile);
 document.getElementById('detail-close').addEventListener('click', closeDetail);
 document.getElementById('sign-out').addEventListener('click', signOut);
 refresh();

@@ -121,7 +121,7 @@ class KafkaBrokerLossSystemTests {
         .within(Duration.ofSeconds(300), () -> unpublishedEvents() + " events never published");
     double drained = (System.nanoTime() - back) / 1e9;
 
-    // an order still waiting for inventory's answer when the saga's deadline (30 s) passed is
+    // an order still waiting for inventory's answer when the saga's deadline (60 s) passed is
     // rejected by that deadline, and what inventory reserved for it is released
     Map<String, Long> concluded =
         platform.assertNothingLost(

@@ -46,7 +46,7 @@ class NemesisSystemTests {
       } finally {
         load.stop();
       }
-      // a saga held up past its deadline (30 s) by a fault and its healing (a frozen primary, a
+      // a saga held up past its deadline (60 s) by a fault and its healing (a frozen primary, a
       // failover, the standby's return) is rejected by it, with its stock released: concluded
       Map<String, Long> concluded =
           platform.assertNothingLost(

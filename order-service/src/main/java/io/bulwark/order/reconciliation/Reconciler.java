@@ -70,7 +70,7 @@ class Reconciler {
       TransactionTemplate transactions,
       Clock clock,
       ReconciliationProperties settings,
-      @Value("${bulwark.saga.deadline:30s}") Duration deadline,
+      @Value("${bulwark.saga.deadline:60s}") Duration deadline,
       ReconciliationRuns runs,
       MeterRegistry meters) {
     this.jdbc = jdbc;
