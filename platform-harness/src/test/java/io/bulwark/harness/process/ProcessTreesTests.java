@@ -1,10 +1,11 @@
 package io.bulwark.harness.process;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.bulwark.harness.Await;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ProcessTreesTests {
@@ -17,18 +18,31 @@ class ProcessTreesTests {
     try {
       for (int round = 0; round < 40; round++) {
         ProcessTrees.freeze(shell.toHandle());
-        assertThat(state(shell.pid())).as("round %d", round).isEqualTo('T');
+        // a signal is delivered a moment after it is sent: the state changes soon, not at once
+        awaitState(shell.pid(), round, true);
         ProcessTrees.thaw(shell.toHandle());
-        assertThat(state(shell.pid())).as("round %d", round).isNotEqualTo('T');
+        awaitState(shell.pid(), round, false);
       }
     } finally {
       ProcessTrees.kill(shell.toHandle());
     }
   }
 
+  private static void awaitState(long pid, int round, boolean stopped) {
+    Await.until(() -> (state(pid) == 'T') == stopped)
+        .every(Duration.ofMillis(1))
+        .within(
+            Duration.ofSeconds(5),
+            () -> "round " + round + ": " + (stopped ? "not stopped" : "still stopped"));
+  }
+
   /** The state letter of /proc/PID/stat: T while stopped. */
-  private static char state(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-    return stat.charAt(stat.lastIndexOf(')') + 2);
+  private static char state(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
