@@ -2,7 +2,7 @@
 // What Bulwark's pages share: requests to the gateway with the browser's session (the gateway relays
 // the session's access token; the services decide what the caller may see and do), the CSRF token
 // from the XSRF-TOKEN cookie on a state-changing request, a sign-in again when the session has
-// ended, and the readable text of a problem (RFC 9457).
+// ended, the readable text of a problem (RFC 9457), and the few pieces the pages draw with.
 const Bulwark = (() => {
   function xsrfToken() {
     const match = document.cookie.match(/(?:^|;\s*)XSRF-TOKEN=([^;]+)/);
@@ -56,10 +56,42 @@ const Bulwark = (() => {
     return response;
   }
 
+  /** A table cell holding {@code text}. */
+  function cell(text, className) {
+    const td = document.createElement('td');
+    td.textContent = text;
+    if (className) {
+      td.className = className;
+    }
+    return td;
+  }
+
+  /** Fills a description list with [term, value] pairs. */
+  function facts(list, entries) {
+    list.replaceChildren(
+      ...entries.flatMap(([term, value]) => {
+        const dt = document.createElement('dt');
+        dt.textContent = term;
+        const dd = document.createElement('dd');
+        dd.textContent = value;
+        return [dt, dd];
+      }),
+    );
+  }
+
+  /** An ISO-8601 duration as Java writes it (PT12.5S, PT3M4S, PT1H2M) in seconds; else null. */
+  function seconds(duration) {
+    const match = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?$/.exec(duration || '');
+    if (!match) {
+      return null;
+    }
+    return Number(match[1] || 0) * 3600 + Number(match[2] || 0) * 60 + Number(match[3] || 0);
+  }
+
   async function signOut() {
     await call('POST', '/logout').catch(() => undefined);
     window.location.assign(window.location.pathname);
   }
 
-  return { call, problemOf, signOut, sleep };
+  return { call, cell, facts, problemOf, seconds, signOut, sleep };
 })();

@@ -5,22 +5,13 @@
 // one sample per interval for all open pages; this page only draws what arrives, and the browser's
 // EventSource reconnects by itself when the stream ends or breaks.
 
-const { signOut } = Bulwark;
+const { cell, facts, seconds, signOut } = Bulwark;
 
 const live = document.getElementById('live');
 const instancesBody = document.querySelector('#instances tbody');
 const breakersBody = document.querySelector('#breakers tbody');
 const services = document.getElementById('services');
 const drawn = new Map();
-
-function cell(text, className) {
-  const td = document.createElement('td');
-  td.textContent = text;
-  if (className) {
-    td.className = className;
-  }
-  return td;
-}
 
 function header(text) {
   const th = document.createElement('th');
@@ -62,29 +53,16 @@ function draw(body, key, rows, none) {
   );
 }
 
-function facts(list, entries) {
-  list.replaceChildren(
-    ...entries.flatMap(([term, value]) => {
-      const dt = document.createElement('dt');
-      dt.textContent = term;
-      const dd = document.createElement('dd');
-      dd.textContent = value;
-      return [dt, dd];
-    }),
-  );
-}
-
 const TONES = { ready: 'confirmed', draining: 'pending', down: 'rejected', unreachable: 'rejected' };
 const BREAKER_TONES = { CLOSED: 'confirmed', HALF_OPEN: 'pending', OPEN: 'rejected' };
 
 /** An ISO-8601 duration as Java writes it (PT1S, PT0.5S, PT1M) in words. */
 function duration(iso) {
-  const match = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?$/.exec(iso || '');
-  if (!match) {
+  const total = seconds(iso);
+  if (total === null) {
     return iso;
   }
-  const seconds = Number(match[1] || 0) * 3600 + Number(match[2] || 0) * 60 + Number(match[3] || 0);
-  return seconds === 1 ? 'second' : `${seconds} s`;
+  return total === 1 ? 'second' : `${total} s`;
 }
 
 function percent(rate) {

@@ -7,7 +7,7 @@
 // themselves. The page reads it again every five seconds while it is visible, and redraws a table
 // only when what it shows changed, so that keyboard focus stays where it is.
 
-const { call, problemOf, signOut, sleep } = Bulwark;
+const { call, cell, facts, problemOf, seconds, signOut, sleep } = Bulwark;
 const SERVICES = ['order-service', 'inventory-service'];
 const REFRESH_MS = 5000;
 
@@ -22,15 +22,6 @@ let inspected = null;
 
 function ops(service, path) {
   return `/api/ops/${service}${path}`;
-}
-
-function cell(text, className) {
-  const td = document.createElement('td');
-  td.textContent = text;
-  if (className) {
-    td.className = className;
-  }
-  return td;
 }
 
 function timeCell(instant) {
@@ -87,27 +78,6 @@ function card(service) {
     </div>`;
   services.append(section);
   return section;
-}
-
-function facts(list, entries) {
-  list.replaceChildren(
-    ...entries.flatMap(([term, value]) => {
-      const dt = document.createElement('dt');
-      dt.textContent = term;
-      const dd = document.createElement('dd');
-      dd.textContent = value;
-      return [dt, dd];
-    }),
-  );
-}
-
-function seconds(duration) {
-  // an ISO-8601 duration as Java writes it: PT12.5S, PT3M4S, PT1H2M
-  const match = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?$/.exec(duration || '');
-  if (!match) {
-    return null;
-  }
-  return Number(match[1] || 0) * 3600 + Number(match[2] || 0) * 60 + Number(match[3] || 0);
 }
 
 function showState(service, state) {
