@@ -286,6 +286,8 @@ public final class PlatformLauncher implements AutoCloseable {
     all.put("server.port", String.valueOf(port));
     all.put("management.server.port", String.valueOf(managementPort));
     String name = Instance.name(service, n);
+    // its database connections say which instance they are (the kit records it per message)
+    all.put("bulwark.instance-name", name);
     // beside the readable console log, every line as JSON (ECS) with its trace and span ids
     all.put("logging.file.name", logs.resolve(name + ".json").toString());
     all.put("logging.structured.format.file", "ecs");

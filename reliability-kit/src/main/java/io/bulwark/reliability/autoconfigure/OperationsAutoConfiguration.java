@@ -2,6 +2,7 @@ package io.bulwark.reliability.autoconfigure;
 
 import io.bulwark.reliability.autoconfigure.ReliabilitySchemaAutoConfiguration.ReliabilitySchemaMigration;
 import io.bulwark.reliability.operations.Housekeeping;
+import io.bulwark.reliability.operations.MessageTrail;
 import io.bulwark.reliability.operations.OperationsAudit;
 import io.bulwark.reliability.operations.ReliabilityTables;
 import java.time.Clock;
@@ -28,6 +29,11 @@ public class OperationsAutoConfiguration {
   @Bean
   Housekeeping housekeeping(DataSource dataSource, Clock clock, ReliabilitySchemaMigration schema) {
     return new Housekeeping(dataSource, clock);
+  }
+
+  @Bean
+  MessageTrail messageTrail(DataSource dataSource, ReliabilitySchemaMigration schema) {
+    return new MessageTrail(dataSource);
   }
 
   @Bean

@@ -122,6 +122,11 @@ public class ReliabilityDefaults implements EnvironmentPostProcessor {
     defaults.put(driver + "loginTimeout", "5");
     defaults.put(driver + "socketTimeout", "20");
     defaults.put(driver + "tcpKeepAlive", "true");
+    // each connection names its instance (pg_stat_activity shows it), and the kit's tables record
+    // it: which instance appended, published and processed a message
+    defaults.put(
+        driver + "ApplicationName",
+        "${bulwark.instance-name:${HOSTNAME:${spring.application.name:application}}}");
     defaults.put(
         driver + "options",
         String.join(

@@ -93,7 +93,8 @@ public final class PostgresOutboxStore implements OutboxStore {
     Array array = connection.createArrayOf("bigint", ids);
     try (PreparedStatement update =
         connection.prepareStatement(
-            "UPDATE bulwark.outbox SET published_at = clock_timestamp() WHERE id = ANY(?)")) {
+            "UPDATE bulwark.outbox SET published_at = clock_timestamp(),"
+                + " published_by = current_setting('application_name') WHERE id = ANY(?)")) {
       update.setArray(1, array);
       update.executeUpdate();
     } finally {

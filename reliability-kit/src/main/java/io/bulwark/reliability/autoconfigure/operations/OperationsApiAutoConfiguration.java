@@ -9,6 +9,7 @@ import io.bulwark.reliability.deadletter.RedriveJobs;
 import io.bulwark.reliability.operations.DatabaseNodes;
 import io.bulwark.reliability.operations.Housekeeping;
 import io.bulwark.reliability.operations.KafkaLag;
+import io.bulwark.reliability.operations.MessageTrail;
 import io.bulwark.reliability.operations.OperationsAudit;
 import io.bulwark.reliability.operations.ReliabilityTables;
 import io.bulwark.reliability.outbox.OutboxRelay;
@@ -68,6 +69,11 @@ public class OperationsApiAutoConfiguration {
         properties.maxRedrive(),
         clock,
         service);
+  }
+
+  @Bean
+  MessageTrailController messageTrailController(MessageTrail trail) {
+    return new MessageTrailController(trail);
   }
 
   /** The console's view of this instance, on the management port. */
