@@ -88,10 +88,78 @@ const Bulwark = (() => {
     return Number(match[1] || 0) * 3600 + Number(match[2] || 0) * 60 + Number(match[3] || 0);
   }
 
+  /** A row header cell. */
+  function header(text) {
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = text;
+    return th;
+  }
+
+  /** A cell holding a status badge in a tone (confirmed, pending, rejected, cancelled). */
+  function badge(text, tone) {
+    const td = document.createElement('td');
+    const span = document.createElement('span');
+    span.className = `status status-${tone}`;
+    span.textContent = text;
+    td.append(span);
+    return td;
+  }
+
+  const drawn = new Map();
+
+  /**
+   * Redraws a table body only when what it shows changed, so nothing flickers and focus stays; a
+   * table with no rows says so in words ({@code none}). A row is its cells, or a row element.
+   */
+  function draw(body, key, rows, none) {
+    const cellsOf = (row) => (Array.isArray(row) ? row : [...row.cells]);
+    const signature = JSON.stringify(rows.map((row) => cellsOf(row).map((c) => c.textContent)));
+    if (drawn.get(key) === signature) {
+      return;
+    }
+    drawn.set(key, signature);
+    if (rows.length === 0 && none) {
+      const empty = cell(none, 'muted');
+      empty.colSpan = body.parentElement.querySelectorAll('thead th').length;
+      rows = [[empty]];
+    }
+    body.replaceChildren(
+      ...rows.map((row) => {
+        if (!Array.isArray(row)) {
+          return row;
+        }
+        const tr = document.createElement('tr');
+        tr.append(...row);
+        return tr;
+      }),
+    );
+  }
+
+  /**
+   * Draws each sample of a console stream (server-sent events named {@code event}) as it arrives,
+   * and says in {@code live} when the latest was taken; the browser's EventSource reconnects by
+   * itself when the stream ends or breaks.
+   */
+  function watch(url, event, show, live) {
+    const stream = new EventSource(url);
+    stream.addEventListener(event, (message) => {
+      const sample = JSON.parse(message.data);
+      show(sample);
+      const at = new Date(sample.at);
+      live.textContent = `Live: a sample every ${sample.intervalMs / 1000} s; the latest taken at ${at.toLocaleTimeString()}.`;
+      live.dataset.at = sample.at;
+    });
+    stream.addEventListener('error', () => {
+      live.textContent = 'Connection lost; reconnecting…';
+    });
+    return stream;
+  }
+
   async function signOut() {
     await call('POST', '/logout').catch(() => undefined);
     window.location.assign(window.location.pathname);
   }
 
-  return { call, cell, facts, problemOf, seconds, signOut, sleep };
+  return { badge, call, cell, draw, facts, header, problemOf, seconds, signOut, sleep, watch };
 })();

@@ -5,53 +5,12 @@
 // one sample per interval for all open pages; this page only draws what arrives, and the browser's
 // EventSource reconnects by itself when the stream ends or breaks.
 
-const { cell, facts, seconds, signOut } = Bulwark;
+const { badge, cell, draw, facts, header, seconds, signOut, watch } = Bulwark;
 
 const live = document.getElementById('live');
 const instancesBody = document.querySelector('#instances tbody');
 const breakersBody = document.querySelector('#breakers tbody');
 const services = document.getElementById('services');
-const drawn = new Map();
-
-function header(text) {
-  const th = document.createElement('th');
-  th.scope = 'row';
-  th.textContent = text;
-  return th;
-}
-
-function badge(text, tone) {
-  const td = document.createElement('td');
-  const span = document.createElement('span');
-  span.className = `status status-${tone}`;
-  span.textContent = text;
-  td.append(span);
-  return td;
-}
-
-/**
- * Redraws a table body only when what it shows changed, so nothing flickers and focus stays; a
- * table with no rows says so in words ({@code none}).
- */
-function draw(body, key, rows, none) {
-  const signature = JSON.stringify(rows.map((row) => row.map((c) => c.textContent)));
-  if (drawn.get(key) === signature) {
-    return;
-  }
-  drawn.set(key, signature);
-  if (rows.length === 0 && none) {
-    const empty = cell(none, 'muted');
-    empty.colSpan = body.parentElement.querySelectorAll('thead th').length;
-    rows = [[empty]];
-  }
-  body.replaceChildren(
-    ...rows.map((cells) => {
-      const tr = document.createElement('tr');
-      tr.append(...cells);
-      return tr;
-    }),
-  );
-}
 
 const TONES = { ready: 'confirmed', draining: 'pending', down: 'rejected', unreachable: 'rejected' };
 const BREAKER_TONES = { CLOSED: 'confirmed', HALF_OPEN: 'pending', OPEN: 'rejected' };
@@ -261,15 +220,7 @@ function show(sample) {
       byService.set(instance.service, [...(byService.get(instance.service) || []), instance]);
     });
   byService.forEach((instances, service) => showService(service, instances));
-  const at = new Date(sample.at);
-  live.textContent = `Live: a sample every ${sample.intervalMs / 1000} s; the latest taken at ${at.toLocaleTimeString()}.`;
-  live.dataset.at = sample.at;
 }
 
 document.getElementById('sign-out').addEventListener('click', signOut);
-
-const stream = new EventSource('/console/health/stream');
-stream.addEventListener('health', (event) => show(JSON.parse(event.data)));
-stream.addEventListener('error', () => {
-  live.textContent = 'Connection lost; reconnecting…';
-});
+watch('/console/health/stream', 'health', show, live);

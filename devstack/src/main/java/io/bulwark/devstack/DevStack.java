@@ -158,7 +158,12 @@ public final class DevStack {
 
     seedDemoStock();
     step("gateway on :" + TOPOLOGY.gatewayPort());
-    launcher.startGateway(Map.of());
+    launcher.startGateway(
+        zipkin == null
+            ? Map.of()
+            : Map.of(
+                "bulwark.gateway.console.trace-url",
+                "http://localhost:" + TOPOLOGY.zipkinPort() + "/zipkin/traces/{traceId}"));
     launcher.awaitHealthy(Duration.ofSeconds(180));
 
     System.out.println(
@@ -166,9 +171,9 @@ public final class DevStack {
 
         Bulwark is up.
           your orders        http://localhost:%d/  (the customer's page: place, follow, cancel)
-          console            http://localhost:%d/console/  (the operator's: dead letters,
-                             redrives, discards, the audit log; sign in as operator;
-                             the platform's health, live, at /console/health)
+          console            http://localhost:%d/console/flow  (the operator's; sign in as
+                             operator: the order flow live, each order's timeline; the
+                             platform's health; dead letters, redrives and the audit log)
           gateway            http://localhost:%d   (Swagger UI: /swagger-ui.html, after signing in)
           sign-in            http://127.0.0.1:%d   (users customer-1, customer-2, operator;
                              their passwords in %s/identities.properties)

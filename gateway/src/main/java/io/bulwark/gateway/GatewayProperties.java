@@ -43,19 +43,23 @@ public record GatewayProperties(
       @DefaultValue("100000") int maxClients) {}
 
   /**
-   * The console's health page: one sampler in this gateway reads every watched instance's health
-   * and state each {@code sampleInterval}, only while a page is open, and sends each sample to
-   * every open page; so ten open pages cost what one does.
+   * The console's live pages (health, flow): one sampler per page kind in this gateway reads the
+   * watched instances each {@code sampleInterval}, only while such a page is open, and sends each
+   * sample to every open page; so ten open pages cost what one does.
    *
    * @param instances the instances to watch, each by its management address (none: the page shows
    *     the gateway alone)
    * @param sampleInterval how often the sampler reads them while a page is open
    * @param timeout how long one instance may take to answer before it counts as unreachable
+   * @param traceUrl a trace's address in the trace viewer, {@code {traceId}} standing for its id
+   *     ({@code http://localhost:9411/zipkin/traces/{traceId}}); empty: the pages show trace ids as
+   *     text
    */
   public record Console(
       @DefaultValue List<WatchedInstance> instances,
       @DefaultValue("2s") Duration sampleInterval,
-      @DefaultValue("1s") Duration timeout) {}
+      @DefaultValue("1s") Duration timeout,
+      @DefaultValue("") String traceUrl) {}
 
   /**
    * An instance the console watches.

@@ -39,10 +39,6 @@ import tools.jackson.databind.json.JsonMapper;
       "bulwark.gateway.rate-limit.period=10s",
       "bulwark.gateway.max-body-size=1KB",
       "bulwark.gateway.allowed-origins=https://shop.example",
-      // an instance the console watches that answers nothing: port 1 is closed
-      "bulwark.gateway.console.instances[0].service=order-service",
-      "bulwark.gateway.console.instances[0].name=order-service-1",
-      "bulwark.gateway.console.instances[0].management-url=http://127.0.0.1:1",
       "resilience4j.circuitbreaker.instances.orders.sliding-window-size=4",
       "resilience4j.circuitbreaker.instances.orders.minimum-number-of-calls=4",
       "resilience4j.circuitbreaker.instances.orders.wait-duration-in-open-state=30s",
@@ -71,6 +67,16 @@ class GatewayIntegrationTests {
     registry.add(simple + "inventory-service[0].uri", INVENTORY_A::url);
     registry.add(simple + "inventory-service[1].uri", INVENTORY_B::url);
     registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER::url);
+    // the console watches an instance that answers nothing (port 1 is closed) and one that
+    // answers: the flow page reads the first that does
+    String silent = "bulwark.gateway.console.instances[0].";
+    registry.add(silent + "service", () -> "order-service");
+    registry.add(silent + "name", () -> "order-service-1");
+    registry.add(silent + "management-url", () -> "http://127.0.0.1:1");
+    String answering = "bulwark.gateway.console.instances[1].";
+    registry.add(answering + "service", () -> "order-service");
+    registry.add(answering + "name", () -> "order-service-2");
+    registry.add(answering + "management-url", ORDERS_A::url);
   }
 
   @LocalServerPort int port;
@@ -520,6 +526,10 @@ class GatewayIntegrationTests {
             "/console/health.js",
             "/console/health/sample",
             "/console/health/stream",
+            "/console/flow",
+            "/console/flow.js",
+            "/console/flow/sample",
+            "/console/flow/stream",
             "/%63onsole/",
             "/%63%6f%6e%73%6f%6c%65/index.html",
             "/console;x=1/index.html");
@@ -581,6 +591,48 @@ class GatewayIntegrationTests {
     assertThat(instance.path("name").asString()).isEqualTo("order-service-1");
     assertThat(instance.path("status").asString()).isEqualTo("unreachable");
     assertThat(instance.path("reason").asString()).contains("ConnectException");
+  }
+
+  /**
+   * The flow sample counts the order requests this gateway answered, by answer, with their latency,
+   * the edge's own refusals among them; and reads order-service's flow from the first watched
+   * instance that answers.
+   */
+  @Test
+  void theConsolesFlowSampleCountsTheOrderRequestsAnsweredAndReadsTheFirstInstanceThatAnswers() {
+    HttpJson operator =
+        new HttpJson("http://127.0.0.1:" + port)
+            .withBearer(() -> ISSUER.mint().subject("operator-" + client).roles("operator").sign());
+    Response page =
+        operator.send("GET", "/console/flow", null, null, Map.of("Accept", "text/html"));
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.body()).contains("<h1>Flow</h1>", "/console/flow.js");
+    JsonNode before = requests(operator);
+
+    assertThat(
+            post("/api/orders", "{}", Map.of("Idempotency-Key", UUID.randomUUID().toString()))
+                .status())
+        .isEqualTo(200);
+    assertThat(http.bare().post("/api/orders", "{}").status()).isEqualTo(401);
+
+    JsonNode after = requests(operator);
+    assertThat(total(after, "created") - total(before, "created")).isEqualTo(1);
+    assertThat(total(after, "refused") - total(before, "refused")).isEqualTo(1);
+    assertThat(after.path("latency").path("answered").asLong()).isGreaterThanOrEqualTo(2);
+    assertThat(after.path("latency").path("p99Ms").asDouble()).isPositive();
+    JsonNode sample = JsonMapper.shared().readTree(operator.get("/console/flow/sample").body());
+    assertThat(sample.path("ordersFrom").asString()).isEqualTo("order-service-2");
+    assertThat(sample.path("orders").path("instance").asString()).isEqualTo("orders-a");
+  }
+
+  private static JsonNode requests(HttpJson operator) {
+    Response sample = operator.get("/console/flow/sample");
+    assertThat(sample.status()).as(sample.body()).isEqualTo(200);
+    return JsonMapper.shared().readTree(sample.body()).path("requests");
+  }
+
+  private static long total(JsonNode requests, String answer) {
+    return requests.path("seconds").valueStream().mapToLong(s -> s.path(answer).asLong()).sum();
   }
 
   private Response get(String path) {

@@ -5,8 +5,8 @@ import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * {@code /console} and {@code /console/} open the console's first page; {@code /console/health} its
- * health page.
+ * {@code /console} and {@code /console/} open the console's first page (recovery); {@code
+ * /console/health} its health page and {@code /console/flow} its flow page.
  */
 @Configuration(proxyBeanMethods = false)
 class ConsolePages implements WebMvcConfigurer {
@@ -16,5 +16,6 @@ class ConsolePages implements WebMvcConfigurer {
     registry.addRedirectViewController("/console", "/console/");
     registry.addViewController("/console/").setViewName("forward:/console/index.html");
     registry.addViewController("/console/health").setViewName("forward:/console/health.html");
+    registry.addViewController("/console/flow").setViewName("forward:/console/flow.html");
   }
 }

@@ -4,10 +4,6 @@ import io.bulwark.gateway.GatewayProperties;
 import io.bulwark.gateway.edge.RateLimiterView;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One sample of the platform's health, as the console's health page shows it: this gateway's
@@ -59,22 +54,20 @@ final class HealthSampler implements Supplier<HealthSampler.Sample> {
   private final GatewayProperties.Console settings;
   private final CircuitBreakerRegistry breakers;
   private final RateLimiterView rateLimiter;
-  private final JsonMapper json;
   private final Clock clock;
-  private final HttpClient http;
+  private final Actuators actuators;
 
   HealthSampler(
       GatewayProperties.Console settings,
       CircuitBreakerRegistry breakers,
       RateLimiterView rateLimiter,
-      JsonMapper json,
+      Actuators actuators,
       Clock clock) {
     this.settings = settings;
     this.breakers = breakers;
     this.rateLimiter = rateLimiter;
-    this.json = json;
     this.clock = clock;
-    this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
+    this.actuators = actuators;
   }
 
   @Override
@@ -109,11 +102,14 @@ final class HealthSampler implements Supplier<HealthSampler.Sample> {
 
   private CompletableFuture<Instance> read(GatewayProperties.WatchedInstance watched) {
     long start = System.nanoTime();
-    CompletableFuture<@Nullable JsonNode> health = fetch(watched, "/actuator/health");
+    CompletableFuture<@Nullable JsonNode> health =
+        actuators.read(watched.managementUrl(), "/actuator/health");
     CompletableFuture<@Nullable JsonNode> state =
         watched.service().equals("auth-server")
             ? CompletableFuture.completedFuture(null)
-            : fetch(watched, "/actuator/bulwark").exceptionally(failure -> null);
+            : actuators
+                .read(watched.managementUrl(), "/actuator/bulwark")
+                .exceptionally(failure -> null);
     return health
         .thenCombine(
             state,
@@ -127,7 +123,7 @@ final class HealthSampler implements Supplier<HealthSampler.Sample> {
                     watched.service(),
                     watched.name(),
                     "unreachable",
-                    reason(failure),
+                    Actuators.reason(failure),
                     Duration.ofNanos(System.nanoTime() - start).toMillis(),
                     null,
                     null));
@@ -175,35 +171,5 @@ final class HealthSampler implements Supplier<HealthSampler.Sample> {
               }
             });
     return parts.isEmpty() ? health.path("status").asString("unhealthy") : parts.toString();
-  }
-
-  /**
-   * The instance's answer, as JSON: the actuator answers 503 with the health body when the instance
-   * is down, and that body is what tells why.
-   */
-  private CompletableFuture<@Nullable JsonNode> fetch(
-      GatewayProperties.WatchedInstance watched, String path) {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(watched.managementUrl() + path))
-            .timeout(settings.timeout())
-            .header("Accept", "application/json")
-            .GET()
-            .build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-        .thenApply(
-            response -> {
-              boolean health = path.equals("/actuator/health");
-              if (response.statusCode() == 200 || (health && response.statusCode() == 503)) {
-                return (@Nullable JsonNode) json.readTree(response.body());
-              }
-              throw new IllegalStateException(path + " answered " + response.statusCode());
-            });
-  }
-
-  private static String reason(Throwable failure) {
-    Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-    String message = cause.getMessage();
-    String kind = cause.getClass().getSimpleName();
-    return message == null || message.isBlank() ? kind : kind + ": " + message;
   }
 }
