@@ -10,6 +10,8 @@ const { badge, call, cell, draw, facts, problemOf, signOut, watch } = Bulwark;
 
 const live = document.getElementById('live');
 const SVG = 'http://www.w3.org/2000/svg';
+/** The charts' left margin, where the axis is labelled. */
+const LEFT = 56;
 const TONES = { PENDING: 'pending', CONFIRMED: 'confirmed', REJECTED: 'rejected', CANCELLED: 'cancelled' };
 const REQUESTS = [
   ['created', 'Placed', 'ok'],
@@ -41,6 +43,17 @@ function roundUp(value) {
   return [1, 2, 5, 10].map((step) => step * power).find((bound) => bound >= value);
 }
 
+/** A count with its noun, singular or plural. */
+function count(n, noun) {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** Events per second over {@code seconds}, with the digits a small rate needs. */
+function rate(events, seconds) {
+  const perSecond = events / seconds;
+  return `${perSecond.toFixed(perSecond > 0 && perSecond < 1 ? 2 : 1)}/s`;
+}
+
 function ms(value) {
   if (value === null || value === undefined) {
     return '—';
@@ -52,8 +65,8 @@ function ms(value) {
 function frame(width, height, top, unit) {
   const chart = element('svg', { viewBox: `0 0 ${width} ${height}`, class: 'plot' });
   chart.append(
-    element('line', { x1: 40, x2: width, y1: height - 18, y2: height - 18, class: 'axis' }),
-    element('line', { x1: 40, x2: width, y1: 8, y2: 8, class: 'grid' }),
+    element('line', { x1: LEFT, x2: width, y1: height - 18, y2: height - 18, class: 'axis' }),
+    element('line', { x1: LEFT, x2: width, y1: 8, y2: 8, class: 'grid' }),
   );
   const label = (x, y, text, anchor) => {
     const t = element('text', { x, y, 'text-anchor': anchor, class: 'tick' });
@@ -61,9 +74,9 @@ function frame(width, height, top, unit) {
     return t;
   };
   chart.append(
-    label(36, 12, `${top} ${unit}`, 'end'),
-    label(36, height - 18, '0', 'end'),
-    label(40, height - 3, '60 s ago', 'start'),
+    label(LEFT - 4, 12, `${top} ${unit}`, 'end'),
+    label(LEFT - 4, height - 18, '0', 'end'),
+    label(LEFT, height - 3, '60 s ago', 'start'),
     label(width, height - 3, 'now', 'end'),
   );
   return chart;
@@ -76,7 +89,7 @@ function bars(figure, seconds, series, unit) {
   const totals = seconds.map((s) => series.reduce((sum, [key]) => sum + (s[key] || 0), 0));
   const top = roundUp(Math.max(1, ...totals));
   const chart = frame(width, height, top, unit);
-  const slot = (width - 40) / seconds.length;
+  const slot = (width - LEFT) / seconds.length;
   const plot = height - 26;
   seconds.forEach((second, i) => {
     let y = height - 18;
@@ -86,7 +99,7 @@ function bars(figure, seconds, series, unit) {
         y -= h;
         chart.append(
           element('rect', {
-            x: (40 + i * slot + 0.5).toFixed(1),
+            x: (LEFT + i * slot + 0.5).toFixed(1),
             y: y.toFixed(1),
             width: Math.max(1, slot - 1).toFixed(1),
             height: h.toFixed(1),
@@ -101,11 +114,11 @@ function bars(figure, seconds, series, unit) {
     tone,
     seconds.reduce((sum, s) => sum + (s[key] || 0), 0),
   ]);
-  const said = sums.map(([name, , sum]) => `${name} ${sum} (${(sum / seconds.length).toFixed(1)}/s)`);
+  const said = sums.map(([name, , sum]) => `${name} ${sum} (${rate(sum, seconds.length)})`);
   chart.setAttribute('role', 'img');
   chart.setAttribute('aria-label', `Last ${seconds.length} s: ${said.join(', ')}`);
   figure.querySelector('.chart').replaceChildren(chart);
-  legend(figure, sums.map(([name, tone, sum]) => [tone, `${name}: ${sum} (${(sum / seconds.length).toFixed(1)}/s)`]));
+  legend(figure, sums.map(([name, tone, sum]) => [tone, `${name}: ${sum} (${rate(sum, seconds.length)})`]));
 }
 
 /** Lines, a point per second that had one; a second without a value breaks the line. */
@@ -115,7 +128,7 @@ function lines(figure, seconds, series, unit) {
   const values = seconds.flatMap((s) => series.map(([key]) => s[key]).filter((v) => v !== null));
   const top = roundUp(Math.max(1, ...values));
   const chart = frame(width, height, top, unit);
-  const slot = (width - 40) / seconds.length;
+  const slot = (width - LEFT) / seconds.length;
   const plot = height - 26;
   series.forEach(([key, , tone]) => {
     let points = [];
@@ -130,14 +143,12 @@ function lines(figure, seconds, series, unit) {
       if (value === null || value === undefined) {
         flush();
       } else {
-        const x = 40 + (i + 0.5) * slot;
+        const x = LEFT + (i + 0.5) * slot;
         const y = height - 18 - (Math.min(value, top) / top) * plot;
         points.push(`${x.toFixed(1)},${y.toFixed(1)}`);
+        chart.append(element('circle', { cx: x.toFixed(1), cy: y.toFixed(1), r: 2.5, class: `fill-${tone}` }));
       }
     });
-    if (points.length === 1) {
-      points.push(points[0]);
-    }
     flush();
   });
   chart.setAttribute('role', 'img');
@@ -170,7 +181,7 @@ function showRequests(requests) {
   lines(document.getElementById('post-latency-chart'), requests.seconds, LATENCIES, 'ms');
   const latency = requests.latency;
   facts(document.getElementById('post-latency'), [
-    ['Answered', `${latency.answered} requests`],
+    ['Answered', count(latency.answered, 'request')],
     ['Median', ms(latency.p50Ms)],
     ['95th percentile', ms(latency.p95Ms)],
     ['99th percentile', ms(latency.p99Ms)],
@@ -204,8 +215,8 @@ function showOrders(flow) {
   const placed = flow.seconds.reduce((sum, s) => sum + s.placed, 0);
   const saga = flow.sagaLatency;
   facts(document.getElementById('saga-latency'), [
-    ['Placed', `${placed} orders (${(placed / flow.windowSeconds).toFixed(1)}/s)`],
-    ['Concluded', `${saga.concluded} sagas`],
+    ['Placed', `${count(placed, 'order')} (${rate(placed, flow.windowSeconds)})`],
+    ['Concluded', count(saga.concluded, 'saga')],
     ['Median', ms(saga.p50Ms)],
     ['95th percentile', ms(saga.p95Ms)],
     ['99th percentile', ms(saga.p99Ms)],

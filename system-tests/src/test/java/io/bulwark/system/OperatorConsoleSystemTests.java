@@ -3,6 +3,8 @@ package io.bulwark.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bulwark.harness.auth.Identities;
+import io.bulwark.harness.client.OrderRequest;
+import io.bulwark.harness.client.PlatformClient;
 import io.bulwark.harness.http.HttpJson;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
@@ -186,6 +188,75 @@ class OperatorConsoleSystemTests {
           .as("later samples drawn")
           .isNotEqualTo(firstSample);
       browser.screenshotWholePage("console-health");
+    }
+  }
+
+  /**
+   * The flow page: an order a customer placed through the gateway is counted among the requests
+   * this gateway answered and listed among the latest orders; its timeline shows every step of its
+   * saga across both services, each with the instance that took it, its trace and the idempotency
+   * key it was placed with.
+   */
+  @Test
+  void theFlowPageShowsAPlacedOrderAndItsTimelineFromRequestToConclusion() {
+    PlatformClient customer = platform.client();
+    customer.setStock("FLOW-1", 1_000);
+    String key = java.util.UUID.randomUUID().toString();
+    HttpJson.Response placed = customer.placeOrder(OrderRequest.of("FLOW-1", 2), key);
+    assertThat(placed.status()).as(placed.body()).isEqualTo(201);
+    String id = placed.header("Location").substring("/api/orders/".length());
+    assertThat(customer.awaitConcluded(id, SHOWN)).isEqualTo("CONFIRMED");
+
+    try (Chromium browser =
+        Chromium.signedIn(platform, "/console/flow", Identities.OPERATOR, Chromium.Size.DESKTOP)) {
+      assertThat(browser.find("h1").getText()).isEqualTo("Flow");
+      By row = By.cssSelector("#latest tr[data-id='" + id + "']");
+      WebElement listed =
+          browser.await(SHOWN, d -> d.findElements(row).stream().findFirst().orElse(null));
+      assertThat(listed.getText()).contains("customer-1", "CONFIRMED", " ms");
+      assertThat(browser.find("#requests-chart .legend").getText())
+          .as("this gateway answered the customer's POST")
+          .containsPattern("Placed: [1-9]");
+      assertThat(browser.find("#saga-latency").getText()).contains("Concluded", "ms");
+      assertThat(browser.find("#by-status").getText()).contains("CONFIRMED");
+      browser.screenshotWholePage("console-flow");
+
+      browser.await(
+          SHOWN,
+          d -> {
+            try {
+              d.findElement(row).findElement(By.tagName("button")).click();
+              return d;
+            } catch (org.openqa.selenium.StaleElementReferenceException redrawn) {
+              return null;
+            }
+          });
+      String timeline =
+          browser.await(
+              SHOWN,
+              d -> {
+                String steps = d.findElement(By.id("timeline")).getDomAttribute("data-steps");
+                String text = d.findElement(By.id("timeline-steps")).getText();
+                return steps != null && text.contains("concluded CONFIRMED") ? text : null;
+              });
+      assertThat(timeline)
+          .contains(
+              "Request accepted",
+              "Outbox commit: OrderPlaced",
+              "Published OrderPlaced to bulwark.orders.events",
+              "Consumed by inventory-service: OrderPlaced",
+              "Reply committed: ",
+              "Reply consumed by order-service: ",
+              "on order-service-1",
+              "on inventory-service-1");
+      assertThat(timeline.indexOf("Request accepted"))
+          .isLessThan(timeline.indexOf("Consumed by inventory-service"));
+      assertThat(timeline.indexOf("Consumed by inventory-service"))
+          .isLessThan(timeline.indexOf("concluded CONFIRMED"));
+      String facts = browser.find("#timeline-facts").getText();
+      assertThat(facts).contains(key, "first answered 201");
+      assertThat(facts).containsPattern("Trace\\s+[0-9a-f]{32}");
+      browser.screenshotWholePage("console-order-timeline");
     }
   }
 
