@@ -1,6 +1,8 @@
 package io.bulwark.devstack;
 
 import io.bulwark.harness.auth.Identities;
+import io.bulwark.harness.chaos.ChaosAgent;
+import io.bulwark.harness.chaos.PlatformFaults;
 import io.bulwark.harness.http.HttpJson;
 import io.bulwark.harness.kafka.KafkaCluster;
 import io.bulwark.harness.net.Partitions;
@@ -20,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -48,6 +51,7 @@ public final class DevStack {
   private @Nullable Partitions partitions;
   private @Nullable ManagedProcess zipkin;
   private @Nullable OtlpReceiver traces;
+  private @Nullable ChaosAgent chaos;
   private volatile boolean stopping;
 
   private DevStack(Path root, Path data) {
@@ -158,12 +162,17 @@ public final class DevStack {
 
     seedDemoStock();
     step("gateway on :" + TOPOLOGY.gatewayPort());
-    launcher.startGateway(
-        zipkin == null
-            ? Map.of()
-            : Map.of(
-                "bulwark.gateway.console.trace-url",
-                "http://localhost:" + TOPOLOGY.zipkinPort() + "/zipkin/traces/{traceId}"));
+    // the console's chaos page acts through an agent in this process, which owns the processes
+    chaos =
+        PlatformFaults.startAgent(
+            launcher, TOPOLOGY.gatewayUrl(), bootstrap, kafka, patroni, partitions != null);
+    Map<String, String> gateway = new LinkedHashMap<>(chaos.gatewaySettings());
+    if (zipkin != null) {
+      gateway.put(
+          "bulwark.gateway.console.trace-url",
+          "http://localhost:" + TOPOLOGY.zipkinPort() + "/zipkin/traces/{traceId}");
+    }
+    launcher.startGateway(gateway);
     launcher.awaitHealthy(Duration.ofSeconds(180));
 
     System.out.println(
@@ -173,7 +182,8 @@ public final class DevStack {
           your orders        http://localhost:%d/  (the customer's page: place, follow, cancel)
           console            http://localhost:%d/console/flow  (the operator's; sign in as
                              operator: the order flow live, each order's timeline; the
-                             platform's health; dead letters, redrives and the audit log)
+                             platform's health; dead letters, redrives and the audit log;
+                             faults on purpose under a steady load at /console/chaos)
           gateway            http://localhost:%d   (Swagger UI: /swagger-ui.html, after signing in)
           sign-in            http://127.0.0.1:%d   (users customer-1, customer-2, operator;
                              their passwords in %s/identities.properties)
@@ -365,6 +375,9 @@ public final class DevStack {
   private void stop() {
     stopping = true;
     System.out.println("\n==> stopping");
+    if (chaos != null) {
+      chaos.close();
+    }
     launcher.stop(Duration.ofSeconds(30), name -> System.out.println("    " + name));
     if (traces != null) {
       traces.close();

@@ -54,12 +54,28 @@ public record GatewayProperties(
    * @param traceUrl a trace's address in the trace viewer, {@code {traceId}} standing for its id
    *     ({@code http://localhost:9411/zipkin/traces/{traceId}}); empty: the pages show trace ids as
    *     text
+   * @param chaos the chaos agent of the local run, which the chaos page's actions go to
    */
   public record Console(
       @DefaultValue List<WatchedInstance> instances,
       @DefaultValue("2s") Duration sampleInterval,
       @DefaultValue("1s") Duration timeout,
-      @DefaultValue("") String traceUrl) {}
+      @DefaultValue("") String traceUrl,
+      @DefaultValue Chaos chaos) {}
+
+  /**
+   * Where the local run's chaos agent listens and the token it wants; both empty (the default)
+   * everywhere else, where the chaos page says its actions exist only in the local run.
+   *
+   * @param url the agent's address, on the loopback interface
+   * @param token the agent's token, made by the run that started it
+   */
+  public record Chaos(@DefaultValue("") String url, @DefaultValue("") String token) {
+
+    public boolean enabled() {
+      return !url.isBlank() && !token.isBlank();
+    }
+  }
 
   /**
    * An instance the console watches.

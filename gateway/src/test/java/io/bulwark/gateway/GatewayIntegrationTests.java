@@ -530,6 +530,9 @@ class GatewayIntegrationTests {
             "/console/flow.js",
             "/console/flow/sample",
             "/console/flow/stream",
+            "/console/chaos",
+            "/console/chaos.js",
+            "/console/chaos/state",
             "/%63onsole/",
             "/%63%6f%6e%73%6f%6c%65/index.html",
             "/console;x=1/index.html");
@@ -623,6 +626,28 @@ class GatewayIntegrationTests {
     JsonNode sample = JsonMapper.shared().readTree(operator.get("/console/flow/sample").body());
     assertThat(sample.path("ordersFrom").asString()).isEqualTo("order-service-2");
     assertThat(sample.path("orders").path("instance").asString()).isEqualTo("orders-a");
+  }
+
+  /** Away from the local run there is no chaos agent: the page's requests say so, as problems. */
+  @Test
+  void withoutTheLocalRunsChaosAgentTheChaosPagesRequestsAnswerNotFoundSayingWhy() {
+    HttpJson operator =
+        new HttpJson("http://127.0.0.1:" + port)
+            .withBearer(() -> ISSUER.mint().subject("operator-" + client).roles("operator").sign());
+    Response page =
+        operator.send("GET", "/console/chaos", null, null, Map.of("Accept", "text/html"));
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.body()).contains("<h1>Chaos</h1>", "/console/chaos.js");
+
+    Response state = operator.get("/console/chaos/state");
+    assertThat(state.status()).isEqualTo(404);
+    assertThat(state.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(state.body()).contains("only in the local run");
+    assertThat(operator.post("/console/chaos/actions/kill-primary", "{}").status()).isEqualTo(404);
+    assertThat(get("/console/chaos/state").status()).as("a customer").isEqualTo(403);
+    assertThat(post("/console/chaos/load/start", "{}", Map.of()).status())
+        .as("a customer")
+        .isEqualTo(403);
   }
 
   private static JsonNode requests(HttpJson operator) {

@@ -4,6 +4,8 @@ import io.bulwark.fixtures.kafka.TestKafka;
 import io.bulwark.fixtures.load.OrderLoad;
 import io.bulwark.harness.auth.Identities;
 import io.bulwark.harness.auth.Tokens;
+import io.bulwark.harness.chaos.ChaosAgent;
+import io.bulwark.harness.chaos.PlatformFaults;
 import io.bulwark.harness.client.PlatformClient;
 import io.bulwark.harness.http.HttpJson;
 import io.bulwark.harness.platform.PlatformLauncher;
@@ -63,6 +65,7 @@ final class Platform implements AutoCloseable {
   private final Path logs;
   private final Identities identities;
   private Instance gatewayInstance;
+  private @org.jspecify.annotations.Nullable ChaosAgent chaos;
 
   /**
    * On the given databases (for example on a primary with a standby) and Kafka brokers,
@@ -109,9 +112,13 @@ final class Platform implements AutoCloseable {
     try {
       launcher.startAuthServer();
       launcher.startServices(databases, kafka, orderService);
+      // the console's chaos page acts through an agent here, as in the local run; the brokers
+      // and the database servers are the tests', not the platform's to stop
+      chaos = PlatformFaults.startAgent(launcher, topology.gatewayUrl(), kafka, null, null, false);
+      Map<String, String> gateway = new java.util.LinkedHashMap<>(chaos.gatewaySettings());
       // these tests drive load from one address; the rate limit has tests of its own
-      gatewayInstance =
-          launcher.startGateway(Map.of("bulwark.gateway.rate-limit.limit-for-period", "100000"));
+      gateway.put("bulwark.gateway.rate-limit.limit-for-period", "100000");
+      gatewayInstance = launcher.startGateway(gateway);
       launcher.awaitHealthy(STARTUP);
     } catch (RuntimeException e) {
       close();
@@ -275,6 +282,9 @@ final class Platform implements AutoCloseable {
 
   @Override
   public void close() {
+    if (chaos != null) {
+      chaos.close();
+    }
     launcher.close();
     traces.close();
   }

@@ -1,12 +1,15 @@
 package io.bulwark.harness.chaos;
 
 import io.bulwark.harness.Await;
+import io.bulwark.harness.auth.Identities;
+import io.bulwark.harness.http.HttpJson;
 import io.bulwark.harness.kafka.KafkaCluster;
 import io.bulwark.harness.platform.PlatformLauncher;
 import io.bulwark.harness.platform.PlatformLauncher.Instance;
 import io.bulwark.harness.postgres.PatroniCluster;
 import io.bulwark.harness.process.Commands;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -78,11 +81,28 @@ public final class PlatformFaults {
     return new PlatformFaults(launcher, kafkaBootstrap, kafka, patroni, partitions).actions();
   }
 
+  /**
+   * Starts a chaos agent for this platform: its faults, and a steady load placed through the
+   * gateway at {@code gatewayUrl} as {@code customer-2} (so the other demo customer's orders stay
+   * its own), checked as the operator. Tell the gateway {@link ChaosAgent#gatewaySettings()}.
+   */
+  public static ChaosAgent startAgent(
+      PlatformLauncher launcher,
+      String gatewayUrl,
+      String kafkaBootstrap,
+      @Nullable KafkaCluster kafka,
+      @Nullable PatroniCluster patroni,
+      boolean partitions) {
+    SteadyLoad load =
+        new SteadyLoad(
+            new HttpJson(gatewayUrl).withBearer(launcher.tokens().of(Identities.CUSTOMER_2)),
+            new HttpJson(gatewayUrl).withBearer(launcher.tokens().of(Identities.OPERATOR)),
+            Clock.systemUTC());
+    return ChaosAgent.start(of(launcher, kafkaBootstrap, kafka, patroni, partitions), load);
+  }
+
   private List<ChaosAction> actions() {
-    List<String> names = new ArrayList<>();
-    for (Instance instance : instances()) {
-      names.add(instance.name());
-    }
+    List<String> names = launcher.serviceInstanceNames();
     String first = names.isEmpty() ? "" : names.get(0);
     ChaosAction.Param instance = new ChaosAction.Param("instance", "Instance", names, first);
     ChaosAction.Param seconds = new ChaosAction.Param("seconds", "For (seconds)", SECONDS, "10");

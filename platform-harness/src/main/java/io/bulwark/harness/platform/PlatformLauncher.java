@@ -244,6 +244,20 @@ public final class PlatformLauncher implements AutoCloseable {
     return again;
   }
 
+  /**
+   * The names of the topology's service instances ({@code inventory-service-1}, ...), started or
+   * not: without waiting for their starts.
+   */
+  public List<String> serviceInstanceNames() {
+    List<String> names = new ArrayList<>();
+    for (String service : List.of(Topology.INVENTORY_SERVICE, Topology.ORDER_SERVICE)) {
+      for (int i = 0; i < topology.ports(service).size(); i++) {
+        names.add(Instance.name(service, i + 1));
+      }
+    }
+    return names;
+  }
+
   public List<Instance> inventoryInstances() {
     return joined(inventory);
   }
