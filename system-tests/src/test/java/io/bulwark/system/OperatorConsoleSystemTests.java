@@ -273,90 +273,29 @@ class OperatorConsoleSystemTests {
     try (Chromium browser =
         Chromium.signedIn(platform, "/console/chaos", Identities.OPERATOR, Chromium.Size.DESKTOP)) {
       assertThat(browser.find("h1").getText()).isEqualTo("Chaos");
-      WebElement killPrimary =
-          browser.await(
-              SHOWN,
-              d ->
-                  d.findElements(By.cssSelector("form[data-action='kill-primary']")).stream()
-                      .findFirst()
-                      .orElse(null));
+      ChaosPage chaos = new ChaosPage(browser);
+      WebElement killPrimary = chaos.action("kill-primary");
       assertThat(killPrimary.getText()).contains("Not here: the databases are one server");
       assertThat(killPrimary.findElement(By.tagName("button")).isEnabled()).isFalse();
 
-      browser.find("#load-start").click();
-      browser.await(SHOWN, d -> acknowledged(browser) >= 20 ? d : null);
-
-      action(browser, "freeze-instance", Map.of("instance", "inventory-service-1", "seconds", "5"));
-      String outage =
-          browser.await(
-              SHOWN,
-              d -> {
-                String shown = d.findElement(By.id("fault")).getDomAttribute("data-outage");
-                return shown == null || shown.isEmpty() ? null : shown;
-              });
-      assertThat(Long.parseLong(outage))
+      chaos.startLoad(20);
+      chaos.ask("freeze-instance", Map.of("instance", "inventory-service-1", "seconds", "5"));
+      assertThat(chaos.awaitOutageMillis())
           .as("orders waited on the frozen instance's SKU check")
           .isGreaterThan(1_000);
       assertThat(browser.find("#fault").getText())
           .contains("Freeze an instance", "ms from the fault");
-      browser.await(
-          SHOWN, d -> d.findElement(By.id("log")).getText().contains("it runs again") ? d : null);
+      chaos.awaitLogged("it runs again");
 
-      action(browser, "poison", Map.of());
-      browser.await(
-          SHOWN,
-          d ->
-              d.findElement(By.id("log")).getText().contains("sent a record that is no event")
-                  ? d
-                  : null);
-      long before = acknowledged(browser);
-      browser.await(SHOWN, d -> acknowledged(browser) > before + 20 ? d : null);
+      chaos.ask("poison", Map.of());
+      chaos.awaitLogged("sent a record that is no event");
+      chaos.awaitAcknowledged(chaos.acknowledged() + 20);
       browser.screenshotWholePage("console-chaos-under-load");
 
-      browser.find("#load-stop").click();
-      String check =
-          browser.await(
-              Duration.ofSeconds(180),
-              d ->
-                  d.findElement(By.id("check")).getDomAttribute("data-lost") != null
-                      ? d.findElement(By.id("check")).getText()
-                      : null);
-      assertThat(check).contains(" 0 acknowledged orders lost");
-      assertThat(browser.find("#check").getDomAttribute("data-lost")).isEqualTo("0");
+      assertThat(chaos.stopAndCheck()).contains(" 0 acknowledged orders lost");
+      assertThat(chaos.lost()).isEqualTo("0");
       browser.screenshotWholePage("console-chaos-checked");
     }
-  }
-
-  /** The orders the load had acknowledged, as the chaos page shows them. */
-  private static long acknowledged(Chromium browser) {
-    Object shown =
-        browser.script(
-            "const facts = document.getElementById('load-facts').textContent;"
-                + " const found = /Acknowledged(\\d+)orders/.exec(facts.replace(/\\s+/g, ''));"
-                + " return found ? Number(found[1]) : 0;");
-    return ((Number) shown).longValue();
-  }
-
-  /** Chooses the action's settings on the chaos page and asks for it. */
-  private static void action(Chromium browser, String id, Map<String, String> choices) {
-    WebElement form =
-        browser.await(
-            SHOWN,
-            d -> {
-              WebElement found = d.findElement(By.cssSelector("form[data-action='" + id + "']"));
-              return found.findElement(By.tagName("button")).isEnabled() ? found : null;
-            });
-    choices.forEach(
-        (name, value) ->
-            new org.openqa.selenium.support.ui.Select(form.findElement(By.name(name)))
-                .selectByVisibleText(value));
-    form.findElement(By.tagName("button")).click();
-    browser.await(
-        SHOWN,
-        d -> {
-          String outcome = d.findElement(By.id("message")).getDomAttribute("data-outcome");
-          return "started".equals(outcome) || "running".equals(outcome) ? d : null;
-        });
   }
 
   /** The open dead letters the health page shows for order-service's inventory topic. */

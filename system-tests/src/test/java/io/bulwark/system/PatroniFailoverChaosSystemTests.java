@@ -1,9 +1,11 @@
 package io.bulwark.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.bulwark.fixtures.load.OrderLoad;
 import io.bulwark.harness.Await;
+import io.bulwark.harness.auth.Identities;
 import io.bulwark.harness.client.OrderRequest;
 import io.bulwark.harness.client.PlatformClient;
 import io.bulwark.harness.http.HttpJson;
@@ -20,6 +22,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 
 /**
  * Chaos with a real HA engine: the services' databases on a Patroni pair (primary and synchronous
@@ -86,6 +89,71 @@ class PatroniFailoverChaosSystemTests {
     String orders = cluster.jdbcUrl("orders");
     String inventory = cluster.jdbcUrl("inventory");
     platform.assertNothingLost(load, orders, inventory);
+  }
+
+  /**
+   * The failover from the console, as an operator would cause and watch it: under the chaos page's
+   * steady load the operator kills the primary; the page shows the new primary (another server on a
+   * later timeline), the outage from the kill to the first acknowledged order sent after it, and,
+   * once the load is stopped, that no acknowledged order was lost. The health page, opened during
+   * the failover, shows the new primary without its standby. The killed node is started again
+   * afterwards, as the local run's supervisor does.
+   */
+  @Test
+  void theOperatorKillsThePrimaryFromTheChaosPageAndSeesTheNewPrimaryTheOutageAndNothingLost() {
+    assumeTrue(Chromium.available(), "needs /usr/bin/chromium and /usr/bin/chromedriver");
+    Duration shown = Duration.ofSeconds(90);
+    PatroniCluster.Node first = cluster.awaitPrimary(Duration.ofSeconds(30));
+    int timeline = first.timeline();
+    try (Chromium browser =
+        Chromium.signedIn(platform, "/console/chaos", Identities.OPERATOR, Chromium.Size.DESKTOP)) {
+      String before =
+          browser.await(
+              shown,
+              d -> {
+                String now = d.findElement(By.id("now")).getText();
+                return now.contains("order-service database") ? now : null;
+              });
+      assertThat(before).contains(":" + first.pgPort() + " (primary), timeline " + timeline);
+      ChaosPage chaos = new ChaosPage(browser);
+      chaos.startLoad(20);
+      assertThat(chaos.action("kill-primary").getText()).doesNotContain("Not here");
+      chaos.ask("kill-primary", Map.of());
+
+      long outage = chaos.awaitOutageMillis();
+      PatroniCluster.Node second = cluster.awaitPrimary(Duration.ofSeconds(30));
+      assertThat(second).isNotSameAs(first);
+      chaos.awaitLogged("promoted in");
+      assertThat(second.timeline()).as("a promotion starts a timeline").isGreaterThan(timeline);
+      String newPrimary = ":" + second.pgPort() + " (primary), timeline " + second.timeline();
+      browser.await(
+          shown, d -> d.findElement(By.id("now")).getText().contains(newPrimary) ? d : null);
+      System.out.printf(
+          "console failover: %s killed, %s promoted, outage on the page %d ms%n",
+          first.name(), second.name(), outage);
+      try (Chromium health =
+          Chromium.signedIn(
+              platform, "/console/health", Identities.OPERATOR, Chromium.Size.DESKTOP)) {
+        health.await(
+            shown,
+            d ->
+                d.findElement(By.id("service-order-service"))
+                        .getText()
+                        .contains(":" + second.pgPort())
+                    ? d
+                    : null);
+        health.screenshotWholePage("console-health-after-failover");
+      }
+
+      assertThat(chaos.stopAndCheck()).contains(" 0 acknowledged orders lost");
+      assertThat(chaos.lost()).isEqualTo("0");
+      browser.screenshotWholePage("console-chaos-failover");
+    } finally {
+      if (!first.agentAlive()) {
+        first.restart();
+        first.awaitSyncStandby(Duration.ofSeconds(120));
+      }
+    }
   }
 
   /**

@@ -8,11 +8,13 @@ import io.bulwark.harness.chaos.ChaosAgent;
 import io.bulwark.harness.chaos.PlatformFaults;
 import io.bulwark.harness.client.PlatformClient;
 import io.bulwark.harness.http.HttpJson;
+import io.bulwark.harness.kafka.KafkaCluster;
 import io.bulwark.harness.platform.PlatformLauncher;
 import io.bulwark.harness.platform.PlatformLauncher.Instance;
 import io.bulwark.harness.platform.QuietPoint;
 import io.bulwark.harness.platform.ServiceDatabases;
 import io.bulwark.harness.platform.Topology;
+import io.bulwark.harness.postgres.PatroniCluster;
 import io.bulwark.harness.process.FreePorts;
 import io.bulwark.harness.process.ManagedProcess;
 import io.bulwark.harness.process.ServiceJvm;
@@ -97,6 +99,28 @@ final class Platform implements AutoCloseable {
       ServiceDatabases databases,
       String kafka,
       Map<String, String> orderService) {
+    this(dir, instancesPerService, databases, kafka, orderService, Owned.NOTHING);
+  }
+
+  /**
+   * The brokers and database servers a test class started for its platform alone, which the
+   * console's chaos page may then stop, kill and cut off as the local run's.
+   */
+  record Owned(
+      @org.jspecify.annotations.Nullable KafkaCluster kafka,
+      @org.jspecify.annotations.Nullable PatroniCluster patroni,
+      boolean partitions) {
+    static final Owned NOTHING = new Owned(null, null, false);
+  }
+
+  /** The same, the chaos page acting on what the class owns. */
+  Platform(
+      Path dir,
+      int instancesPerService,
+      ServiceDatabases databases,
+      String kafka,
+      Map<String, String> orderService,
+      Owned owned) {
     String ordersUrl = databases.orders();
     String inventoryUrl = databases.inventory();
     this.ordersUrl = ordersUrl;
@@ -112,9 +136,16 @@ final class Platform implements AutoCloseable {
     try {
       launcher.startAuthServer();
       launcher.startServices(databases, kafka, orderService);
-      // the console's chaos page acts through an agent here, as in the local run; the brokers
-      // and the database servers are the tests', not the platform's to stop
-      chaos = PlatformFaults.startAgent(launcher, topology.gatewayUrl(), kafka, null, null, false);
+      // the console's chaos page acts through an agent here, as in the local run, on what the
+      // class owns (the shared broker and server are every class's, not its to stop)
+      chaos =
+          PlatformFaults.startAgent(
+              launcher,
+              topology.gatewayUrl(),
+              kafka,
+              owned.kafka(),
+              owned.patroni(),
+              owned.partitions());
       Map<String, String> gateway = new java.util.LinkedHashMap<>(chaos.gatewaySettings());
       // these tests drive load from one address; the rate limit has tests of its own
       gateway.put("bulwark.gateway.rate-limit.limit-for-period", "100000");

@@ -71,6 +71,7 @@ final class PlatformExtension implements BeforeAllCallback {
     if (partitions != null) {
       inject(testClass, Partitions.class, partitions);
     }
+    KafkaCluster ownKafka = null;
     String kafka =
         switch (settings.kafka()) {
           case SHARED -> TestKafka.bootstrapServers();
@@ -83,6 +84,7 @@ final class PlatformExtension implements BeforeAllCallback {
                         testClasspath(),
                         partitions));
             inject(testClass, KafkaCluster.class, cluster);
+            ownKafka = cluster;
             yield cluster.bootstrapServers();
           }
         };
@@ -123,7 +125,8 @@ final class PlatformExtension implements BeforeAllCallback {
                     cluster.standbyJdbcUrl("orders"),
                     cluster.standbyJdbcUrl("inventory")),
                 kafka,
-                orderService);
+                orderService,
+                new Platform.Owned(ownKafka, cluster, partitions != null));
           }
         };
     started.add(platform::settleThenClose);

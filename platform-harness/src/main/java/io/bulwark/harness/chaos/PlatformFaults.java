@@ -197,6 +197,10 @@ public final class PlatformFaults {
             .every(Duration.ofMillis(100))
             .within(Duration.ofSeconds(60), () -> "no node promoted within 60 s");
     long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
+    // the promotion ends on a new timeline, which the node reports a moment after it leads
+    Await.until(() -> promoted.timeline() > timeline)
+        .every(Duration.ofMillis(100))
+        .within(Duration.ofSeconds(30));
     return "killed "
         + primary.name()
         + " (primary, timeline "
