@@ -20,8 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
  * The operator's console in a real Chromium, against the running platform: the operator signs in,
  * finds a record the order service gave up on among its dead letters, redrives it, reads it and
  * discards it for a reason that the audit log then shows; the health page shows the platform and a
- * new dead letter live; a customer who signs in is refused the console, even when typing its
- * address. Skipped, saying so, without Debian's {@code chromium} and {@code chromium-driver};
+ * new dead letter live; the flow page shows an order and its timeline; the chaos page freezes an
+ * instance under load and checks that nothing acknowledged was lost; a customer who signs in is
+ * refused the console, even when typing its address. Skipped, saying so, without Debian's {@code chromium} and {@code chromium-driver};
  * screenshots in {@code target/screenshots/}.
  */
 @SystemTest(shared = true)

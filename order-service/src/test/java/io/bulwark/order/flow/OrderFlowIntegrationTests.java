@@ -25,10 +25,11 @@ class OrderFlowIntegrationTests extends OrderServiceTestBase {
   @Test
   void theFlowCountsAnOrderInTheSecondItWasPlacedAndItsSagaWhenItConcludes() {
     String id = placed(UUID.randomUUID().toString());
-    // the saga's conclusion, as the reply's handler writes it, 250 ms after the placing
+    // the saga's conclusion, as the reply's handler writes it, 250 ms after the placing; both a
+    // second earlier, so that the conclusion is past when the flow is read at once
     jdbc.sql(
-            "UPDATE orders SET status = 'CONFIRMED',"
-                + " updated_at = created_at + interval '250 milliseconds' WHERE id = ?::uuid")
+            "UPDATE orders SET status = 'CONFIRMED', created_at = created_at - interval '1 second',"
+                + " updated_at = created_at - interval '750 milliseconds' WHERE id = ?::uuid")
         .param(id)
         .update();
 
