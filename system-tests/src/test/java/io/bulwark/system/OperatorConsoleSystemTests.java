@@ -22,8 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  * discards it for a reason that the audit log then shows; the health page shows the platform and a
  * new dead letter live; the flow page shows an order and its timeline; the chaos page freezes an
  * instance under load and checks that nothing acknowledged was lost; a customer who signs in is
- * refused the console, even when typing its address. Skipped, saying so, without Debian's {@code chromium} and {@code chromium-driver};
- * screenshots in {@code target/screenshots/}.
+ * refused the console, even when typing its address. Skipped, saying so, without Debian's {@code
+ * chromium} and {@code chromium-driver}; screenshots in {@code target/screenshots/}.
  */
 @SystemTest(shared = true)
 @EnabledIf(
