@@ -86,6 +86,16 @@ class OrderFlowIntegrationTests extends OrderServiceTestBase {
     assertThat(http().get("/api/ops/order-service/messages/" + id).status())
         .as("a customer's token")
         .isEqualTo(403);
+    assertThat(http().bare().get("/api/ops/order-service/messages/" + id).status())
+        .as("no token")
+        .isEqualTo(401);
+    assertThat(
+            http()
+                .bare()
+                .get("/api/ops/order-service/idempotency-keys?resource=/api/orders/" + id)
+                .status())
+        .as("no token")
+        .isEqualTo(401);
     assertThat(
             http(operator).get("/api/ops/order-service/messages/" + id + "?consumed=nope").status())
         .isEqualTo(400);
