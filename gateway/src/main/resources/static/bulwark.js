@@ -56,6 +56,15 @@ const Bulwark = (() => {
     return response;
   }
 
+  /** The JSON a GET of {@code url} answers; an error naming the url and the problem otherwise. */
+  async function read(url) {
+    const response = await call('GET', url);
+    if (!response.ok) {
+      throw new Error(`${url}: ${await problemOf(response)}`);
+    }
+    return response.json();
+  }
+
   /** A table cell holding {@code text}. */
   function cell(text, className) {
     const td = document.createElement('td');
@@ -161,5 +170,5 @@ const Bulwark = (() => {
     window.location.assign(window.location.pathname);
   }
 
-  return { badge, call, cell, draw, facts, header, problemOf, seconds, signOut, sleep, watch };
+  return { badge, call, cell, draw, facts, header, problemOf, read, seconds, signOut, sleep, watch };
 })();

@@ -6,7 +6,7 @@
 // browser's session: each step of its saga, when and on which instance, its trace and its
 // idempotency key.
 
-const { badge, call, cell, draw, facts, problemOf, signOut, watch } = Bulwark;
+const { badge, cell, draw, facts, read, signOut, watch } = Bulwark;
 
 const live = document.getElementById('live');
 const SVG = 'http://www.w3.org/2000/svg';
@@ -249,14 +249,6 @@ function show(sample) {
 }
 
 // ---- an order's timeline ----
-
-async function read(url) {
-  const response = await call('GET', url);
-  if (!response.ok) {
-    throw new Error(`${url}: ${await problemOf(response)}`);
-  }
-  return response.json();
-}
 
 function trail(service, id, consumed) {
   const query = consumed.length ? `?consumed=${consumed.map((event) => event.eventId).join(',')}` : '';

@@ -7,7 +7,7 @@
 // themselves. The page reads it again every five seconds while it is visible, and redraws a table
 // only when what it shows changed, so that keyboard focus stays where it is.
 
-const { call, cell, facts, problemOf, seconds, signOut, sleep } = Bulwark;
+const { call, cell, facts, problemOf, read, seconds, signOut, sleep } = Bulwark;
 const SERVICES = ['order-service', 'inventory-service'];
 const REFRESH_MS = 5000;
 
@@ -234,14 +234,6 @@ async function reconcile(event) {
   }
 }
 
-async function json(url) {
-  const response = await call('GET', url);
-  if (!response.ok) {
-    throw new Error(`${url}: ${await problemOf(response)}`);
-  }
-  return response.json();
-}
-
 async function refresh() {
   const problems = [];
   const audit = [];
@@ -249,9 +241,9 @@ async function refresh() {
     SERVICES.map(async (service) => {
       try {
         const [state, letters, log] = await Promise.all([
-          json(ops(service, '/state')),
-          json(ops(service, '/dead-letters?limit=50')),
-          json(ops(service, '/audit?limit=20')),
+          read(ops(service, '/state')),
+          read(ops(service, '/dead-letters?limit=50')),
+          read(ops(service, '/audit?limit=20')),
         ]);
         showState(service, state);
         showLetters(service, letters.items);
@@ -262,7 +254,7 @@ async function refresh() {
     }),
   );
   try {
-    showReconciliations((await json(`${RECONCILIATIONS}?limit=5`)).items);
+    showReconciliations((await read(`${RECONCILIATIONS}?limit=5`)).items);
   } catch (error) {
     problems.push(`reconciliation did not answer: ${error.message}`);
   }
@@ -310,7 +302,7 @@ async function redrive(service, id, trigger) {
     }
     const job = started.headers.get('Location');
     for (let i = 0; i < 60; i++) {
-      const progress = await json(job);
+      const progress = await read(job);
       if (progress.job.status === 'DONE') {
         const item = progress.results.items.find((each) => each.deadLetterId === id);
         const outcome = item ? item.outcome : 'no outcome';

@@ -72,7 +72,7 @@ public final class PlatformFaults {
    * platform's own; the primary when {@code patroni} runs its databases (cut off when it was
    * started with partitions).
    */
-  public static List<ChaosAction> of(
+  static List<ChaosAction> of(
       PlatformLauncher launcher,
       String kafkaBootstrap,
       @Nullable KafkaCluster kafka,
