@@ -64,7 +64,7 @@ public class ConsumerFailureAutoConfiguration {
         new DeadLetterPublishingRecoverer(
             deadLetters, (record, exception) -> new TopicPartition(topics.of(record.topic()), -1));
     FailureHistory history = new FailureHistory(clock.getIfAvailable(Clock::systemUTC));
-    recoverer.setHeadersFunction((record, exception) -> history.deadLetterHeaders(record));
+    recoverer.setHeadersFunction(history::deadLetterHeaders);
     ExponentialBackOffWithMaxRetries backOff =
         new ExponentialBackOffWithMaxRetries(properties.maxRetries());
     backOff.setInitialInterval(properties.initialInterval().toMillis());

@@ -10,6 +10,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.NestedRuntimeException;
+import org.springframework.kafka.listener.ListenerExecutionFailedException;
 import org.springframework.kafka.listener.RetryListener;
 
 /**
@@ -53,9 +55,16 @@ final class FailureHistory implements RetryListener {
   }
 
   /** The headers the record's dead letter gets; forgets the record. */
-  synchronized Headers deadLetterHeaders(ConsumerRecord<?, ?> record) {
+  synchronized Headers deadLetterHeaders(ConsumerRecord<?, ?> record, Exception exception) {
     Failures failures = inRetry.remove(key(record));
     Headers headers = new RecordHeaders();
+    Throwable failure = failure(exception);
+    headers.add(
+        DeadLetterHeaders.FAILURE_CLASS,
+        failure.getClass().getName().getBytes(StandardCharsets.UTF_8));
+    headers.add(
+        DeadLetterHeaders.FAILURE_MESSAGE,
+        String.valueOf(failure.getMessage()).getBytes(StandardCharsets.UTF_8));
     headers.add(
         DeadLetterHeaders.ATTEMPTS,
         String.valueOf(failures == null ? 1 : failures.attempts())
@@ -66,6 +75,19 @@ final class FailureHistory implements RetryListener {
             .toString()
             .getBytes(StandardCharsets.UTF_8));
     return headers;
+  }
+
+  /**
+   * What failed, as an operator needs it: what the listener threw (not Spring's wrapper saying that
+   * it threw), and for a Spring exception that wraps another (a {@code DataAccessException} around
+   * what the database said) the innermost cause.
+   */
+  static Throwable failure(Exception exception) {
+    Throwable thrown =
+        exception instanceof ListenerExecutionFailedException && exception.getCause() != null
+            ? exception.getCause()
+            : exception;
+    return thrown instanceof NestedRuntimeException nested ? nested.getMostSpecificCause() : thrown;
   }
 
   private static String key(ConsumerRecord<?, ?> record) {

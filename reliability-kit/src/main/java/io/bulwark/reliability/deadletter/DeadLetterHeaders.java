@@ -11,12 +11,16 @@ import org.jspecify.annotations.Nullable;
 /**
  * The headers a dead-letter record carries: Spring Kafka's ({@code kafka_dlt-*}: where the record
  * came from and the exception), and the kit's own ({@value #ATTEMPTS}, {@value #FIRST_FAILED_AT}),
- * which the error handler adds because Spring's say neither how often nor since when it failed.
+ * which the error handler adds because Spring's say neither how often nor since when it failed, and
+ * ({@value #FAILURE_CLASS}, {@value #FAILURE_MESSAGE}) what failed in words an operator can use:
+ * what the database said rather than Spring's wrapper that restates the statement.
  */
 public final class DeadLetterHeaders {
 
   public static final String ATTEMPTS = "bulwark-attempts";
   public static final String FIRST_FAILED_AT = "bulwark-first-failed-at";
+  public static final String FAILURE_CLASS = "bulwark-failure-class";
+  public static final String FAILURE_MESSAGE = "bulwark-failure-message";
 
   static final String ORIGINAL_TOPIC = "kafka_dlt-original-topic";
   static final String ORIGINAL_PARTITION = "kafka_dlt-original-partition";

@@ -62,11 +62,18 @@ public final class DeadLetters {
     Instant firstFailedAt = DeadLetterHeaders.instant(headers, DeadLetterHeaders.FIRST_FAILED_AT);
     String originalTopic = DeadLetterHeaders.text(headers, DeadLetterHeaders.ORIGINAL_TOPIC);
     String causeClass = DeadLetterHeaders.text(headers, DeadLetterHeaders.EXCEPTION_CAUSE_CLASS);
+    String failureClass = DeadLetterHeaders.text(headers, DeadLetterHeaders.FAILURE_CLASS);
+    String failureMessage = DeadLetterHeaders.text(headers, DeadLetterHeaders.FAILURE_MESSAGE);
     Object[] failure = {
-      causeClass != null
-          ? causeClass
-          : DeadLetterHeaders.text(headers, DeadLetterHeaders.EXCEPTION_CLASS),
-      withoutListenerPrefix(DeadLetterHeaders.text(headers, DeadLetterHeaders.EXCEPTION_MESSAGE)),
+      failureClass != null
+          ? failureClass
+          : causeClass != null
+              ? causeClass
+              : DeadLetterHeaders.text(headers, DeadLetterHeaders.EXCEPTION_CLASS),
+      failureMessage != null
+          ? failureMessage
+          : withoutListenerPrefix(
+              DeadLetterHeaders.text(headers, DeadLetterHeaders.EXCEPTION_MESSAGE)),
       DeadLetterHeaders.attempts(headers),
     };
     String traceContext = TraceHeaders.toJson(TraceHeaders.propagation(headers));

@@ -40,6 +40,26 @@ public final class MessageTrail {
   public record Consumed(
       String consumer, UUID messageId, Instant processedAt, @Nullable String processedBy) {}
 
+  /**
+   * A message under the key that a consumer of this service gave up on: how often it failed, the
+   * error, and what became of it ({@code OPEN}, {@code REDRIVEN} with the redrive's outcome, or
+   * {@code DISCARDED} by an operator).
+   */
+  public record DeadLettered(
+      long id,
+      String topic,
+      @Nullable String eventType,
+      @Nullable UUID eventId,
+      int attempts,
+      Instant firstFailedAt,
+      Instant lastFailedAt,
+      @Nullable String error,
+      String status,
+      @Nullable Instant redrivenAt,
+      @Nullable String redriveOutcome,
+      @Nullable Instant discardedAt,
+      @Nullable String discardedBy) {}
+
   /** The idempotency key of the request that created a resource, and until when it holds. */
   public record Key(String scope, String key, int status, Instant createdAt, Instant expiresAt) {}
 
@@ -122,6 +142,43 @@ public final class MessageTrail {
       }
     } catch (SQLException e) {
       throw new IllegalStateException("inbox unavailable", e);
+    }
+  }
+
+  /** The dead letters of messages under {@code key}, oldest first. */
+  public List<DeadLettered> deadLettered(String key) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT id, original_topic, event_type, event_id, attempts, first_failed_at,"
+                    + " last_failed_at, exception_message, status, redriven_at, redrive_outcome,"
+                    + " discarded_at, discarded_by FROM bulwark.dead_letter WHERE message_key = ?"
+                    + " ORDER BY id LIMIT ?")) {
+      select.setString(1, key);
+      select.setInt(2, MAX_APPENDED);
+      List<DeadLettered> letters = new ArrayList<>();
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          letters.add(
+              new DeadLettered(
+                  rows.getLong(1),
+                  rows.getString(2),
+                  rows.getString(3),
+                  rows.getObject(4, UUID.class),
+                  rows.getInt(5),
+                  rows.getTimestamp(6).toInstant(),
+                  rows.getTimestamp(7).toInstant(),
+                  rows.getString(8),
+                  rows.getString(9),
+                  instant(rows.getTimestamp(10)),
+                  rows.getString(11),
+                  instant(rows.getTimestamp(12)),
+                  rows.getString(13)));
+        }
+      }
+      return letters;
+    } catch (SQLException e) {
+      throw new IllegalStateException("dead letters unavailable", e);
     }
   }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.bulwark.fixtures.kafka.TestKafka;
 import io.bulwark.fixtures.postgres.TestPostgres;
+import io.bulwark.reliability.deadletter.DeadLetterHeaders;
 import io.bulwark.reliability.event.EventCodec;
 import io.bulwark.reliability.event.EventEnvelope;
 import io.bulwark.reliability.event.MalformedEventException;
@@ -129,6 +130,36 @@ class ConsumerFailureIntegrationTests {
     assertThat(effectApplied(failing.eventId()))
         .as("its failed attempts left no effect behind")
         .isFalse();
+  }
+
+  /**
+   * An error the database raised that will not pass by itself (a trigger's or a check's): retried,
+   * then dead-lettered saying what the database said, not Spring's wrapper that restates the SQL.
+   */
+  @Test
+  void aDatabaseErrorIsDeadLetteredInTheDatabasesOwnWords() {
+    EventEnvelope refused = envelope("r-1", 0, 1000, "P0001");
+
+    TestKafka.send(TOPIC, "r-1", codec.encode(refused));
+
+    ConsumerRecord<String, byte[]> deadLetter =
+        TestKafka.readUntil(
+                DEAD_LETTERS,
+                records -> records.stream().anyMatch(r -> "r-1".equals(r.key())),
+                Duration.ofSeconds(60))
+            .stream()
+            .filter(r -> "r-1".equals(r.key()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(attempts.of(refused.eventId())).as("the first attempt and three retries").hasSize(4);
+    assertThat(header(deadLetter, "kafka_dlt-exception-message"))
+        .as("Spring's own header: its wrapper, restating the statement")
+        .contains("DO $$");
+    assertThat(header(deadLetter, DeadLetterHeaders.FAILURE_CLASS))
+        .isEqualTo("org.postgresql.util.PSQLException");
+    assertThat(header(deadLetter, DeadLetterHeaders.FAILURE_MESSAGE))
+        .startsWith("ERROR: attempt 4")
+        .doesNotContain("DO $$");
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.bulwark.reliability.event.EventCodec;
 import io.bulwark.reliability.event.EventEnvelope;
 import io.bulwark.reliability.inbox.IdempotentConsumer;
 import io.bulwark.reliability.inbox.IdempotentConsumers;
+import io.bulwark.reliability.operations.MessageTrail;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -77,6 +79,7 @@ class DeadLetterIntegrationTests {
   }
 
   @Autowired JdbcClient jdbc;
+  @Autowired DataSource dataSource;
   @Autowired EventCodec codec;
   @Autowired DeadLetters letters;
   @Autowired RedriveJobs jobs;
@@ -150,6 +153,40 @@ class DeadLetterIntegrationTests {
     assertThat(effects(event.eventId())).isEqualTo(1);
     assertThat(letters.find(letter.id()).orElseThrow().status())
         .isEqualTo(DeadLetter.Status.REDRIVEN);
+  }
+
+  /** An operator following one aggregate finds its dead letter, how it failed and how it ended. */
+  @Test
+  void aRedrivenRecordIsOnItsKeysTrailWithItsFailureAndOutcome() {
+    EventEnvelope event = envelope("trailed-1", "corr-trailed-1");
+    broken.add("trailed-1");
+    TestKafka.send(TOPIC, "trailed-1", codec.encode(event));
+    DeadLetter letter = awaitDeadLetter(event.eventId());
+    MessageTrail trail = new MessageTrail(dataSource);
+    MessageTrail.DeadLettered open = trail.deadLettered("trailed-1").get(0);
+    broken.remove("trailed-1");
+
+    awaitDone(jobs.start(List.of(letter.id()), "test", 10, "tester"));
+
+    assertThat(open.status()).isEqualTo("OPEN");
+    assertThat(open.redrivenAt()).isNull();
+    assertThat(trail.deadLettered("trailed-1"))
+        .singleElement()
+        .satisfies(
+            redriven -> {
+              assertThat(redriven.id()).isEqualTo(letter.id());
+              assertThat(redriven.topic()).isEqualTo(TOPIC);
+              assertThat(redriven.eventType()).isEqualTo("ParcelShipped");
+              assertThat(redriven.eventId()).isEqualTo(event.eventId());
+              assertThat(redriven.attempts()).isEqualTo(2);
+              assertThat(redriven.error()).startsWith("trailed-1 is broken");
+              assertThat(redriven.lastFailedAt()).isAfter(redriven.firstFailedAt());
+              assertThat(redriven.status()).isEqualTo("REDRIVEN");
+              assertThat(redriven.redriveOutcome()).isEqualTo("APPLIED");
+              assertThat(redriven.redrivenAt()).isAfterOrEqualTo(redriven.lastFailedAt());
+              assertThat(redriven.discardedAt()).isNull();
+            });
+    assertThat(trail.deadLettered("trailed-2")).as("another key's trail").isEmpty();
   }
 
   @Test

@@ -16,9 +16,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * One aggregate's trail through this service's tables, for the operator (the role the whole
  * operations API needs): what it appended under the aggregate's key, which of another service's
- * messages it processed, and the idempotency key of the request that created a resource. A console
- * follows an order across services by asking each in turn, handing the next the event ids the
- * previous one appended.
+ * messages it processed, what it dead-lettered under the key, and the idempotency key of the
+ * request that created a resource. A console follows an order across services by asking each in
+ * turn, handing the next the event ids the previous one appended.
  */
 @RestController
 @RequestMapping(OperationsController.BASE + "${spring.application.name:application}")
@@ -30,9 +30,15 @@ class MessageTrailController {
 
   static final int MAX_KEY = 255;
 
-  /** The key's appended events, and which of the named messages were processed here. */
+  /**
+   * The key's appended events, which of the named messages were processed here, and the key's dead
+   * letters.
+   */
   record TrailView(
-      String key, List<MessageTrail.Appended> appended, List<MessageTrail.Consumed> consumed) {}
+      String key,
+      List<MessageTrail.Appended> appended,
+      List<MessageTrail.Consumed> consumed,
+      List<MessageTrail.DeadLettered> deadLettered) {}
 
   private final MessageTrail trail;
 
@@ -43,14 +49,16 @@ class MessageTrailController {
   @GetMapping("/messages/{key}")
   @Operation(
       summary =
-          "The events appended under a message key (an aggregate's id), oldest first, and which"
-              + " of the messages named in consumed (event ids, comma-separated) were processed")
+          "The events appended under a message key (an aggregate's id), oldest first, which of"
+              + " the messages named in consumed (event ids, comma-separated) were processed, and"
+              + " the key's dead letters")
   TrailView messages(
       @PathVariable String key, @RequestParam(required = false) @Nullable String consumed) {
     if (key.isBlank() || key.length() > MAX_KEY) {
       throw OperationRequestException.invalid("a message key has 1 to " + MAX_KEY + " characters.");
     }
-    return new TrailView(key, trail.appended(key), trail.consumed(ids(consumed)));
+    return new TrailView(
+        key, trail.appended(key), trail.consumed(ids(consumed)), trail.deadLettered(key));
   }
 
   @GetMapping("/idempotency-keys")
