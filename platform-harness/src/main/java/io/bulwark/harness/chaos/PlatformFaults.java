@@ -2,6 +2,7 @@ package io.bulwark.harness.chaos;
 
 import io.bulwark.harness.Await;
 import io.bulwark.harness.auth.Identities;
+import io.bulwark.harness.client.OrderRequest;
 import io.bulwark.harness.http.HttpJson;
 import io.bulwark.harness.kafka.KafkaCluster;
 import io.bulwark.harness.platform.PlatformLauncher;
@@ -9,12 +10,20 @@ import io.bulwark.harness.platform.PlatformLauncher.Instance;
 import io.bulwark.harness.postgres.PatroniCluster;
 import io.bulwark.harness.process.Commands;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -42,10 +51,20 @@ public final class PlatformFaults {
   static final String ORDER_EVENTS = "bulwark.orders.events";
   static final String INVENTORY_EVENTS = "bulwark.inventory.events";
 
+  /**
+   * The SKU of the order whose reservation inventory-service cannot write while that fault lasts.
+   */
+  public static final String FAILING_SKU = "CHAOS-FAIL";
+
+  /** The function and the trigger that refuse its reservations, in inventory-service's database. */
+  private static final String REFUSAL = "bulwark_chaos_refuse_reservation";
+
   private static final Duration STARTUP = Duration.ofSeconds(180);
   private static final List<String> SECONDS = List.of("5", "10", "20", "30", "60");
 
   private final PlatformLauncher launcher;
+  private final HttpJson customer;
+  private final HttpJson operator;
   private final String kafkaBootstrap;
   private final @Nullable KafkaCluster kafka;
   private final @Nullable PatroniCluster patroni;
@@ -56,29 +75,19 @@ public final class PlatformFaults {
 
   private PlatformFaults(
       PlatformLauncher launcher,
+      HttpJson customer,
+      HttpJson operator,
       String kafkaBootstrap,
       @Nullable KafkaCluster kafka,
       @Nullable PatroniCluster patroni,
       boolean partitions) {
     this.launcher = launcher;
+    this.customer = customer;
+    this.operator = operator;
     this.kafkaBootstrap = kafkaBootstrap;
     this.kafka = kafka;
     this.patroni = patroni;
     this.partitions = partitions;
-  }
-
-  /**
-   * The actions on this platform: its instances once started; the brokers when {@code kafka} is the
-   * platform's own; the primary when {@code patroni} runs its databases (cut off when it was
-   * started with partitions).
-   */
-  static List<ChaosAction> of(
-      PlatformLauncher launcher,
-      String kafkaBootstrap,
-      @Nullable KafkaCluster kafka,
-      @Nullable PatroniCluster patroni,
-      boolean partitions) {
-    return new PlatformFaults(launcher, kafkaBootstrap, kafka, patroni, partitions).actions();
   }
 
   /**
@@ -93,12 +102,17 @@ public final class PlatformFaults {
       @Nullable KafkaCluster kafka,
       @Nullable PatroniCluster patroni,
       boolean partitions) {
-    SteadyLoad load =
-        new SteadyLoad(
-            new HttpJson(gatewayUrl).withBearer(launcher.tokens().of(Identities.CUSTOMER_2)),
-            new HttpJson(gatewayUrl).withBearer(launcher.tokens().of(Identities.OPERATOR)),
-            Clock.systemUTC());
-    return ChaosAgent.start(of(launcher, kafkaBootstrap, kafka, patroni, partitions), load);
+    HttpJson customer =
+        new HttpJson(gatewayUrl).withBearer(launcher.tokens().of(Identities.CUSTOMER_2));
+    HttpJson operator =
+        new HttpJson(gatewayUrl).withBearer(launcher.tokens().of(Identities.OPERATOR));
+    // the actions on this platform: its instances once started; the brokers when kafka is the
+    // platform's own; the primary when patroni runs its databases (cut off when it was started
+    // with partitions); inventory-service's database once the services were started on it
+    List<ChaosAction> actions =
+        new PlatformFaults(launcher, customer, operator, kafkaBootstrap, kafka, patroni, partitions)
+            .actions();
+    return ChaosAgent.start(actions, new SteadyLoad(customer, operator, Clock.systemUTC()));
   }
 
   private List<ChaosAction> actions() {
@@ -156,6 +170,19 @@ public final class PlatformFaults {
             () -> null,
             choices -> poison()),
         new ChaosAction(
+            "fail-reservation",
+            "Make inventory fail an order",
+            "place an order for "
+                + FAILING_SKU
+                + " whose reservation inventory-service cannot write for a while (a trigger in"
+                + " its database raises an error): its OrderPlaced fails every retry and is"
+                + " dead-lettered; redrive it from the recovery page afterwards and the saga"
+                + " concludes",
+            List.of(
+                new ChaosAction.Param("seconds", "For (seconds)", List.of("10", "20", "30"), "10")),
+            () -> launcher.databases().isEmpty() ? "the services have no databases yet" : null,
+            choices -> failReservation(Integer.parseInt(chosen(choices, "seconds")))),
+        new ChaosAction(
             "duplicates",
             "Deliver events again",
             "send the latest events of "
@@ -185,7 +212,7 @@ public final class PlatformFaults {
   }
 
   private String killPrimary() {
-    PatroniCluster cluster = java.util.Objects.requireNonNull(patroni);
+    PatroniCluster cluster = Objects.requireNonNull(patroni);
     PatroniCluster.Node primary = cluster.awaitPrimary(Duration.ofSeconds(30));
     int timeline = primary.timeline();
     long start = System.nanoTime();
@@ -214,7 +241,7 @@ public final class PlatformFaults {
   }
 
   private String partitionPrimary(int seconds) {
-    PatroniCluster cluster = java.util.Objects.requireNonNull(patroni);
+    PatroniCluster cluster = Objects.requireNonNull(patroni);
     PatroniCluster.Node primary = cluster.awaitPrimary(Duration.ofSeconds(30));
     primary.cutOff();
     try {
@@ -251,7 +278,7 @@ public final class PlatformFaults {
   }
 
   private String stopKafka(int seconds) {
-    KafkaCluster cluster = java.util.Objects.requireNonNull(kafka);
+    KafkaCluster cluster = Objects.requireNonNull(kafka);
     cluster.nodes().forEach(KafkaCluster.Node::stop);
     try {
       sleep(Duration.ofSeconds(seconds));
@@ -275,6 +302,144 @@ public final class PlatformFaults {
       throw new IllegalStateException("the record was not sent: " + e.getMessage(), e);
     }
     return "sent a record that is no event to " + INVENTORY_EVENTS + ", key " + key;
+  }
+
+  /**
+   * An order whose {@code OrderPlaced} inventory-service fails on every attempt for {@code seconds}
+   * (and at least until it has dead-lettered it): a trigger on its reservation lines raises an
+   * error for {@link #FAILING_SKU} until a time written into it, so the fault ends by itself even
+   * if this process dies; the trigger is dropped when the action ends.
+   */
+  private String failReservation(int seconds) {
+    String database =
+        launcher
+            .databases()
+            .orElseThrow(() -> new IllegalStateException("the services have no databases yet"))
+            .inventory();
+    HttpJson.Response stocked =
+        operator.put("/api/inventory/" + FAILING_SKU, "{\"available\": 1000000}");
+    if (stocked.status() != 200) {
+      throw new IllegalStateException(
+          "cannot stock " + FAILING_SKU + ": " + stocked.status() + " " + stocked.body());
+    }
+    long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+    try (Connection inventory = DriverManager.getConnection(database, "postgres", "")) {
+      refuseReservations(inventory, seconds);
+      try {
+        String id = placeOrder(FAILING_SKU);
+        String letter =
+            Await.untilPresent(() -> deadLetter(inventory, id))
+                .every(Duration.ofMillis(200))
+                .within(
+                    Duration.ofSeconds(seconds + 60L),
+                    () -> "inventory-service did not dead-letter order " + id + "'s OrderPlaced");
+        long left = end - System.nanoTime();
+        if (left > 0) {
+          sleep(Duration.ofNanos(left));
+        }
+        return "order "
+            + id
+            + " ("
+            + FAILING_SKU
+            + "): inventory-service "
+            + letter
+            + "; it takes reservations again: redrive the dead letter from the recovery page and"
+            + " the saga concludes (confirmed within the saga's deadline, 60 s by default)";
+      } finally {
+        allowReservations(inventory);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("inventory-service's database: " + e.getMessage(), e);
+    }
+  }
+
+  /** The trigger that fails reservations of the SKU until {@code seconds} from now. */
+  private static void refuseReservations(Connection inventory, int seconds) throws SQLException {
+    String until;
+    try (PreparedStatement select =
+        inventory.prepareStatement("SELECT (clock_timestamp() + make_interval(secs => ?))::text")) {
+      select.setInt(1, seconds);
+      try (ResultSet row = select.executeQuery()) {
+        row.next();
+        until = row.getString(1);
+      }
+    }
+    try (Statement ddl = inventory.createStatement()) {
+      ddl.execute(
+          "CREATE OR REPLACE FUNCTION public."
+              + REFUSAL
+              + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+              + " IF NEW.sku = '"
+              + FAILING_SKU
+              + "' AND clock_timestamp() < TIMESTAMPTZ '"
+              + until
+              + "' THEN RAISE EXCEPTION 'reservations of % refused until % (a fault injected on"
+              + " purpose)', NEW.sku, TIMESTAMPTZ '"
+              + until
+              + "'; END IF; RETURN NEW; END $$");
+      ddl.execute(
+          "CREATE OR REPLACE TRIGGER "
+              + REFUSAL
+              + " BEFORE INSERT ON public.reservation_line FOR EACH ROW EXECUTE FUNCTION public."
+              + REFUSAL
+              + "()");
+    }
+  }
+
+  private static void allowReservations(Connection inventory) throws SQLException {
+    try (Statement ddl = inventory.createStatement()) {
+      ddl.execute("DROP TRIGGER IF EXISTS " + REFUSAL + " ON public.reservation_line");
+      ddl.execute("DROP FUNCTION IF EXISTS public." + REFUSAL + "()");
+    }
+  }
+
+  /** One order for {@code sku}, sent with its key until acknowledged: its id. */
+  private String placeOrder(String sku) {
+    String key = UUID.randomUUID().toString();
+    String body = OrderRequest.of(sku, 1).json();
+    HttpJson.Response placed =
+        Await.untilPresent(
+                () -> {
+                  try {
+                    HttpJson.Response response = customer.postWithKey("/api/orders", body, key);
+                    return response.status() == 201 || response.status() == 200
+                        ? Optional.of(response)
+                        : Optional.empty();
+                  } catch (RuntimeException unanswered) {
+                    return Optional.empty();
+                  }
+                })
+            .every(Duration.ofMillis(500))
+            .within(Duration.ofSeconds(30), () -> "the order was not acknowledged within 30 s");
+    String location = Objects.requireNonNull(placed.header("Location"));
+    return location.substring(location.lastIndexOf('/') + 1);
+  }
+
+  /** What inventory-service's dead letter of the order's event says, once it has one. */
+  private static Optional<String> deadLetter(Connection inventory, String orderId) {
+    try (PreparedStatement select =
+        inventory.prepareStatement(
+            "SELECT id, event_type, attempts, exception_message FROM bulwark.dead_letter"
+                + " WHERE message_key = ? AND original_topic = ?")) {
+      select.setString(1, orderId);
+      select.setString(2, ORDER_EVENTS);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next()
+            ? Optional.of(
+                "failed its "
+                    + row.getString(2)
+                    + " "
+                    + row.getInt(3)
+                    + " times and dead-lettered it (dead letter "
+                    + row.getLong(1)
+                    + ": "
+                    + String.valueOf(row.getString(4)).lines().findFirst().orElse("")
+                    + ")")
+            : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("inventory-service's dead letters: " + e.getMessage(), e);
+    }
   }
 
   /**

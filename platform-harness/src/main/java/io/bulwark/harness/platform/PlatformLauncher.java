@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -94,6 +95,7 @@ public final class PlatformLauncher implements AutoCloseable {
   private final Map<String, String> everyInstance = new LinkedHashMap<>();
   private final List<CompletableFuture<Instance>> inventory = new CopyOnWriteArrayList<>();
   private final List<CompletableFuture<Instance>> orders = new CopyOnWriteArrayList<>();
+  private volatile @Nullable ServiceDatabases databases;
   private boolean stopped;
 
   public PlatformLauncher(Topology topology, Identities identities, Starter starter, Path logs) {
@@ -145,6 +147,7 @@ public final class PlatformLauncher implements AutoCloseable {
    */
   public void startServices(
       ServiceDatabases databases, String kafkaBootstrap, Map<String, String> orderServiceSettings) {
+    this.databases = databases;
     String ordersUrl = databases.orders();
     String inventoryUrl = databases.inventory();
     ServiceDatabase.ownedBy(
@@ -172,6 +175,14 @@ public final class PlatformLauncher implements AutoCloseable {
       properties.putAll(orderServiceSettings);
       orders.add(start(Topology.ORDER_SERVICE, i + 1, orderPorts.get(i), properties));
     }
+  }
+
+  /**
+   * The databases the services were started on (their URLs reach the primary as the superuser
+   * {@code postgres}, which the local servers trust), once {@link #startServices} has run.
+   */
+  public Optional<ServiceDatabases> databases() {
+    return Optional.ofNullable(databases);
   }
 
   private static void standbyReads(Map<String, String> properties, @Nullable String standby) {
