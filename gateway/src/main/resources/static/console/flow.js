@@ -2,9 +2,9 @@
 // The operator's flow page: one stream of samples from the gateway (server-sent events), each the
 // order requests this gateway answered second by second with their latency, and order-service's
 // flow (orders placed and concluded per second, the sagas' latency, orders by status, the latest
-// orders). Choosing an order opens its timeline, read from both services' operations API with the
-// browser's session: each step of its saga, when and on which instance, its trace and its
-// idempotency key.
+// orders). Choosing an order (or an address ?order=<id>) opens its timeline, read from both
+// services' operations API with the browser's session: each step of its saga, when and on which
+// instance, what a service gave up on and what became of it, its trace and its idempotency key.
 
 const { badge, cell, draw, facts, read, signOut, watch } = Bulwark;
 
@@ -255,6 +255,23 @@ function trail(service, id, consumed) {
   return read(`/api/ops/${service}/messages/${encodeURIComponent(id)}${query}`);
 }
 
+/** What became of a message a service gave up on, as steps: failed, dead-lettered, then its end. */
+function deadLetterSteps(service, letter) {
+  const event = letter.eventType || 'a record';
+  const list = [
+    { at: letter.firstFailedAt, what: `Failed in ${service}: ${event}: ${letter.error || 'no message'}`, failed: true },
+    { at: letter.lastFailedAt, what: `Dead-lettered by ${service} after ${letter.attempts} attempts (dead letter ${letter.id})`, failed: true },
+  ];
+  if (letter.redrivenAt) {
+    list.push({ at: letter.redrivenAt, what: `Dead letter ${letter.id} redriven by an operator: ${letter.redriveOutcome}` });
+  } else if (letter.discardedAt) {
+    list.push({ at: letter.discardedAt, what: `Dead letter ${letter.id} discarded by ${letter.discardedBy}` });
+  } else {
+    list.push({ what: `Dead letter ${letter.id} open: redrive or discard it on the recovery page`, pending: true });
+  }
+  return list;
+}
+
 /** The saga's steps as the two services' tables recorded them, in the order they happened. */
 function steps(order, placing, inventory, replies) {
   const type = new Map([...placing.appended, ...inventory.appended].map((e) => [e.eventId, e.eventType]));
@@ -271,10 +288,12 @@ function steps(order, placing, inventory, replies) {
       );
     });
   appended(placing.appended, 'order-service', 'Outbox commit');
+  inventory.deadLettered.forEach((letter) => list.push(...deadLetterSteps('inventory-service', letter)));
   inventory.consumed.forEach((c) =>
     list.push({ at: c.processedAt, what: `Consumed by inventory-service: ${type.get(c.messageId)}`, by: c.processedBy }),
   );
   appended(inventory.appended, 'inventory-service', 'Reply committed');
+  placing.deadLettered.forEach((letter) => list.push(...deadLetterSteps('order-service', letter)));
   replies.consumed.forEach((c) =>
     list.push({ at: c.processedAt, what: `Reply consumed by order-service: ${type.get(c.messageId)}`, by: c.processedBy, reply: true }),
   );
@@ -303,7 +322,7 @@ function showTimeline(order, list, keys) {
   document.getElementById('timeline-steps').replaceChildren(
     ...list.map((step) => {
       const li = document.createElement('li');
-      li.className = step.pending ? 'pending' : '';
+      li.className = step.pending ? 'pending' : step.failed ? 'failed' : '';
       const when = document.createElement('span');
       when.className = 'when';
       when.textContent = step.at
@@ -358,7 +377,7 @@ async function openTimeline(id) {
     const inventory = await trail('inventory-service', id, placing.appended);
     const replies = inventory.appended.length
       ? await trail('order-service', id, inventory.appended)
-      : { consumed: [] };
+      : { consumed: [], deadLettered: [] };
     if (section.dataset.id !== id) {
       return;
     }
@@ -378,3 +397,8 @@ document.getElementById('timeline-close').addEventListener('click', () => {
 });
 document.getElementById('sign-out').addEventListener('click', signOut);
 watch('/console/flow/stream', 'flow', show, live);
+// an address naming an order opens its timeline at once (the recovery page links here)
+const named = new URLSearchParams(window.location.search).get('order');
+if (named) {
+  openTimeline(named);
+}

@@ -10,6 +10,7 @@
 const { call, cell, facts, problemOf, read, seconds, signOut, sleep } = Bulwark;
 const SERVICES = ['order-service', 'inventory-service'];
 const REFRESH_MS = 5000;
+const ORDER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const services = document.getElementById('services');
 const updated = document.getElementById('updated');
@@ -95,6 +96,18 @@ function showState(service, state) {
   ]);
 }
 
+/** The flow page's timeline of the order a record is about: every event here is keyed by its order. */
+function timelineLink(key) {
+  if (!key || !ORDER_ID.test(key)) {
+    return null;
+  }
+  const a = document.createElement('a');
+  a.href = `/console/flow?order=${encodeURIComponent(key)}`;
+  a.textContent = 'Timeline';
+  a.setAttribute('aria-label', `Timeline of order ${key}`);
+  return a;
+}
+
 function letterRow(service, letter) {
   const tr = document.createElement('tr');
   tr.dataset.id = letter.id;
@@ -113,9 +126,13 @@ function letterRow(service, letter) {
     ),
     ' ',
     button('Redrive', `Redrive dead letter ${letter.id} of ${service}`, (b) =>
-      redrive(service, letter.id, b),
+      redrive(service, letter.id, b, letter.key),
     ),
   );
+  const timeline = timelineLink(letter.key);
+  if (timeline) {
+    actions.append(' ', timeline);
+  }
   tr.append(
     cell(`${letter.id}`),
     cell(`${letter.source.topic}${letter.eventType ? ` (${letter.eventType})` : ''}`),
@@ -278,6 +295,7 @@ async function inspect(service, id) {
     ['Topic', `${letter.source.topic} (partition ${letter.source.partition}, offset ${letter.source.offset})`],
     ['Consumer group', letter.source.consumerGroup || 'none'],
     ['Event', `${letter.eventType || 'unknown type'} ${letter.eventId || ''}`.trim()],
+    ['Key', letter.key || 'none'],
     ['Correlation id', letter.correlationId || 'none'],
     ['Failure', [letter.failure.exceptionClass, letter.failure.message].filter(Boolean).join(': ')],
     ['Status', letter.status],
@@ -291,7 +309,7 @@ async function inspect(service, id) {
 }
 
 /** Starts a redrive of one record and follows its job until the record has an outcome. */
-async function redrive(service, id, trigger) {
+async function redrive(service, id, trigger, key) {
   trigger.disabled = true;
   message.textContent = `Redriving dead letter ${id}…`;
   try {
@@ -310,6 +328,11 @@ async function redrive(service, id, trigger) {
           item && item.detail ? ` (${item.detail})` : ''
         }.`;
         message.dataset.outcome = outcome;
+        const timeline = timelineLink(key);
+        if (timeline) {
+          timeline.textContent = "See its order's timeline";
+          message.append(' ', timeline);
+        }
         await refresh();
         return;
       }

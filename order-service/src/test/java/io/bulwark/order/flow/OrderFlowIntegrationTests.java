@@ -80,6 +80,7 @@ class OrderFlowIntegrationTests extends OrderServiceTestBase {
     assertThat(event.get("eventType").asString()).isEqualTo("OrderPlaced");
     assertThat(event.get("appendedBy").asString()).as("the instance's name").isNotBlank();
     assertThat(trail.get("consumed")).isEmpty();
+    assertThat(trail.get("deadLettered")).as("nothing given up on").isEmpty();
     assertThat(keys).hasSize(1);
     assertThat(keys.get(0).get("key").asString()).isEqualTo(key);
     assertThat(keys.get(0).get("status").asInt()).isEqualTo(201);
@@ -89,6 +90,12 @@ class OrderFlowIntegrationTests extends OrderServiceTestBase {
     assertThat(http().bare().get("/api/ops/order-service/messages/" + id).status())
         .as("no token")
         .isEqualTo(401);
+    assertThat(
+            http()
+                .get("/api/ops/order-service/idempotency-keys?resource=/api/orders/" + id)
+                .status())
+        .as("a customer's token, even for its own order")
+        .isEqualTo(403);
     assertThat(
             http()
                 .bare()
