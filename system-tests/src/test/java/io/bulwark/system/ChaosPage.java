@@ -73,9 +73,14 @@ final class ChaosPage {
     return Long.parseLong(outage);
   }
 
-  /** Waits until the agent's log says this. */
-  void awaitLogged(String text) {
-    browser.await(SHOWN, d -> d.findElement(By.id("log")).getText().contains(text) ? d : null);
+  /** Waits until the agent's log says this; the whole log as the page shows it. */
+  String awaitLogged(String text) {
+    return browser.await(
+        SHOWN,
+        d -> {
+          String log = d.findElement(By.id("log")).getText();
+          return log.contains(text) ? log : null;
+        });
   }
 
   /** Stops the load and waits for its check; what the page says of it. */

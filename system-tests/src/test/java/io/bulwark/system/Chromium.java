@@ -45,10 +45,14 @@ final class Chromium implements AutoCloseable {
 
   private final ChromeDriver driver;
   private final Path profile;
+  private final Size size;
 
-  private Chromium(ChromeDriver driver, Path profile) {
+  private Chromium(ChromeDriver driver, Path profile, Size size) {
     this.driver = driver;
     this.profile = profile;
+    this.size = size;
+    // the viewport set exactly: a headless window is never narrower than 500 px, wider than a phone
+    viewport(size.height);
   }
 
   /** Whether this machine has both the browser and its driver (JUnit's condition). */
@@ -77,7 +81,7 @@ final class Chromium implements AutoCloseable {
               .usingDriverExecutable(DRIVER.toFile())
               .usingAnyFreePort()
               .build();
-      return new Chromium(new ChromeDriver(service, options), profile);
+      return new Chromium(new ChromeDriver(service, options), profile, size);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -91,9 +95,14 @@ final class Chromium implements AutoCloseable {
     return driver.getCurrentUrl();
   }
 
-  /** Runs {@code script} in the page and gives what it returns. */
-  Object script(String script) {
-    return driver.executeScript(script);
+  /** Runs {@code script} in the page and gives what it returns; {@code arguments[i]} are these. */
+  Object script(String script, Object... arguments) {
+    return driver.executeScript(script, arguments);
+  }
+
+  /** The screen's width, in CSS pixels. */
+  int width() {
+    return size.width;
   }
 
   WebElement find(String css) {
@@ -168,23 +177,32 @@ final class Chromium implements AutoCloseable {
   }
 
   /**
-   * The same for the whole page, however long: the window is made as tall as the page for the
-   * screenshot, then given its size back.
+   * The same for the whole page, however long: the viewport is made as tall as the page for the
+   * screenshot, then given its height back.
    */
   Path screenshotWholePage(String name) {
-    org.openqa.selenium.Dimension size = driver.manage().window().getSize();
     long height = ((Number) script("return document.documentElement.scrollHeight")).longValue();
-    // the window's frame takes what the page does not: its height less the viewport's
-    long frame = size.getHeight() - ((Number) script("return window.innerHeight")).longValue();
-    driver
-        .manage()
-        .window()
-        .setSize(new org.openqa.selenium.Dimension(size.getWidth(), (int) (height + frame)));
+    viewport((int) Math.max(height, size.height));
     try {
       return screenshot(name);
     } finally {
-      driver.manage().window().setSize(size);
+      viewport(size.height);
     }
+  }
+
+  /** The page's viewport: the size's width (a phone's as a phone, with touch), this height. */
+  private void viewport(int height) {
+    driver.executeCdpCommand(
+        "Emulation.setDeviceMetricsOverride",
+        java.util.Map.of(
+            "width",
+            size.width,
+            "height",
+            height,
+            "deviceScaleFactor",
+            1,
+            "mobile",
+            size == Size.PHONE));
   }
 
   @Override

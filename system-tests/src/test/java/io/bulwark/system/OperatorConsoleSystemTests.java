@@ -7,6 +7,7 @@ import io.bulwark.harness.client.OrderRequest;
 import io.bulwark.harness.client.PlatformClient;
 import io.bulwark.harness.http.HttpJson;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -299,6 +300,78 @@ class OperatorConsoleSystemTests {
     }
   }
 
+  /**
+   * A record that fails for a while, then would succeed: the operator makes inventory-service fail
+   * an order's reservation from the chaos page (its database refuses the SKU's reservation lines
+   * for 10 s), so its {@code OrderPlaced} fails every retry and is dead-lettered while the order
+   * waits; once the fault is over the operator redrives the dead letter from the recovery page and
+   * follows its link to the order's timeline, which shows the failures, the dead letter, the
+   * redrive and the saga concluded.
+   */
+  @Test
+  void anOrderInventoryFailedIsDeadLetteredThenRedrivenFromTheConsoleAndItsSagaConcludes() {
+    try (Chromium browser =
+        Chromium.signedIn(platform, "/console/chaos", Identities.OPERATOR, Chromium.Size.DESKTOP)) {
+      ChaosPage chaos = new ChaosPage(browser);
+      chaos.ask("fail-reservation", Map.of("seconds", "10"));
+      String log = chaos.awaitLogged("it takes reservations again");
+      java.util.regex.Matcher failed =
+          java.util.regex.Pattern.compile(
+                  "order ([0-9a-f-]{36}) \\(CHAOS-FAIL\\): inventory-service failed its"
+                      + " OrderPlaced (\\d+) times and dead-lettered it \\(dead letter (\\d+):"
+                      + " ([^)]*)")
+              .matcher(log);
+      assertThat(failed.find()).as(log).isTrue();
+      String id = failed.group(1);
+      long letter = Long.parseLong(failed.group(3));
+      assertThat(Integer.parseInt(failed.group(2)))
+          .as("the first delivery and every retry")
+          .isGreaterThan(1);
+      assertThat(failed.group(4)).contains("reservations of CHAOS-FAIL refused");
+      assertThat(orderStatus(id)).as("no reservation made, no answer yet").isEqualTo("PENDING");
+      browser.screenshotWholePage("console-chaos-failed-order");
+
+      browser.open(platform.gateway() + "/console/");
+      WebElement row = letterRow(browser, "inventory-service", letter);
+      assertThat(row.getText()).contains("bulwark.orders.events (OrderPlaced)", "CHAOS-FAIL");
+      clickInRow(browser, "inventory-service", letter, "Redrive");
+      String outcome =
+          browser.await(
+              SHOWN,
+              d -> {
+                String shown = d.findElement(By.id("message")).getDomAttribute("data-outcome");
+                return shown == null || shown.isEmpty() ? null : shown;
+              });
+      assertThat(outcome).as(browser.find("#message").getText()).isEqualTo("APPLIED");
+      browser.screenshot("console-recovery-redriven");
+
+      browser.find("#message a").click();
+      String timeline =
+          browser.await(
+              SHOWN,
+              d -> {
+                String text = d.findElement(By.id("timeline-steps")).getText();
+                return text.contains("concluded CONFIRMED") ? text : null;
+              });
+      assertThat(browser.find("#timeline-heading").getText()).isEqualTo("Order " + id);
+      assertThat(timeline)
+          .contains(
+              "Failed in inventory-service: OrderPlaced: ",
+              "reservations of CHAOS-FAIL refused",
+              "Dead-lettered by inventory-service after " + failed.group(2) + " attempts",
+              "Dead letter " + letter + " redriven by an operator: APPLIED",
+              "Consumed by inventory-service: OrderPlaced");
+      assertThat(timeline.indexOf("Dead-lettered by inventory-service"))
+          .isLessThan(timeline.indexOf("Consumed by inventory-service"));
+      browser.screenshotWholePage("console-order-timeline-redriven");
+    }
+  }
+
+  /** The order's status as the operator reads it through the gateway. */
+  private static String orderStatus(String id) {
+    return json(operator.get("/api/orders/" + id)).get("status").asString();
+  }
+
   /** The open dead letters the health page shows for order-service's inventory topic. */
   private static long openDeadLetters(Chromium browser) {
     Object open =
@@ -307,6 +380,65 @@ class OperatorConsoleSystemTests {
                 + ".find(r => r.cells[0].textContent.startsWith('bulwark.inventory.events'));"
                 + " return row ? Number(row.cells[1].textContent) : 0;");
     return ((Number) open).longValue();
+  }
+
+  /**
+   * The page's text, outside the boxes that scroll sideways on purpose (wide tables, the payload),
+   * that reaches past the right edge of the screen, clipped or not: at most five pieces.
+   */
+  private static final String BEYOND_THE_SCREEN =
+      "const edge = arguments[0] + 1; const found = [];"
+          + " const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);"
+          + " const range = document.createRange();"
+          + " for (let text = walker.nextNode(); text && found.length < 5; text = walker.nextNode()) {"
+          + "   const parent = text.parentElement;"
+          + "   if (!text.textContent.trim() || parent.closest('.scroll, pre, .visually-hidden')) {"
+          + "     continue; }"
+          + "   range.selectNodeContents(text);"
+          + "   const right = range.getBoundingClientRect().right;"
+          + "   if (right > edge) {"
+          + "     found.push(`${Math.round(right)} px: ${text.textContent.trim().slice(0, 40)}`); }"
+          + " }"
+          + " return found;";
+
+  /**
+   * Every console page at a phone's width (390 px): drawn with its data, and nothing wider than the
+   * screen (wide tables scroll within their own box, the page itself never sideways).
+   */
+  @Test
+  void everyConsolePageFitsAPhonesWidth() {
+    // the elements of each page that have text once the page has drawn what it read
+    Map<String, List<String>> drawnWhen =
+        Map.of(
+            "/console/", List.of("#updated", "#services"),
+            "/console/health", List.of("#services", "#instances tbody"),
+            "/console/flow", List.of("#latest tbody", "#saga-latency"),
+            "/console/chaos", List.of("#actions", "#load-facts", "#live"));
+    try (Chromium browser =
+        Chromium.signedIn(platform, "/console/", Identities.OPERATOR, Chromium.Size.PHONE)) {
+      for (String page :
+          List.of("/console/", "/console/health", "/console/flow", "/console/chaos")) {
+        browser.open(platform.gateway() + page);
+        browser.await(
+            SHOWN,
+            d ->
+                drawnWhen.get(page).stream()
+                        .map(css -> d.findElement(By.cssSelector(css)).getText())
+                        .allMatch(text -> !text.isBlank() && !text.startsWith("Loading"))
+                    ? d
+                    : null);
+        Number width = (Number) browser.script("return document.documentElement.scrollWidth");
+        assertThat(width.longValue())
+            .as(page + " is no wider than the screen")
+            .isLessThanOrEqualTo(browser.width());
+        assertThat(browser.script(BEYOND_THE_SCREEN, browser.width()))
+            .as(page + ": what reaches past the screen's edge (clipped or not)")
+            .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+            .isEmpty();
+        String name = page.equals("/console/") ? "recovery" : page.substring("/console/".length());
+        browser.screenshotWholePage("console-" + name + "-phone");
+      }
+    }
   }
 
   @Test
@@ -330,7 +462,11 @@ class OperatorConsoleSystemTests {
   }
 
   private static String rowSelector(long id) {
-    return "#service-order-service tr[data-id='" + id + "']";
+    return rowSelector("order-service", id);
+  }
+
+  private static String rowSelector(String service, long id) {
+    return "#service-" + service + " tr[data-id='" + id + "']";
   }
 
   /**
@@ -338,11 +474,15 @@ class OperatorConsoleSystemTests {
    * between finding it and clicking (it redraws a table whose content changed).
    */
   private static void clickInRow(Chromium browser, long id, String button) {
+    clickInRow(browser, "order-service", id, button);
+  }
+
+  private static void clickInRow(Chromium browser, String service, long id, String button) {
     browser.await(
         SHOWN,
         d -> {
           try {
-            letterRow(browser, id)
+            letterRow(browser, service, id)
                 .findElement(By.xpath(".//button[normalize-space()='" + button + "']"))
                 .click();
             return d;
@@ -354,7 +494,11 @@ class OperatorConsoleSystemTests {
 
   /** The console's row of the order service's dead letter {@code id}, once the page shows it. */
   private static WebElement letterRow(Chromium browser, long id) {
-    By row = By.cssSelector(rowSelector(id));
+    return letterRow(browser, "order-service", id);
+  }
+
+  private static WebElement letterRow(Chromium browser, String service, long id) {
+    By row = By.cssSelector(rowSelector(service, id));
     return browser.await(SHOWN, d -> d.findElements(row).stream().findFirst().orElse(null));
   }
 
