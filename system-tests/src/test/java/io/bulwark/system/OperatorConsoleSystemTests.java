@@ -56,14 +56,7 @@ class OperatorConsoleSystemTests {
       assertThat(row.getText()).contains("bulwark.inventory.events");
       browser.screenshot("console-recovery");
 
-      clickInRow(browser, id, "Redrive");
-      String outcome =
-          browser.await(
-              SHOWN,
-              d -> {
-                String shown = d.findElement(By.id("message")).getDomAttribute("data-outcome");
-                return shown == null || shown.isEmpty() ? null : shown;
-              });
+      String outcome = redrive(browser, "order-service", id);
       assertThat(outcome).as("a record that is no event fails again").isEqualTo("FAILED");
       assertThat(browser.find("#message").getText()).contains("dead letter " + id, "FAILED");
 
@@ -334,14 +327,7 @@ class OperatorConsoleSystemTests {
       browser.open(platform.gateway() + "/console/");
       WebElement row = letterRow(browser, "inventory-service", letter);
       assertThat(row.getText()).contains("bulwark.orders.events (OrderPlaced)", "CHAOS-FAIL");
-      clickInRow(browser, "inventory-service", letter, "Redrive");
-      String outcome =
-          browser.await(
-              SHOWN,
-              d -> {
-                String shown = d.findElement(By.id("message")).getDomAttribute("data-outcome");
-                return shown == null || shown.isEmpty() ? null : shown;
-              });
+      String outcome = redrive(browser, "inventory-service", letter);
       assertThat(outcome).as(browser.find("#message").getText()).isEqualTo("APPLIED");
       browser.screenshot("console-recovery-redriven");
 
@@ -365,6 +351,17 @@ class OperatorConsoleSystemTests {
           .isLessThan(timeline.indexOf("Consumed by inventory-service"));
       browser.screenshotWholePage("console-order-timeline-redriven");
     }
+  }
+
+  /** Redrives the service's dead letter from its row; the outcome the page shows once it has. */
+  private static String redrive(Chromium browser, String service, long id) {
+    clickInRow(browser, service, id, "Redrive");
+    return browser.await(
+        SHOWN,
+        d -> {
+          String shown = d.findElement(By.id("message")).getDomAttribute("data-outcome");
+          return shown == null || shown.isEmpty() ? null : shown;
+        });
   }
 
   /** The order's status as the operator reads it through the gateway. */
