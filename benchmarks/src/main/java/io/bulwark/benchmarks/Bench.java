@@ -21,6 +21,8 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -40,6 +42,7 @@ public final class Bench {
   private final Path results;
   private final boolean quick;
   private final Report report;
+  private final ProcessCpu cpu = new ProcessCpu(LocalRun.SERVICES);
 
   private Bench(Path root, Path results, boolean quick) {
     this.root = root;
@@ -102,6 +105,7 @@ public final class Bench {
 
       double sustained = sweep(load);
       halfSaturation(load, sustained);
+      profile(load, sustained, run);
       tracingCost(load, sustained);
       if (report.patroni) {
         calm(load, Math.max(20, sustained / 2), run);
@@ -165,11 +169,23 @@ public final class Bench {
     PgBench pgbench = new PgBench(primary);
     pgbench.initialise("pgbench", 10);
     for (int clients : List.of(8)) {
+      long transactions = 0;
+      Map<String, Double> used = new TreeMap<>();
       for (int i = 0; i < (quick ? 1 : 3); i++) {
-        double tps = pgbench.run("pgbench", clients, (int) step(15).toSeconds());
+        int seconds = (int) step(15).toSeconds();
+        ProcessCpu.Snapshot before = cpu.take();
+        double tps = pgbench.run("pgbench", clients, seconds);
+        ProcessCpu.between(before, cpu.take())
+            .forEach((part, ms) -> used.merge(part, ms, Double::sum));
+        transactions += Math.round(tps * seconds);
         say("pgbench -N -c " + clients + ": " + Math.round(tps) + " tps");
         report.pgbenchTps.add(tps);
       }
+      report.pgbenchCpu = new Report.CpuUse("pgbench -N, per transaction", transactions, used);
+      say(
+          "pgbench: PostgreSQL used "
+              + String.format(Locale.ROOT, "%.3f", report.pgbenchCpu.perUnit("postgresql"))
+              + " ms of CPU per transaction");
     }
   }
 
@@ -179,7 +195,8 @@ public final class Bench {
     // from a rate a cold platform keeps up with, so the figure says how far it got
     double rate = 10;
     for (int i = 0; i < 12; i++) {
-      Report.Step step = measured(load, rate, step(20), 0).step();
+      Report.Step step =
+          measuredWithCpu("sweep " + Report.f(rate) + "/s", load, rate, step(20), 0).step();
       // kept up: every order accepted with POST p99 within 1 s, and every saga concluded within
       // 10 s of the step's end
       Probe.SagaTimes sagas = Probe.sagaTimes(step.orderIds(), Duration.ofSeconds(10));
@@ -215,11 +232,34 @@ public final class Bench {
     }
   }
 
+  /**
+   * A fixed-rate phase as {@link #measured}, with the CPU every process used over it charged to the
+   * orders it acknowledged (replays included: they are work too) as {@code phase}.
+   */
+  private Measured measuredWithCpu(
+      String phase, OpenLoad load, double rate, Duration duration, double replays)
+      throws InterruptedException {
+    ProcessCpu.Snapshot before = cpu.take();
+    Measured measured = measured(load, rate, duration, replays);
+    Map<String, Double> used = ProcessCpu.between(before, cpu.take());
+    long acknowledged = measured.outcomes().stream().filter(OpenLoad.Outcome::accepted).count();
+    Report.CpuUse use = new Report.CpuUse(phase, acknowledged, used);
+    report.orderCpu.add(use);
+    say(
+        phase
+            + ": "
+            + String.format(Locale.ROOT, "%.2f", use.platformPerUnit())
+            + " ms of CPU per order, the platform's processes together");
+    return measured;
+  }
+
   private void halfSaturation(OpenLoad load, double sustained) throws Exception {
     double rate = Math.max(10, sustained / 2);
     say("at half the sustained rate: " + rate + " orders/s, 10% replayed");
     Instant from = Instant.now();
-    Measured measured = measured(load, rate, step(30), 0.10);
+    Measured measured =
+        measuredWithCpu(
+            "half the sustained rate, " + Report.f(rate) + "/s", load, rate, step(30), 0.10);
     List<OpenLoad.Outcome> outcomes = measured.outcomes();
     Report.Step step = measured.step();
     step = step.withSagas(Probe.sagaTimes(step.orderIds(), Duration.ofSeconds(30)));
@@ -239,6 +279,31 @@ public final class Bench {
     report.relayLagInventory =
         Latencies.ofMillis(Probe.relayLagMillis(LocalRun.INVENTORY_DB, from));
     say(step.line());
+    awaitQuiet();
+  }
+
+  /**
+   * Where the CPU goes: the load at half the sustained rate again, with a JFR recording in one
+   * instance of each service and in the gateway; a phase of its own, since the recording costs a
+   * little.
+   */
+  private void profile(OpenLoad load, double sustained, LocalRun run) throws Exception {
+    double rate = Math.max(10, sustained / 2);
+    Map<String, Long> processes = new TreeMap<>(cpu.instances());
+    processes.keySet().retainAll(List.of("order-service-1", "inventory-service-1", "gateway"));
+    say("profiling " + processes.keySet() + " at " + rate + " orders/s");
+    Profiles profiles = new Profiles(run.serviceJvm()::tool, results.resolve("profiles"));
+    profiles.start(processes);
+    load.run(rate, step(30), 0);
+    for (Profiles.Profile profile : profiles.stop(processes)) {
+      report.profiles.add(profile);
+      say(
+          profile.instance()
+              + ": "
+              + profile.samples()
+              + " samples; "
+              + Report.hottest(profile, 3));
+    }
     awaitQuiet();
   }
 

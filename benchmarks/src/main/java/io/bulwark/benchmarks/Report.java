@@ -109,6 +109,28 @@ final class Report {
   }
 
   /**
+   * The CPU each part of the platform used over a steady phase, and the work done in it (orders
+   * acknowledged, or pgbench's transactions): what one unit of work cost each process.
+   */
+  record CpuUse(String phase, long work, Map<String, Double> millis) {
+
+    /** Milliseconds of CPU per unit of work of one part: 0 when it used none, NaN without work. */
+    double perUnit(String part) {
+      return work == 0 ? Double.NaN : millis.getOrDefault(part, 0.0) / work;
+    }
+
+    /** Of every part of the platform together (the load and the machine's others apart). */
+    double platformPerUnit() {
+      double sum =
+          millis.entrySet().stream()
+              .filter(e -> ProcessCpu.platform(e.getKey()))
+              .mapToDouble(Map.Entry::getValue)
+              .sum();
+      return work == 0 ? Double.NaN : sum / work;
+    }
+  }
+
+  /**
    * A stretch of steady load with no fault, watching the Patroni pair once a second: a leader key
    * short enough for a fast failover must not expire on its own while a loaded machine pauses.
    */
@@ -324,6 +346,14 @@ final class Report {
   int warmUpWindows;
   final Map<String, LocalRun.SoloStart> solo = new LinkedHashMap<>();
 
+  /** CPU by process over pgbench's runs (per transaction) and the steady order phases. */
+  @Nullable CpuUse pgbenchCpu;
+
+  final List<CpuUse> orderCpu = new ArrayList<>();
+
+  /** JFR profiles of one instance of each service and the gateway, under the same load. */
+  final List<Profiles.Profile> profiles = new ArrayList<>();
+
   Report(Path results, boolean quick) {
     this.results = results;
     this.quick = quick;
@@ -342,7 +372,7 @@ final class Report {
     return values.stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).toList().toString();
   }
 
-  private static String f(double value) {
+  static String f(double value) {
     return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%.1f", value);
   }
 
@@ -360,6 +390,9 @@ final class Report {
           failover.timeline(),
           failover.faultSeconds(),
           "primary " + (failover.fault().equals("crash") ? "killed" : "cut off"));
+    }
+    if (!orderCpu.isEmpty()) {
+      Charts.cpuPerOrder(results.resolve("cpu-per-order.png"), orderCpu);
     }
     String summary = summary();
     String relative = root.relativize(results).toString();
@@ -386,6 +419,7 @@ final class Report {
               s.maxBacklog(),
               s.errors().isEmpty() ? "none" : s.errors()));
     }
+    profileSection(full);
     full.append("\n![throughput](throughput.png)\n");
     for (Failover failover : failovers) {
       full.append("\n![primary ").append(failover.fault()).append("](").append(failover.chart());
@@ -485,6 +519,30 @@ final class Report {
     }
     if (tracing != null) {
       tracingRows(md, tracing);
+    }
+    for (Profiles.Profile profile : profiles) {
+      md.append(
+          row(
+              profile.instance()
+                  + ": where its CPU samples ended, the top three (JFR, flame graph"
+                  + " in the report)",
+              hottest(profile, 3),
+              "",
+              ""));
+    }
+    CpuUse atHalf = atHalfRate();
+    if (atHalf != null) {
+      md.append(
+          row(
+              "CPU per order, every process of the platform together, at half the sustained rate"
+                  + " (pgbench: PostgreSQL's CPU per transaction)",
+              f(atHalf.platformPerUnit())
+                  + " ms"
+                  + (pgbenchCpu == null
+                      ? ""
+                      : " (pgbench: " + f3(pgbenchCpu.perUnit("postgresql")) + " ms)"),
+              "",
+              ""));
     }
     md.append(
         row(
@@ -588,6 +646,7 @@ final class Report {
             f(startup.toMillis() / 1000.0) + " s",
             "",
             ""));
+    cpuSection(md);
     md.append("\n![throughput against offered rate](throughput.png)\n");
     for (Failover failover : failovers) {
       md.append("\n![POST latency over time with the primary lost by ")
@@ -601,6 +660,101 @@ final class Report {
           .append("\n");
     }
     return md.toString();
+  }
+
+  private @Nullable CpuUse atHalfRate() {
+    return orderCpu.stream().filter(c -> c.phase().startsWith("half")).findFirst().orElse(null);
+  }
+
+  /**
+   * CPU per order by process: at half the sustained rate, at the highest rate sustained, and
+   * pgbench's per transaction beside them; the chart stacks every steady phase.
+   */
+  private void cpuSection(StringBuilder md) {
+    if (orderCpu.isEmpty()) {
+      return;
+    }
+    List<CpuUse> columns = new ArrayList<>();
+    CpuUse atHalf = atHalfRate();
+    if (atHalf != null) {
+      columns.add(atHalf);
+    }
+    orderCpu.stream()
+        .filter(c -> c.phase().equals("sweep " + f(sustainedRate) + "/s"))
+        .findFirst()
+        .ifPresent(columns::add);
+    if (pgbenchCpu != null) {
+      columns.add(pgbenchCpu);
+    }
+    List<String> parts = new ArrayList<>();
+    columns.forEach(
+        c -> c.millis().keySet().stream().filter(p -> !parts.contains(p)).forEach(parts::add));
+    md.append("\n## CPU per order, by process\n\n")
+        .append("Milliseconds of CPU (user and system, from /proc, reaped children included) each")
+        .append(" process used per order acknowledged in a steady phase, and PostgreSQL's per")
+        .append(" pgbench transaction in the baseline. The load generator and the machine's other")
+        .append(" processes are shown apart and left out of the total.\n\n| process |");
+    columns.forEach(c -> md.append(' ').append(c.phase()).append(" |"));
+    md.append("\n|---|").append("---|".repeat(columns.size())).append('\n');
+    for (String part : parts) {
+      md.append("| ").append(part).append(" |");
+      columns.forEach(c -> md.append(' ').append(f3(c.perUnit(part))).append(" |"));
+      md.append('\n');
+    }
+    md.append("| **the platform, in all** |");
+    columns.forEach(c -> md.append(" **").append(f3(c.platformPerUnit())).append("** |"));
+    md.append('\n');
+    md.append("| work done |");
+    columns.forEach(c -> md.append(' ').append(c.work()).append(" |"));
+    md.append("\n\n![CPU per order by process, each steady phase](cpu-per-order.png)\n");
+  }
+
+  /** The methods running in the most samples, at most {@code count}, as {@code method 12.3%}. */
+  static String hottest(Profiles.Profile profile, int count) {
+    return profile.running().isEmpty()
+        ? "no samples"
+        : profile.running().stream()
+            .limit(count)
+            .map(Report::share)
+            .collect(Collectors.joining(", "));
+  }
+
+  private static String share(Map.Entry<String, Double> frame) {
+    return String.format(Locale.ROOT, "`%s` %.1f%%", frame.getKey(), 100 * frame.getValue());
+  }
+
+  /** Each profile: its hottest methods, the platform's own frames, its flame graph. */
+  private void profileSection(StringBuilder md) {
+    if (profiles.isEmpty()) {
+      return;
+    }
+    md.append("\n## Profiles at half the sustained rate\n\n")
+        .append("JFR's `profile` settings (a stack sample of each running thread every 10 ms) in")
+        .append(" one instance of each service and the gateway, under the same load as the phase")
+        .append(" at half the sustained rate; read with the services' JDK's `jfr`.\n");
+    for (Profiles.Profile profile : profiles) {
+      md.append("\n### ")
+          .append(profile.instance())
+          .append("\n\n")
+          .append(profile.samples())
+          .append(" samples. [Flame graph](")
+          .append(profile.flameGraph())
+          .append(") (callers on top; hover a frame for its share).\n\n")
+          .append("The methods running in the most samples:\n\n| method | share |\n|---|---|\n");
+      profile.running().forEach(e -> md.append(shareRow(e)));
+      md.append("\nThe platform's own frames by the share of samples they were on the")
+          .append(" stack:\n\n| frame | share |\n|---|---|\n");
+      profile.ownCode().forEach(e -> md.append(shareRow(e)));
+    }
+  }
+
+  private static String shareRow(Map.Entry<String, Double> frame) {
+    return String.format(
+        Locale.ROOT, "| `%s` | %.1f%% |%n", frame.getKey(), 100 * frame.getValue());
+  }
+
+  private static String f3(double value) {
+    return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%.2f", value);
   }
 
   private static void tracingRows(StringBuilder md, TracingCost cost) {

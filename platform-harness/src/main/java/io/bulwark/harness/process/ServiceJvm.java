@@ -125,6 +125,11 @@ public final class ServiceJvm {
     }
   }
 
+  /** A tool of the JDK the services run on ({@code jcmd}, {@code jfr}), beside its {@code java}. */
+  public Path tool(String name) {
+    return Path.of(java).toAbsolutePath().resolveSibling(name);
+  }
+
   /** The Java feature version services run on (17, 25, ...). */
   public int featureVersion() {
     return feature;
