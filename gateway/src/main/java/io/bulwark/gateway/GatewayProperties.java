@@ -49,6 +49,8 @@ public record GatewayProperties(
    *
    * @param instances the instances to watch, each by its management address (none: the page shows
    *     the gateway alone)
+   * @param discover services whose instances are found anew at each sample, by the addresses a host
+   *     name resolves to (Kubernetes: a headless Service over the management port)
    * @param sampleInterval how often the sampler reads them while a page is open
    * @param timeout how long one instance may take to answer before it counts as unreachable
    * @param traceUrl a trace's address in the trace viewer, {@code {traceId}} standing for its id
@@ -58,6 +60,7 @@ public record GatewayProperties(
    */
   public record Console(
       @DefaultValue List<WatchedInstance> instances,
+      @DefaultValue List<DiscoveredService> discover,
       @DefaultValue("2s") Duration sampleInterval,
       @DefaultValue("1s") Duration timeout,
       @DefaultValue("") String traceUrl,
@@ -85,4 +88,14 @@ public record GatewayProperties(
    * @param managementUrl where its actuator listens ({@code http://10.0.0.7:9081})
    */
   public record WatchedInstance(String service, String name, String managementUrl) {}
+
+  /**
+   * A service the console finds the instances of by name resolution.
+   *
+   * @param service the service they are instances of
+   * @param host a name that resolves to every instance's address ({@code order-service-management},
+   *     a headless Service)
+   * @param port the instances' management port
+   */
+  public record DiscoveredService(String service, String host, int port) {}
 }

@@ -77,6 +77,11 @@ class GatewayIntegrationTests {
     registry.add(answering + "service", () -> "order-service");
     registry.add(answering + "name", () -> "order-service-2");
     registry.add(answering + "management-url", ORDERS_A::url);
+    // and inventory-service's instances are found by name: the addresses a host resolves to
+    String discovered = "bulwark.gateway.console.discover[0].";
+    registry.add(discovered + "service", () -> "inventory-service");
+    registry.add(discovered + "host", () -> "127.0.0.1");
+    registry.add(discovered + "port", () -> java.net.URI.create(INVENTORY_A.url()).getPort());
   }
 
   @LocalServerPort int port;
@@ -573,7 +578,7 @@ class GatewayIntegrationTests {
   }
 
   @Test
-  void theConsolesHealthSampleShowsTheRoutesBreakersTheRateLimitAndAnInstanceThatDoesNotAnswer() {
+  void theConsolesHealthSampleShowsTheRoutesBreakersTheRateLimitAndEveryWatchedInstance() {
     HttpJson operator =
         new HttpJson("http://127.0.0.1:" + port)
             .withBearer(() -> ISSUER.mint().subject("operator-" + client).roles("operator").sign());
@@ -594,6 +599,9 @@ class GatewayIntegrationTests {
     assertThat(instance.path("name").asString()).isEqualTo("order-service-1");
     assertThat(instance.path("status").asString()).isEqualTo("unreachable");
     assertThat(instance.path("reason").asString()).contains("ConnectException");
+    assertThat(health.path("instances").valueStream().map(i -> i.path("name").asString()))
+        .as("configured by name, then found by resolving a host")
+        .containsExactly("order-service-1", "order-service-2", "inventory-service@127.0.0.1");
   }
 
   /**

@@ -235,7 +235,7 @@ class KubernetesManifestsIntegrationTests {
 
   @ParameterizedTest
   @MethodSource("overlays")
-  void theActuatorIsOnAManagementPortThatNoServiceExposes(String overlay) {
+  void theActuatorIsOnAManagementPortOnlyTheConsolesHeadlessServicesName(String overlay) {
     Manifests manifests = Manifests.of(overlay);
     for (var container : containers(overlay)) {
       assertThat(listAt(container, "ports"))
@@ -247,9 +247,70 @@ class KubernetesManifestsIntegrationTests {
                       .containsEntry("containerPort", 9090));
     }
     for (var service : manifests.ofKind("Service")) {
-      assertThat(listAt(service, "spec", "ports"))
-          .as(name(service) + " exposes")
-          .allSatisfy(p -> assertThat(String.valueOf(p.get("targetPort"))).isEqualTo("http"));
+      if (name(service).endsWith("-management")) {
+        // no address to balance over: a name for the gateway's console to find every pod by
+        assertThat(at(service, "spec", "clusterIP")).as(name(service)).isEqualTo("None");
+        assertThat(at(service, "spec", "publishNotReadyAddresses")).isEqualTo(true);
+        assertThat(listAt(service, "spec", "ports"))
+            .allSatisfy(
+                p -> assertThat(String.valueOf(p.get("targetPort"))).isEqualTo("management"));
+      } else {
+        assertThat(listAt(service, "spec", "ports"))
+            .as(name(service) + " exposes")
+            .allSatisfy(p -> assertThat(String.valueOf(p.get("targetPort"))).isEqualTo("http"));
+      }
+    }
+  }
+
+  /**
+   * The gateway's console watches every pod of each service through its headless management
+   * Service, and the network policies let the gateway (and Prometheus) alone reach that port.
+   */
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void theConsoleWatchesEveryPodThroughItsManagementServiceAndOnlyItAndPrometheusReachIt(
+      String overlay) {
+    Manifests manifests = Manifests.of(overlay);
+    Set<String> headless =
+        manifests.ofKind("Service").stream()
+            .filter(s -> "None".equals(at(s, "spec", "clusterIP")))
+            .map(Manifests::name)
+            .collect(Collectors.toSet());
+    var gatewayConfig =
+        manifests.ofKind("ConfigMap").stream()
+            .filter(c -> mapAt(c, "data").containsKey("application.yaml"))
+            .map(c -> Manifests.yamlIn(c, "application.yaml"))
+            .filter(c -> at(c, "bulwark", "gateway", "console", "discover") != null)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(overlay + ": no console discovery"));
+    @SuppressWarnings("unchecked")
+    var discovered =
+        (List<Map<String, Object>>) at(gatewayConfig, "bulwark", "gateway", "console", "discover");
+    assertThat(discovered)
+        .extracting(d -> String.valueOf(d.get("service")))
+        .containsExactlyInAnyOrder("auth-server", "inventory-service", "order-service");
+    for (var service : discovered) {
+      assertThat(headless).contains(String.valueOf(service.get("host")));
+      assertThat(service.get("port")).isEqualTo(9090);
+    }
+    for (String part : List.of("auth-server", "inventory-service", "order-service")) {
+      Set<String> reaching = new java.util.TreeSet<>();
+      for (var policy : policiesSelecting(manifests, part)) {
+        for (var rule : listAt(policy, "spec", "ingress")) {
+          boolean management =
+              listAt(rule, "ports").stream()
+                  .anyMatch(p -> Integer.valueOf(9090).equals(p.get("port")));
+          if (management) {
+            for (var peer : listAt(rule, "from")) {
+              reaching.add(
+                  String.valueOf(at(peer, "podSelector", "matchLabels", "app.kubernetes.io/name")));
+            }
+          }
+        }
+      }
+      assertThat(reaching)
+          .as(overlay + ": who reaches " + part + "'s management port")
+          .containsExactlyInAnyOrder("gateway", "prometheus");
     }
   }
 

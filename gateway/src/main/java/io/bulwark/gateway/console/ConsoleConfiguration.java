@@ -7,6 +7,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
 import java.time.Clock;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -26,9 +27,15 @@ class ConsoleConfiguration {
     return new Actuators(json, properties.console().timeout());
   }
 
+  @Bean
+  WatchedInstances watchedInstances(GatewayProperties properties) {
+    return new WatchedInstances(properties.console(), InetAddress::getAllByName);
+  }
+
   @Bean(destroyMethod = "close")
   PlatformWatch<HealthSampler.Sample> healthWatch(
       GatewayProperties properties,
+      WatchedInstances instances,
       CircuitBreakerRegistry breakers,
       RateLimiterView rateLimiter,
       Actuators actuators,
@@ -36,7 +43,8 @@ class ConsoleConfiguration {
     GatewayProperties.Console console = properties.console();
     return metered(
         new PlatformWatch<>(
-            new HealthSampler(console, breakers, rateLimiter, actuators, Clock.systemUTC()),
+            new HealthSampler(
+                console, instances, breakers, rateLimiter, actuators, Clock.systemUTC()),
             console.sampleInterval()),
         "health",
         meters);
@@ -60,13 +68,14 @@ class ConsoleConfiguration {
   @Bean(destroyMethod = "close")
   PlatformWatch<FlowSampler.Sample> flowWatch(
       GatewayProperties properties,
+      WatchedInstances instances,
       OrderTraffic traffic,
       Actuators actuators,
       MeterRegistry meters) {
     GatewayProperties.Console console = properties.console();
     return metered(
         new PlatformWatch<>(
-            new FlowSampler(console, traffic, actuators, Clock.systemUTC()),
+            new FlowSampler(console, instances, traffic, actuators, Clock.systemUTC()),
             console.sampleInterval()),
         "flow",
         meters);

@@ -37,13 +37,19 @@ final class FlowSampler implements Supplier<FlowSampler.Sample> {
   private static final String ORDER_SERVICE = "order-service";
 
   private final GatewayProperties.Console settings;
+  private final WatchedInstances instances;
   private final OrderTraffic traffic;
   private final Actuators actuators;
   private final Clock clock;
 
   FlowSampler(
-      GatewayProperties.Console settings, OrderTraffic traffic, Actuators actuators, Clock clock) {
+      GatewayProperties.Console settings,
+      WatchedInstances instances,
+      OrderTraffic traffic,
+      Actuators actuators,
+      Clock clock) {
     this.settings = settings;
+    this.instances = instances;
     this.traffic = traffic;
     this.actuators = actuators;
     this.clock = clock;
@@ -53,7 +59,7 @@ final class FlowSampler implements Supplier<FlowSampler.Sample> {
   public Sample get() {
     OrderTraffic.Reading requests = traffic.read();
     List<String> failures = new ArrayList<>();
-    for (GatewayProperties.WatchedInstance instance : settings.instances()) {
+    for (GatewayProperties.WatchedInstance instance : instances.now()) {
       if (!instance.service().equals(ORDER_SERVICE)) {
         continue;
       }

@@ -52,6 +52,7 @@ final class HealthSampler implements Supplier<HealthSampler.Sample> {
   record Sample(Instant at, long intervalMs, Gateway gateway, List<Instance> instances) {}
 
   private final GatewayProperties.Console settings;
+  private final WatchedInstances instances;
   private final CircuitBreakerRegistry breakers;
   private final RateLimiterView rateLimiter;
   private final Clock clock;
@@ -59,11 +60,13 @@ final class HealthSampler implements Supplier<HealthSampler.Sample> {
 
   HealthSampler(
       GatewayProperties.Console settings,
+      WatchedInstances instances,
       CircuitBreakerRegistry breakers,
       RateLimiterView rateLimiter,
       Actuators actuators,
       Clock clock) {
     this.settings = settings;
+    this.instances = instances;
     this.breakers = breakers;
     this.rateLimiter = rateLimiter;
     this.clock = clock;
@@ -72,8 +75,7 @@ final class HealthSampler implements Supplier<HealthSampler.Sample> {
 
   @Override
   public Sample get() {
-    List<CompletableFuture<Instance>> reads =
-        settings.instances().stream().map(this::read).toList();
+    List<CompletableFuture<Instance>> reads = instances.now().stream().map(this::read).toList();
     List<Instance> instances = reads.stream().map(CompletableFuture::join).toList();
     return new Sample(
         clock.instant(),
