@@ -1,6 +1,7 @@
 package io.bulwark.reliability.autoconfigure;
 
 import io.bulwark.reliability.deadletter.DeadLetterHeaders;
+import io.bulwark.reliability.deadletter.DeadLetters;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -10,8 +11,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jspecify.annotations.Nullable;
-import org.springframework.core.NestedRuntimeException;
-import org.springframework.kafka.listener.ListenerExecutionFailedException;
 import org.springframework.kafka.listener.RetryListener;
 
 /**
@@ -58,7 +57,7 @@ final class FailureHistory implements RetryListener {
   synchronized Headers deadLetterHeaders(ConsumerRecord<?, ?> record, Exception exception) {
     Failures failures = inRetry.remove(key(record));
     Headers headers = new RecordHeaders();
-    Throwable failure = failure(exception);
+    Throwable failure = DeadLetters.whatFailed(exception);
     headers.add(
         DeadLetterHeaders.FAILURE_CLASS,
         failure.getClass().getName().getBytes(StandardCharsets.UTF_8));
@@ -75,19 +74,6 @@ final class FailureHistory implements RetryListener {
             .toString()
             .getBytes(StandardCharsets.UTF_8));
     return headers;
-  }
-
-  /**
-   * What failed, as an operator needs it: what the listener threw (not Spring's wrapper saying that
-   * it threw), and for a Spring exception that wraps another (a {@code DataAccessException} around
-   * what the database said) the innermost cause.
-   */
-  static Throwable failure(Exception exception) {
-    Throwable thrown =
-        exception instanceof ListenerExecutionFailedException && exception.getCause() != null
-            ? exception.getCause()
-            : exception;
-    return thrown instanceof NestedRuntimeException nested ? nested.getMostSpecificCause() : thrown;
   }
 
   private static String key(ConsumerRecord<?, ?> record) {

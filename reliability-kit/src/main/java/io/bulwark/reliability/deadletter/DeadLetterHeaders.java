@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
  * The headers a dead-letter record carries: Spring Kafka's ({@code kafka_dlt-*}: where the record
  * came from and the exception), and the kit's own ({@value #ATTEMPTS}, {@value #FIRST_FAILED_AT}),
  * which the error handler adds because Spring's say neither how often nor since when it failed, and
- * ({@value #FAILURE_CLASS}, {@value #FAILURE_MESSAGE}) what failed in words an operator can use:
- * what the database said rather than Spring's wrapper that restates the statement.
+ * ({@value #FAILURE_CLASS}, {@value #FAILURE_MESSAGE}) what failed in words an operator can use
+ * ({@link DeadLetters#whatFailed}): what the database said rather than Spring's wrapper that
+ * restates the statement.
  */
 public final class DeadLetterHeaders {
 

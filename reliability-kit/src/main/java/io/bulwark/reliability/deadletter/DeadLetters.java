@@ -283,19 +283,27 @@ public final class DeadLetters {
                 "UPDATE bulwark.dead_letter SET attempts = attempts + 1, last_failed_at = ?,"
                     + " exception_class = ?, exception_message = ? WHERE id = ?"),
             clock.instant(),
-            rootCause(failure).getClass().getName(),
-            String.valueOf(rootCause(failure).getMessage()),
+            whatFailed(failure).getClass().getName(),
+            String.valueOf(whatFailed(failure).getMessage()),
             id)) {
       update.executeUpdate();
     }
   }
 
-  static Throwable rootCause(Throwable failure) {
-    Throwable cause = failure;
-    while (cause.getCause() != null && cause.getCause() != cause) {
-      cause = cause.getCause();
+  /**
+   * What failed, as an operator needs it: past the framework's wrappers (Spring's exceptions saying
+   * that a listener or a statement failed, and restating it) to the first exception of the
+   * application or of a library it calls ({@code ERROR: ...} from the database; the kit's {@code
+   * MalformedEventException}, not the parser's error inside it).
+   */
+  public static Throwable whatFailed(Throwable thrown) {
+    Throwable failure = thrown;
+    while (failure.getClass().getName().startsWith("org.springframework.")
+        && failure.getCause() != null
+        && failure.getCause() != failure) {
+      failure = failure.getCause();
     }
-    return cause;
+    return failure;
   }
 
   private static final String SELECT =

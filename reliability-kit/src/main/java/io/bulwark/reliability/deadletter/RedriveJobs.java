@@ -332,7 +332,7 @@ public final class RedriveJobs {
         letters.redriven(connection, id, outcome);
       } catch (Exception e) {
         outcome = "FAILED";
-        Throwable cause = DeadLetters.rootCause(e);
+        Throwable cause = DeadLetters.whatFailed(e);
         detail = cause.getClass().getName() + ": " + cause.getMessage();
         letters.redriveFailed(connection, id, e);
         log.warn("redrive job {}: dead letter {} failed again: {}", job, id, detail);
