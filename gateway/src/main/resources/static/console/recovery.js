@@ -1,7 +1,8 @@
 'use strict';
 // The operator's recovery page. For each service: the outbox's backlog and the dead letters still
 // open, each with a redrive (followed until its job has an outcome) and, once inspected, a discard
-// for a reason; order-service's reconciliation checks (drift between orders and reservations,
+// for a reason; a redrive of the ones selected, or of every open one matching a filter, at a rate,
+// its progress shown until its job is done; order-service's reconciliation checks (drift between orders and reservations,
 // sagas stuck past their deadline) with a check on demand; then the operators' audit log of both. Everything goes through the services'
 // operations API (/api/ops/<service>/...) with the operator's session, which the services check
 // themselves. The page reads it again every five seconds while it is visible, and redraws a table
@@ -19,6 +20,8 @@ const detail = document.getElementById('detail');
 const discardForm = document.getElementById('discard');
 const auditBody = document.querySelector('#audit tbody');
 const drawn = new Map();
+/** The dead letters the operator selected, by service: kept across redraws. */
+const selected = new Map(SERVICES.map((service) => [service, new Set()]));
 let inspected = null;
 
 function ops(service, path) {
@@ -66,6 +69,7 @@ function card(service) {
         <caption class="visually-hidden">Open dead letters of ${service}, oldest first</caption>
         <thead>
           <tr>
+            <th scope="col"><span class="visually-hidden">Selected</span></th>
             <th scope="col">Id</th>
             <th scope="col">Topic</th>
             <th scope="col">Failure</th>
@@ -76,8 +80,53 @@ function card(service) {
         </thead>
         <tbody></tbody>
       </table>
-    </div>`;
+    </div>
+    <form class="bulk" novalidate>
+      <button type="button" class="redrive-selected" disabled>Redrive selected</button>
+      <fieldset>
+        <legend>Or redrive every open dead letter of ${service} that matches</legend>
+        <div class="field">
+          <label for="${service}-topic">Topic</label>
+          <input id="${service}-topic" name="topic" autocomplete="off" placeholder="any">
+        </div>
+        <div class="field">
+          <label for="${service}-type">Event type</label>
+          <input id="${service}-type" name="type" autocomplete="off" placeholder="any">
+        </div>
+        <div class="field">
+          <label for="${service}-error">Error contains</label>
+          <input id="${service}-error" name="error" autocomplete="off" placeholder="anything">
+        </div>
+        <div class="field">
+          <label for="${service}-older">Failed</label>
+          <select id="${service}-older" name="olderThan">
+            <option value="">at any time</option>
+            <option value="1m">over a minute ago</option>
+            <option value="10m">over 10 minutes ago</option>
+            <option value="1h">over an hour ago</option>
+            <option value="1d">over a day ago</option>
+          </select>
+        </div>
+        <div class="field">
+          <label for="${service}-rate">Records per second</label>
+          <input id="${service}-rate" name="rate" type="number" min="1" inputmode="numeric"
+                 placeholder="as fast as allowed">
+        </div>
+        <button type="submit" class="redrive-matching">Redrive all matching</button>
+      </fieldset>
+      <div class="job" hidden>
+        <progress max="1" value="0"></progress>
+        <p class="job-status" role="status" aria-live="polite"></p>
+      </div>
+    </form>`;
   services.append(section);
+  section.querySelector('.redrive-selected').addEventListener('click', (event) =>
+    redriveSelected(service, event.currentTarget),
+  );
+  section.querySelector('form.bulk').addEventListener('submit', (event) => {
+    event.preventDefault();
+    redriveMatching(service, event.currentTarget);
+  });
   return section;
 }
 
@@ -133,7 +182,22 @@ function letterRow(service, letter) {
   if (timeline) {
     actions.append(' ', timeline);
   }
+  const pick = document.createElement('td');
+  const box = document.createElement('input');
+  box.type = 'checkbox';
+  box.checked = selected.get(service).has(letter.id);
+  box.setAttribute('aria-label', `Select dead letter ${letter.id} of ${service}`);
+  box.addEventListener('change', () => {
+    if (box.checked) {
+      selected.get(service).add(letter.id);
+    } else {
+      selected.get(service).delete(letter.id);
+    }
+    showSelection(service);
+  });
+  pick.append(box);
   tr.append(
+    pick,
     cell(`${letter.id}`),
     cell(`${letter.source.topic}${letter.eventType ? ` (${letter.eventType})` : ''}`),
     cell(failure || 'unknown', 'failure'),
@@ -153,9 +217,19 @@ function showLetters(service, letters) {
     return;
   }
   drawn.set(service, key);
+  const listed = new Set(letters.map((letter) => letter.id));
+  [...selected.get(service)].filter((id) => !listed.has(id)).forEach((id) => selected.get(service).delete(id));
   section
     .querySelector('.letters tbody')
     .replaceChildren(...letters.map((letter) => letterRow(service, letter)));
+  showSelection(service);
+}
+
+function showSelection(service) {
+  const count = selected.get(service).size;
+  const redrive = card(service).querySelector('.redrive-selected');
+  redrive.disabled = count === 0;
+  redrive.textContent = count === 0 ? 'Redrive selected' : `Redrive ${count} selected`;
 }
 
 function showAudit(entries) {
@@ -308,41 +382,100 @@ async function inspect(service, id) {
   document.getElementById('detail-heading').focus();
 }
 
-/** Starts a redrive of one record and follows its job until the record has an outcome. */
+/**
+ * Starts a redrive job on the service (by ids or by filter) and follows it, showing its progress in
+ * the service's card, until it is done; the job as last read, or null when it was not started
+ * (the message then says why).
+ */
+async function redriveJob(service, request, what) {
+  const job = card(service).querySelector('.job');
+  const bar = job.querySelector('progress');
+  const status = job.querySelector('.job-status');
+  const started = await call('POST', ops(service, '/redrives'), request);
+  if (started.status !== 202) {
+    message.textContent = `${what} was not redriven: ${await problemOf(started)}`;
+    return null;
+  }
+  const location = started.headers.get('Location');
+  job.hidden = false;
+  for (;;) {
+    const progress = await read(location);
+    const outcomes = Object.entries(progress.job.outcomes || {})
+      .map(([outcome, count]) => `${outcome} ${count}`)
+      .join(', ');
+    bar.max = Math.max(1, progress.job.total);
+    bar.value = progress.done;
+    status.textContent = `Redrive ${progress.job.id} (${progress.job.description}): ${progress.done} of ${progress.job.total} done${outcomes ? ` · ${outcomes}` : ''}${progress.job.status === 'DONE' ? '.' : '…'}`;
+    job.dataset.done = progress.job.status === 'DONE' ? 'true' : 'false';
+    if (progress.job.status === 'DONE') {
+      return progress;
+    }
+    await sleep(500);
+  }
+}
+
+/** Redrives one record and says its outcome, with a link to its order's timeline. */
 async function redrive(service, id, trigger, key) {
   trigger.disabled = true;
   message.textContent = `Redriving dead letter ${id}…`;
   try {
-    const started = await call('POST', ops(service, '/redrives'), { ids: [id] });
-    if (started.status !== 202) {
-      message.textContent = `Dead letter ${id} was not redriven: ${await problemOf(started)}`;
-      return;
-    }
-    const job = started.headers.get('Location');
-    for (let i = 0; i < 60; i++) {
-      const progress = await read(job);
-      if (progress.job.status === 'DONE') {
-        const item = progress.results.items.find((each) => each.deadLetterId === id);
-        const outcome = item ? item.outcome : 'no outcome';
-        message.textContent = `Redrive of dead letter ${id}: ${outcome}${
-          item && item.detail ? ` (${item.detail})` : ''
-        }.`;
-        message.dataset.outcome = outcome;
-        const timeline = timelineLink(key);
-        if (timeline) {
-          timeline.textContent = "See its order's timeline";
-          message.append(' ', timeline);
-        }
-        await refresh();
-        return;
+    const progress = await redriveJob(service, { ids: [id] }, `Dead letter ${id}`);
+    if (progress) {
+      const item = progress.results.items.find((each) => each.deadLetterId === id);
+      const outcome = item ? item.outcome : 'no outcome';
+      message.textContent = `Redrive of dead letter ${id}: ${outcome}${
+        item && item.detail ? ` (${item.detail})` : ''
+      }.`;
+      message.dataset.outcome = outcome;
+      const timeline = timelineLink(key);
+      if (timeline) {
+        timeline.textContent = "See its order's timeline";
+        message.append(' ', timeline);
       }
-      await sleep(500);
+      await refresh();
     }
-    message.textContent = `The redrive of dead letter ${id} is still running: see ${job}.`;
   } catch (error) {
     message.textContent = `Dead letter ${id} was not redriven: ${error.message}`;
   } finally {
     trigger.disabled = false;
+  }
+}
+
+async function redriveSelected(service, trigger) {
+  const ids = [...selected.get(service)].sort((a, b) => a - b);
+  trigger.disabled = true;
+  try {
+    if (await redriveJob(service, { ids }, `The selection of ${ids.length}`)) {
+      selected.get(service).clear();
+      await refresh();
+    }
+  } catch (error) {
+    message.textContent = `The selection was not redriven: ${error.message}`;
+  } finally {
+    showSelection(service);
+  }
+}
+
+async function redriveMatching(service, form) {
+  const filter = {};
+  for (const name of ['topic', 'type', 'error', 'olderThan']) {
+    const value = form.elements[name].value.trim();
+    if (value) {
+      filter[name] = value;
+    }
+  }
+  const rate = form.elements.rate.value.trim();
+  const submit = form.querySelector('.redrive-matching');
+  submit.disabled = true;
+  try {
+    const request = rate ? { filter, ratePerSecond: Number(rate) } : { filter };
+    if (await redriveJob(service, request, 'Nothing')) {
+      await refresh();
+    }
+  } catch (error) {
+    message.textContent = `Nothing was redriven: ${error.message}`;
+  } finally {
+    submit.disabled = false;
   }
 }
 

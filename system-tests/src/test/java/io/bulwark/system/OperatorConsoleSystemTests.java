@@ -82,6 +82,82 @@ class OperatorConsoleSystemTests {
   }
 
   /**
+   * Many records at once: the operator selects two dead letters and redrives them, then redrives
+   * every open one of a topic whose error matches, each time following the job's progress to its
+   * end (records that are no event fail again, and stay open); the audit log records both.
+   */
+  @Test
+  void theOperatorRedrivesASelectionThenEveryRecordMatchingAFilterAndFollowsTheirProgress() {
+    long first =
+        PoisonedRecord.send("selected").awaitDeadLetter(operator, SHOWN).get("id").asLong();
+    long second =
+        PoisonedRecord.send("selected").awaitDeadLetter(operator, SHOWN).get("id").asLong();
+
+    try (Chromium browser =
+        Chromium.signedIn(platform, "/console/", Identities.OPERATOR, Chromium.Size.DESKTOP)) {
+      for (long id : new long[] {first, second}) {
+        browser.await(
+            SHOWN,
+            d -> {
+              try {
+                WebElement box = letterRow(browser, id).findElement(By.cssSelector("input"));
+                if (!box.isSelected()) {
+                  box.click();
+                }
+                return box.isSelected() ? d : null;
+              } catch (org.openqa.selenium.StaleElementReferenceException redrawn) {
+                return null;
+              }
+            });
+      }
+      WebElement redrive = browser.find("#service-order-service .redrive-selected");
+      assertThat(redrive.getText()).isEqualTo("Redrive 2 selected");
+      redrive.click();
+      String selection = awaitJobDone(browser);
+      assertThat(selection)
+          .contains("2 of 2 done", "FAILED 2", "ids [" + first + ", " + second + "]");
+      browser.screenshot("console-recovery-selection-redriven");
+
+      browser.find("#order-service-topic").sendKeys("bulwark.inventory.events");
+      browser.find("#order-service-error").sendKeys("Malformed");
+      browser.find("#order-service-rate").sendKeys("20");
+      browser.find("#service-order-service .redrive-matching").click();
+      String matching =
+          browser.await(
+              SHOWN,
+              d -> {
+                String text = awaitJobDone(browser);
+                return text.contains("filter") ? text : null;
+              });
+      java.util.regex.Matcher done =
+          java.util.regex.Pattern.compile("(\\d+) of (\\d+) done").matcher(matching);
+      assertThat(done.find()).as(matching).isTrue();
+      assertThat(done.group(1)).isEqualTo(done.group(2));
+      assertThat(Integer.parseInt(done.group(2))).as("ours among them").isGreaterThanOrEqualTo(2);
+      assertThat(matching).contains("topic=bulwark.inventory.events", "error=Malformed");
+      browser.screenshotWholePage("console-recovery-filter-redriven");
+      browser.await(
+          SHOWN,
+          d -> d.findElement(By.id("audit")).getText().contains("filter status=OPEN") ? d : null);
+    }
+  }
+
+  /**
+   * The order service's card's redrive job once done: what its progress line says, read in one step
+   * with its state (the page may start the next job between two reads).
+   */
+  private static String awaitJobDone(Chromium browser) {
+    return browser.await(
+        SHOWN,
+        d ->
+            (String)
+                browser.script(
+                    "const job = document.querySelector('#service-order-service .job');"
+                        + " return job.dataset.done === 'true'"
+                        + " ? job.querySelector('.job-status').textContent : null;"));
+  }
+
+  /**
    * Reconciliation from the recovery page: the operator asks for a check, which order-service runs
    * at once (one at a time: asked while a periodic one runs, the operator asks again); the page
    * lists it as asked for by the operator, with what it found, and the audit log records it.
