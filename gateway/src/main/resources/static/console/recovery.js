@@ -2,11 +2,12 @@
 // The operator's recovery page. For each service: the outbox's backlog and the dead letters still
 // open, each with a redrive (followed until its job has an outcome) and, once inspected, a discard
 // for a reason; a redrive of the ones selected, or of every open one matching a filter, at a rate,
-// its progress shown until its job is done; order-service's reconciliation checks (drift between orders and reservations,
-// sagas stuck past their deadline) with a check on demand; then the operators' audit log of both. Everything goes through the services'
-// operations API (/api/ops/<service>/...) with the operator's session, which the services check
-// themselves. The page reads it again every five seconds while it is visible, and redraws a table
-// only when what it shows changed, so that keyboard focus stays where it is.
+// its progress shown until its job is done; order-service's reconciliation checks (drift between
+// orders and reservations, sagas stuck past their deadline) with a check on demand; then the
+// operators' audit log of both. Everything goes through the services' operations API
+// (/api/ops/<service>/...) with the operator's session, which the services check themselves. The
+// page reads it again every five seconds while it is visible, and redraws a table only when what it
+// shows changed, so that keyboard focus stays where it is.
 
 const { call, cell, facts, problemOf, read, seconds, signOut, sleep } = Bulwark;
 const SERVICES = ['order-service', 'inventory-service'];
@@ -218,7 +219,8 @@ function showLetters(service, letters) {
   }
   drawn.set(service, key);
   const listed = new Set(letters.map((letter) => letter.id));
-  [...selected.get(service)].filter((id) => !listed.has(id)).forEach((id) => selected.get(service).delete(id));
+  const chosen = selected.get(service);
+  [...chosen].filter((id) => !listed.has(id)).forEach((id) => chosen.delete(id));
   section
     .querySelector('.letters tbody')
     .replaceChildren(...letters.map((letter) => letterRow(service, letter)));
