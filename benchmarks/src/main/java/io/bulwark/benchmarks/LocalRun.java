@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -129,8 +128,9 @@ final class LocalRun implements AutoCloseable {
 
   /** Resident memory of the process listening on the port, in MiB (from /proc). */
   static Optional<Double> rssMiB(int port) throws IOException {
-    for (long pid : javaPids()) {
-      String cmdline = read(Path.of("/proc", String.valueOf(pid), "cmdline")).replace('\0', ' ');
+    for (long pid : ProcessCpu.pids()) {
+      String cmdline =
+          ProcessCpu.read(Path.of("/proc", String.valueOf(pid), "cmdline")).replace('\0', ' ');
       if (cmdline.contains("server.port=" + port + " ")
           || cmdline.endsWith("server.port=" + port)) {
         return rssMiB(pid);
@@ -140,33 +140,13 @@ final class LocalRun implements AutoCloseable {
   }
 
   private static Optional<Double> rssMiB(long pid) {
-    for (String line : read(Path.of("/proc", String.valueOf(pid), "status")).split("\n")) {
+    for (String line :
+        ProcessCpu.read(Path.of("/proc", String.valueOf(pid), "status")).split("\n")) {
       if (line.startsWith("VmRSS:")) {
         return Optional.of(Long.parseLong(line.replaceAll("\\D", "")) / 1024.0);
       }
     }
     return Optional.empty();
-  }
-
-  private static List<Long> javaPids() throws IOException {
-    List<Long> pids = new ArrayList<>();
-    try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-      for (Path entry : entries.toList()) {
-        String name = entry.getFileName().toString();
-        if (name.chars().allMatch(Character::isDigit)) {
-          pids.add(Long.parseLong(name));
-        }
-      }
-    }
-    return pids;
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1);
-    } catch (IOException e) {
-      return "";
-    }
   }
 
   /** A service started alone, with the local run up around it. */

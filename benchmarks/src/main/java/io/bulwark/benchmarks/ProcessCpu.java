@@ -173,7 +173,8 @@ final class ProcessCpu {
     return fields.length > 19 ? Optional.of(fields) : Optional.empty();
   }
 
-  private static List<Long> pids() {
+  /** Every process's id, from /proc. */
+  static List<Long> pids() {
     try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
       return entries
           .map(entry -> entry.getFileName().toString())
@@ -185,7 +186,8 @@ final class ProcessCpu {
     }
   }
 
-  private static String read(Path file) {
+  /** A /proc file's text; empty when the process ended meanwhile. */
+  static String read(Path file) {
     try {
       return Files.readString(file, StandardCharsets.ISO_8859_1);
     } catch (IOException e) {
