@@ -3,6 +3,7 @@ package io.bulwark.harness.chaos;
 import io.bulwark.harness.Await;
 import io.bulwark.harness.auth.Identities;
 import io.bulwark.harness.client.OrderRequest;
+import io.bulwark.harness.client.PlatformClient;
 import io.bulwark.harness.http.HttpJson;
 import io.bulwark.harness.kafka.KafkaCluster;
 import io.bulwark.harness.platform.PlatformLauncher;
@@ -63,8 +64,7 @@ public final class PlatformFaults {
   private static final List<String> SECONDS = List.of("5", "10", "20", "30", "60");
 
   private final PlatformLauncher launcher;
-  private final HttpJson customer;
-  private final HttpJson operator;
+  private final PlatformClient client;
   private final String kafkaBootstrap;
   private final @Nullable KafkaCluster kafka;
   private final @Nullable PatroniCluster patroni;
@@ -75,15 +75,13 @@ public final class PlatformFaults {
 
   private PlatformFaults(
       PlatformLauncher launcher,
-      HttpJson customer,
-      HttpJson operator,
+      PlatformClient client,
       String kafkaBootstrap,
       @Nullable KafkaCluster kafka,
       @Nullable PatroniCluster patroni,
       boolean partitions) {
     this.launcher = launcher;
-    this.customer = customer;
-    this.operator = operator;
+    this.client = client;
     this.kafkaBootstrap = kafkaBootstrap;
     this.kafka = kafka;
     this.patroni = patroni;
@@ -110,7 +108,13 @@ public final class PlatformFaults {
     // platform's own; the primary when patroni runs its databases (cut off when it was started
     // with partitions); inventory-service's database once the services were started on it
     List<ChaosAction> actions =
-        new PlatformFaults(launcher, customer, operator, kafkaBootstrap, kafka, patroni, partitions)
+        new PlatformFaults(
+                launcher,
+                new PlatformClient(gatewayUrl, launcher.tokens(), Identities.CUSTOMER_2),
+                kafkaBootstrap,
+                kafka,
+                patroni,
+                partitions)
             .actions();
     return ChaosAgent.start(actions, new SteadyLoad(customer, operator, Clock.systemUTC()));
   }
@@ -316,12 +320,7 @@ public final class PlatformFaults {
             .databases()
             .orElseThrow(() -> new IllegalStateException("the services have no databases yet"))
             .inventory();
-    HttpJson.Response stocked =
-        operator.put("/api/inventory/" + FAILING_SKU, "{\"available\": 1000000}");
-    if (stocked.status() != 200) {
-      throw new IllegalStateException(
-          "cannot stock " + FAILING_SKU + ": " + stocked.status() + " " + stocked.body());
-    }
+    client.setStock(FAILING_SKU, 1_000_000);
     long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
     try (Connection inventory = DriverManager.getConnection(database, "postgres", "")) {
       refuseReservations(inventory, seconds);
@@ -396,12 +395,11 @@ public final class PlatformFaults {
   /** One order for {@code sku}, sent with its key until acknowledged: its id. */
   private String placeOrder(String sku) {
     String key = UUID.randomUUID().toString();
-    String body = OrderRequest.of(sku, 1).json();
     HttpJson.Response placed =
         Await.untilPresent(
                 () -> {
                   try {
-                    HttpJson.Response response = customer.postWithKey("/api/orders", body, key);
+                    HttpJson.Response response = client.placeOrder(OrderRequest.of(sku, 1), key);
                     return response.status() == 201 || response.status() == 200
                         ? Optional.of(response)
                         : Optional.empty();
@@ -411,8 +409,7 @@ public final class PlatformFaults {
                 })
             .every(Duration.ofMillis(500))
             .within(Duration.ofSeconds(30), () -> "the order was not acknowledged within 30 s");
-    String location = Objects.requireNonNull(placed.header("Location"));
-    return location.substring(location.lastIndexOf('/') + 1);
+    return PlatformClient.orderIdOf(placed);
   }
 
   /** What inventory-service's dead letter of the order's event says, once it has one. */

@@ -68,8 +68,14 @@ public final class PlatformClient {
       throw new IllegalStateException(
           "order not placed: " + response.status() + " " + response.body());
     }
+    return orderIdOf(response);
+  }
+
+  /** The id of the order an acknowledgement (201, or 200 for a replay) names in its Location. */
+  public static String orderIdOf(Response acknowledged) {
     String location =
-        java.util.Objects.requireNonNull(response.header("Location"), "a 201 without Location");
+        java.util.Objects.requireNonNull(
+            acknowledged.header("Location"), "an acknowledgement without Location");
     return location.substring(location.lastIndexOf('/') + 1);
   }
 
