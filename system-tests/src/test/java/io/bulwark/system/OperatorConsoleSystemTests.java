@@ -334,10 +334,9 @@ class OperatorConsoleSystemTests {
 
   /**
    * The chaos page against the running platform: the operator starts a steady order load, freezes
-   * the inventory instance (every order waits on its SKU check), sees how long orders went
-   * unacknowledged, sends a poisoned record, then stops the load, whose check finds every
-   * acknowledged order there. What this platform does not own (its database servers) is offered
-   * disabled, with the reason.
+   * the order-service instance (every order waits on it), sees how long orders went unacknowledged,
+   * sends a poisoned record, then stops the load, whose check finds every acknowledged order there.
+   * What this platform does not own (its database servers) is offered disabled, with the reason.
    */
   @Test
   void theOperatorFreezesAnInstanceUnderLoadAndFindsNoAcknowledgedOrderLost() {
@@ -350,9 +349,9 @@ class OperatorConsoleSystemTests {
       assertThat(killPrimary.findElement(By.tagName("button")).isEnabled()).isFalse();
 
       chaos.startLoad(20);
-      chaos.ask("freeze-instance", Map.of("instance", "inventory-service-1", "seconds", "5"));
+      chaos.ask("freeze-instance", Map.of("instance", "order-service-1", "seconds", "5"));
       assertThat(chaos.awaitOutageMillis())
-          .as("orders waited on the frozen instance's SKU check")
+          .as("orders waited on the frozen instance")
           .isGreaterThan(1_000);
       assertThat(browser.find("#fault").getText())
           .contains("Freeze an instance", "ms from the fault");

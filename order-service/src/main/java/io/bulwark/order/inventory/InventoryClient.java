@@ -45,11 +45,15 @@ import org.springframework.web.client.RestClient;
  * </ul>
  *
  * <p>Whatever fails, the verdict is "unverified" and the order is accepted: the saga decides.
+ *
+ * <p>Only SKUs not confirmed before are asked about ({@link ConfirmedSkus}): an order for SKUs this
+ * instance has seen confirmed makes no call at all.
  */
 @Component
 class InventoryClient implements SkuCheck, DisposableBean {
 
   static final String NAME = "inventory";
+  private static final String CHECK = "bulwark.inventory.check";
   private static final Logger log = LoggerFactory.getLogger(InventoryClient.class);
 
   private final RestClient http;
@@ -58,6 +62,7 @@ class InventoryClient implements SkuCheck, DisposableBean {
   private final TimeLimiter timeLimiter;
   private final Bulkhead bulkhead;
   private final MeterRegistry meters;
+  private final ConfirmedSkus confirmed;
   // each call carries its order's trace and correlation id onto the thread that makes it
   private final ExecutorService calls =
       ContextExecutorService.wrap(
@@ -74,20 +79,27 @@ class InventoryClient implements SkuCheck, DisposableBean {
       CircuitBreakerRegistry breakers,
       TimeLimiterRegistry timeLimiters,
       BulkheadRegistry bulkheads,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      InventoryProperties properties) {
     this.http = inventoryRestClientBuilder.build();
     this.retry = retries.retry(NAME);
     this.breaker = breakers.circuitBreaker(NAME);
     this.timeLimiter = timeLimiters.timeLimiter(NAME);
     this.bulkhead = bulkheads.bulkhead(NAME);
     this.meters = meters;
+    this.confirmed = new ConfirmedSkus(properties.rememberedSkus());
   }
 
   record StockItem(String sku, int available, int reserved) {}
 
   @Override
   public Verdict verify(Set<String> skus) {
-    Callable<Set<String>> lookup = () -> known(skus);
+    Set<String> unconfirmed = confirmed.unconfirmed(skus);
+    if (unconfirmed.isEmpty()) {
+      meters.counter(CHECK, "outcome", "remembered").increment();
+      return Verdict.verified(Set.of());
+    }
+    Callable<Set<String>> lookup = () -> known(unconfirmed);
     Callable<Set<String>> limited =
         () ->
             timeLimiter.executeFutureSupplier(
@@ -95,13 +107,16 @@ class InventoryClient implements SkuCheck, DisposableBean {
     Callable<Set<String>> guarded =
         Retry.decorateCallable(retry, CircuitBreaker.decorateCallable(breaker, limited));
     try {
-      Set<String> unknown = new HashSet<>(skus);
-      unknown.removeAll(guarded.call());
-      meters.counter("bulwark.inventory.check", "outcome", "verified").increment();
+      Set<String> known = guarded.call();
+      known.retainAll(unconfirmed);
+      confirmed.confirmed(known);
+      Set<String> unknown = new HashSet<>(unconfirmed);
+      unknown.removeAll(known);
+      meters.counter(CHECK, "outcome", "verified").increment();
       return Verdict.verified(unknown);
     } catch (Exception e) {
       log.warn("inventory check unavailable, accepting the order unverified: {}", e.toString());
-      meters.counter("bulwark.inventory.check", "outcome", "unverified").increment();
+      meters.counter(CHECK, "outcome", "unverified").increment();
       return Verdict.unverified();
     }
   }

@@ -10,9 +10,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Resilience4j time limiter (a backstop: the time limiter answers first).
  *
  * @param baseUrl a load-balanced service name ({@code http://inventory-service}) or a plain URL
+ * @param rememberedSkus how many confirmed SKUs an instance remembers, so that orders for them need
+ *     no call (inventory never removes a SKU); 0 asks on every order
  */
 @ConfigurationProperties("bulwark.inventory")
 record InventoryProperties(
     @DefaultValue("http://inventory-service") URI baseUrl,
     @DefaultValue("500ms") Duration connectTimeout,
-    @DefaultValue("3s") Duration readTimeout) {}
+    @DefaultValue("3s") Duration readTimeout,
+    @DefaultValue("100000") int rememberedSkus) {}

@@ -9,9 +9,12 @@ import io.bulwark.harness.http.HttpJson.Response;
 import io.bulwark.order.OrderServiceTestBase;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,18 +22,26 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Placing an order asks the inventory over HTTP first. Each fault of the inventory is injected into
- * a real HTTP server, and the order service must keep accepting orders while the breaker counts
- * exactly what it should.
+ * Placing an order asks the inventory over HTTP first about SKUs it has not confirmed before. Each
+ * fault of the inventory is injected into a real HTTP server, and the order service must keep
+ * accepting orders while the breaker counts exactly what it should. Each test orders a SKU of its
+ * own, so that no earlier confirmation spares the call.
  */
 class InventoryCheckIntegrationTests extends OrderServiceTestBase {
 
-  private static final String ORDER = OrderRequest.of("SKU-1", 1).json();
-
   @Autowired CircuitBreakerRegistry breakers;
   @Autowired JdbcClient jdbc;
+  @Autowired MeterRegistry meters;
 
   private CircuitBreaker breaker;
+  private String sku = "";
+  private String order = "";
+
+  @BeforeEach
+  void aSkuNeverAskedAbout() {
+    sku = "SKU-" + UUID.randomUUID();
+    order = OrderRequest.of(sku, 1).json();
+  }
 
   @BeforeEach
   void healthyInventory() {
@@ -56,7 +67,7 @@ class InventoryCheckIntegrationTests extends OrderServiceTestBase {
     long before = orders();
 
     Response response =
-        http().postOnce("/api/orders", OrderRequest.of("SKU-1", 1).line("GHOST-1", 1).json());
+        http().postOnce("/api/orders", OrderRequest.of(sku, 1).line("GHOST-1", 1).json());
 
     assertThat(response.status()).isEqualTo(422);
     assertThat(response.header("Content-Type")).startsWith("application/problem+json");
@@ -69,7 +80,7 @@ class InventoryCheckIntegrationTests extends OrderServiceTestBase {
     INVENTORY.mode(Mode.SERVER_ERROR);
     int before = INVENTORY.requests();
 
-    Response response = http().postOnce("/api/orders", ORDER);
+    Response response = http().postOnce("/api/orders", order);
 
     assertThat(response.status()).isEqualTo(201);
     assertThat(response.body()).contains("\"status\":\"PENDING\"");
@@ -82,12 +93,12 @@ class InventoryCheckIntegrationTests extends OrderServiceTestBase {
   @Test
   void anOpenBreakerStopsCallingTheInventoryWhileOrdersKeepBeingAccepted() {
     INVENTORY.mode(Mode.SERVER_ERROR);
-    http().postOnce("/api/orders", ORDER);
-    http().postOnce("/api/orders", ORDER);
+    http().postOnce("/api/orders", order);
+    http().postOnce("/api/orders", order);
     assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
     int before = INVENTORY.requests();
 
-    Response response = http().postOnce("/api/orders", ORDER);
+    Response response = http().postOnce("/api/orders", order);
 
     assertThat(response.status()).isEqualTo(201);
     assertThat(INVENTORY.requests()).as("no call, and no retry, while open").isEqualTo(before);
@@ -97,8 +108,8 @@ class InventoryCheckIntegrationTests extends OrderServiceTestBase {
   @Test
   void anOpenBreakerShowsInHealthButNeverTakesTheInstanceOutOfReadiness() {
     INVENTORY.mode(Mode.SERVER_ERROR);
-    http().postOnce("/api/orders", ORDER);
-    http().postOnce("/api/orders", ORDER);
+    http().postOnce("/api/orders", order);
+    http().postOnce("/api/orders", order);
     assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
 
     Response readiness = management().get("/actuator/health/readiness");
@@ -119,16 +130,17 @@ class InventoryCheckIntegrationTests extends OrderServiceTestBase {
   @Test
   void anOpenBreakerHalfOpensAfterItsWaitAndClosesWhenTheInventoryAnswersAgain() {
     INVENTORY.mode(Mode.SERVER_ERROR);
-    http().postOnce("/api/orders", ORDER);
-    http().postOnce("/api/orders", ORDER);
+    http().postOnce("/api/orders", order);
+    http().postOnce("/api/orders", order);
     assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
     INVENTORY.mode(Mode.ANSWER);
 
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> breaker.getState() == CircuitBreaker.State.HALF_OPEN);
-    http().postOnce("/api/orders", ORDER);
-    http().postOnce("/api/orders", ORDER);
+    // two SKUs never confirmed, so each order makes a trial call
+    http().postOnce("/api/orders", OrderRequest.of("SKU-" + UUID.randomUUID(), 1).json());
+    http().postOnce("/api/orders", OrderRequest.of("SKU-" + UUID.randomUUID(), 1).json());
 
     assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
   }
@@ -137,7 +149,7 @@ class InventoryCheckIntegrationTests extends OrderServiceTestBase {
   void aStalledInventoryIsCutOffByTheTimeLimiterAndCountedAsAFailure() {
     INVENTORY.mode(Mode.STALL);
 
-    Response response = http().postOnce("/api/orders", ORDER);
+    Response response = http().postOnce("/api/orders", order);
 
     assertThat(response.status()).isEqualTo(201);
     assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isEqualTo(3);
@@ -148,7 +160,7 @@ class InventoryCheckIntegrationTests extends OrderServiceTestBase {
     INVENTORY.mode(Mode.CLIENT_ERROR);
     int before = INVENTORY.requests();
 
-    Response response = http().postOnce("/api/orders", ORDER);
+    Response response = http().postOnce("/api/orders", order);
 
     assertThat(response.status()).isEqualTo(201);
     assertThat(INVENTORY.requests() - before).isEqualTo(1);
@@ -159,11 +171,56 @@ class InventoryCheckIntegrationTests extends OrderServiceTestBase {
   void anInventoryThatIsDownLeavesPlacingOrdersWorking() {
     INVENTORY.stop();
 
-    Response response = http().postOnce("/api/orders", ORDER);
+    Response response = http().postOnce("/api/orders", order);
 
     assertThat(response.status()).isEqualTo(201);
     assertThat(response.body()).contains("\"status\":\"PENDING\"");
     assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isEqualTo(3);
+  }
+
+  @Test
+  void aSkuTheInventoryConfirmedIsNotAskedAboutAgain() {
+    int before = INVENTORY.requests();
+    double remembered = checks("remembered");
+
+    Response first = http().postOnce("/api/orders", order);
+    Response second = http().postOnce("/api/orders", order);
+
+    assertThat(first.status()).isEqualTo(201);
+    assertThat(second.status()).isEqualTo(201);
+    assertThat(INVENTORY.requests() - before).as("one call, for the first order").isEqualTo(1);
+    assertThat(checks("remembered") - remembered).isEqualTo(1);
+  }
+
+  @Test
+  void anOrderForConfirmedSkusNeedsNoInventoryAtAll() {
+    http().postOnce("/api/orders", order);
+    INVENTORY.stop();
+    double unverified = checks("unverified");
+
+    Response response = http().postOnce("/api/orders", order);
+
+    assertThat(response.status()).isEqualTo(201);
+    assertThat(checks("unverified")).as("verified from what was confirmed").isEqualTo(unverified);
+    assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
+  }
+
+  @Test
+  void anUnknownSkuIsAskedAboutAgainAndAcceptedOnceTheInventoryKnowsIt() {
+    INVENTORY.unknown(Set.of(sku));
+    int before = INVENTORY.requests();
+    assertThat(http().postOnce("/api/orders", order).status()).isEqualTo(422);
+
+    INVENTORY.unknown(Set.of());
+    Response response = http().postOnce("/api/orders", order);
+
+    assertThat(response.status()).isEqualTo(201);
+    assertThat(INVENTORY.requests() - before).as("asked both times").isEqualTo(2);
+  }
+
+  private double checks(String outcome) {
+    Counter counter = meters.find("bulwark.inventory.check").tag("outcome", outcome).counter();
+    return counter == null ? 0 : counter.count();
   }
 
   private long orders() {

@@ -229,7 +229,12 @@ class OrderAccessIntegrationTests extends OrderServiceTestBase {
   @Test
   void theSkuCheckCarriesOrderServicesOwnTokenNotTheCustomers() {
     INVENTORY.start();
-    placedBy(alice);
+    int before = INVENTORY.requests();
+    // a SKU never asked about before, so this order makes the call
+    Response placed =
+        as(alice).postOnce("/api/orders", OrderRequest.of("SKU-" + UUID.randomUUID(), 1).json());
+    assertThat(placed.status()).isEqualTo(201);
+    assertThat(INVENTORY.requests()).isEqualTo(before + 1);
 
     String authorization = INVENTORY.lastAuthorization();
     assertThat(authorization).startsWith("Bearer ");
