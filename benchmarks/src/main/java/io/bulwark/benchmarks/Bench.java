@@ -32,23 +32,30 @@ import java.util.stream.IntStream;
  * {@code ./bulwark bench}: starts the local run on a data directory of its own, measures it, and
  * writes a report (Markdown and PNG charts) into {@code benchmarks/results/<time>/}, with its
  * summary also in {@code BENCHMARKS.md}. {@code --quick} shortens every phase (for a smoke run; its
- * figures are not for comparison).
+ * figures are not for comparison). {@code --warm-up} measures the warm-up alone and writes its
+ * report only, leaving {@code BENCHMARKS.md} as it is: to compare builds or JVM options ({@code
+ * BULWARK_SERVICE_JVM_OPTIONS}) on how soon they reach full speed and at what cost.
  */
 public final class Bench {
 
   static final List<String> SKUS = IntStream.range(0, 10).mapToObj(i -> "BENCH-" + i).toList();
 
+  /** The warm-up's rate: fixed, so that runs of different builds compare. */
+  static final double WARM_UP_RATE = 20;
+
   private final Path root;
   private final Path results;
   private final boolean quick;
+  private final boolean warmUpOnly;
   private final Report report;
   private final ProcessCpu cpu = new ProcessCpu(LocalRun.SERVICES);
 
-  private Bench(Path root, Path results, boolean quick) {
+  private Bench(Path root, Path results, boolean quick, boolean warmUpOnly) {
     this.root = root;
     this.results = results;
     this.quick = quick;
-    this.report = new Report(results, quick);
+    this.warmUpOnly = warmUpOnly;
+    this.report = new Report(results, quick, warmUpOnly);
   }
 
   public static void main(String[] args) throws Exception {
@@ -71,10 +78,11 @@ public final class Bench {
       return;
     }
     boolean quick = List.of(args).contains("--quick");
+    boolean warmUpOnly = List.of(args).contains("--warm-up");
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     Path results = root.resolve("benchmarks/results").resolve(stamp);
     Files.createDirectories(results);
-    new Bench(root, results, quick).run();
+    new Bench(root, results, quick, warmUpOnly).run();
   }
 
   private Duration step(int seconds) {
@@ -87,9 +95,9 @@ public final class Bench {
     say("starting the local run on " + data);
     try (LocalRun run = LocalRun.start(root, data, results.resolve("local-run.log"))) {
       report.startup = run.startup;
+      long up = System.nanoTime();
       ServiceJvm jvm = run.serviceJvm();
       report.serviceJvm = "Java " + jvm.featureVersion() + " " + String.join(" ", jvm.flags());
-      seedStock(run);
       for (var instance : LocalRun.SERVICES.entrySet()) {
         report.startSeconds.put(
             instance.getKey(), run.startSeconds(instance.getKey()).orElse(Double.NaN));
@@ -97,11 +105,16 @@ public final class Bench {
             instance.getKey(), LocalRun.rssMiB(instance.getValue()).orElse(Double.NaN));
       }
       report.patroni = run.underPatroni();
-
-      baseline(run);
+      seedStock(run);
       OpenLoad load = new OpenLoad(LocalRun.GATEWAY, SKUS, run.tokens().of(Identities.CUSTOMER_1));
-      warmUp(load);
+      warmUp(load, up);
+      if (warmUpOnly) {
+        report.write(root);
+        say("report: " + results.resolve("report.md"));
+        return;
+      }
       awaitQuiet();
+      baseline(run);
 
       double sustained = sweep(load);
       halfSaturation(load, sustained);
@@ -134,32 +147,43 @@ public final class Bench {
   }
 
   /**
-   * Every JVM compiles its hot code during the first minutes of load, and on two cores that work
-   * competes with the requests. Load at 60 orders/s in windows of 20 s until the median POST
-   * latency of two windows in a row changes by less than 15% (at least 3 windows, at most 15).
+   * How soon the platform runs at full speed, and the warm-up every later phase needs: from the
+   * moment it is up (stock seeded), {@value #WARM_UP_RATE} orders/s in windows of 10 s, for at
+   * least 5 minutes and until the last windows' POST medians are steady (within 15% of theirs), at
+   * most 10 minutes. Each window's CPU is charged to its orders, so the cost of a cold platform
+   * (the compilers at work) shows beside a warm one's.
    */
-  private void warmUp(OpenLoad load) throws InterruptedException {
-    double previous = Double.NaN;
-    int settled = 0;
-    int windows = quick ? 1 : 15;
-    for (int i = 1; i <= windows; i++) {
-      report.warmUpWindows = i;
-      Report.Step window = Report.Step.of(60, step(20), load.run(60, step(20), 0), 0);
-      double p50 = window.post().p50();
-      say(
-          "warming up, window "
-              + i
-              + ": POST p50 "
-              + Math.round(p50)
-              + " ms, p99 "
-              + Math.round(window.post().p99())
-              + " ms");
-      settled = Math.abs(p50 - previous) < 0.15 * previous ? settled + 1 : 0;
-      previous = p50;
-      if (i >= 3 && settled >= 2) {
+  private void warmUp(OpenLoad load, long up) throws InterruptedException {
+    Duration window = Duration.ofSeconds(quick ? 5 : 10);
+    int least = quick ? WarmUp.STEADY_WINDOWS : 30;
+    int most = quick ? WarmUp.STEADY_WINDOWS : 60;
+    List<WarmUp.Window> windows = new ArrayList<>();
+    WarmUp warmUp = new WarmUp(WARM_UP_RATE, window.toSeconds(), windows);
+    for (int i = 1; i <= most; i++) {
+      ProcessCpu.Snapshot before = cpu.take();
+      Report.Step step = Report.Step.of(WARM_UP_RATE, window, load.run(WARM_UP_RATE, window, 0), 0);
+      Report.CpuUse used =
+          new Report.CpuUse("warm-up", step.accepted(), ProcessCpu.between(before, cpu.take()));
+      windows.add(
+          new WarmUp.Window(
+              (System.nanoTime() - up) / 1e9,
+              step.post().p50(),
+              step.acceptedPerSecond(),
+              used.platformPerUnit()));
+      warmUp = new WarmUp(WARM_UP_RATE, window.toSeconds(), windows);
+      if (i % 6 == 0 || i == 1) {
+        say(
+            "warming up, "
+                + Math.round(windows.get(windows.size() - 1).endSeconds())
+                + " s: "
+                + step.line());
+      }
+      if (i >= least && warmUp.settled(0.15)) {
         break;
       }
     }
+    report.warmUp = warmUp;
+    say(warmUp.line());
   }
 
   private void baseline(LocalRun run) throws Exception {

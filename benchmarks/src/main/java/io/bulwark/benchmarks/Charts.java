@@ -62,11 +62,25 @@ final class Charts {
       List<Double> faults,
       String fault)
       throws IOException {
+    overTime(file, title, "POST latency (ms, log scale)", seriesBySecond, faults, fault);
+  }
+
+  /** Series over seconds on a log scale, with moments marked with {@code label}. */
+  static void overTime(
+      Path file,
+      String title,
+      String axisLabel,
+      Map<String, List<double[]>> seriesBySecond,
+      List<Double> moments,
+      String label)
+      throws IOException {
     XYSeriesCollection data = new XYSeriesCollection();
     seriesBySecond.forEach(
         (name, points) -> {
           XYSeries series = new XYSeries(name);
-          points.forEach(p -> series.add(p[0], Math.max(p[1], 0.1)));
+          points.stream()
+              .filter(p -> !Double.isNaN(p[1]))
+              .forEach(p -> series.add(p[0], Math.max(p[1], 0.1)));
           data.addSeries(series);
         });
     JFreeChart chart =
@@ -80,14 +94,14 @@ final class Charts {
             false,
             false);
     XYPlot plot = chart.getXYPlot();
-    LogarithmicAxis axis = new LogarithmicAxis("POST latency (ms, log scale)");
+    LogarithmicAxis axis = new LogarithmicAxis(axisLabel);
     axis.setAllowNegativesFlag(false);
     plot.setRangeAxis(axis);
-    for (double at : faults) {
+    for (double at : moments) {
       ValueMarker marker = new ValueMarker(at);
       marker.setPaint(Color.RED);
       marker.setStroke(new BasicStroke(2f));
-      marker.setLabel(fault);
+      marker.setLabel(label);
       plot.addDomainMarker(marker);
     }
     style(chart);

@@ -322,6 +322,10 @@ final class Report {
 
   final Path results;
   final boolean quick;
+
+  /** Some phases alone: the report is written, BENCHMARKS.md is left as it is. */
+  final boolean partial;
+
   Duration startup = Duration.ZERO;
   boolean patroni;
 
@@ -343,7 +347,7 @@ final class Report {
   @Nullable Calm calm;
   final List<Double> relayRates = new ArrayList<>();
   @Nullable TracingCost tracing;
-  int warmUpWindows;
+  @Nullable WarmUp warmUp;
   final Map<String, LocalRun.SoloStart> solo = new LinkedHashMap<>();
 
   /** CPU by process over pgbench's runs (per transaction) and the steady order phases. */
@@ -354,9 +358,10 @@ final class Report {
   /** JFR profiles of one instance of each service and the gateway, under the same load. */
   final List<Profiles.Profile> profiles = new ArrayList<>();
 
-  Report(Path results, boolean quick) {
+  Report(Path results, boolean quick, boolean partial) {
     this.results = results;
     this.quick = quick;
+    this.partial = partial;
   }
 
   static double median(List<Double> values) {
@@ -377,9 +382,11 @@ final class Report {
   }
 
   void write(Path root) throws IOException {
-    Charts.throughput(
-        results.resolve("throughput.png"),
-        steps.stream().map(s -> new double[] {s.offered(), s.acceptedPerSecond()}).toList());
+    if (!steps.isEmpty()) {
+      Charts.throughput(
+          results.resolve("throughput.png"),
+          steps.stream().map(s -> new double[] {s.offered(), s.acceptedPerSecond()}).toList());
+    }
     for (Failover failover : failovers) {
       Charts.latencyOverTime(
           results.resolve(failover.chart()),
@@ -394,7 +401,30 @@ final class Report {
     if (!orderCpu.isEmpty()) {
       Charts.cpuPerOrder(results.resolve("cpu-per-order.png"), orderCpu);
     }
+    if (warmUp != null) {
+      Map<String, List<double[]>> series = new LinkedHashMap<>();
+      series.put(
+          "POST p50 (ms)",
+          warmUp.windows().stream().map(w -> new double[] {w.endSeconds(), w.postP50()}).toList());
+      series.put(
+          "CPU per order, the platform (ms)",
+          warmUp.windows().stream()
+              .map(w -> new double[] {w.endSeconds(), w.cpuPerOrder()})
+              .toList());
+      double warm = warmUp.warmSeconds();
+      Charts.overTime(
+          results.resolve("warm-up.png"),
+          "From \"Bulwark is up\": " + f(warmUp.rate()) + " orders/s, each window's figures",
+          "milliseconds (log scale)",
+          series,
+          Double.isNaN(warm) ? List.of() : List.of(warm),
+          "warm");
+    }
     String summary = summary();
+    if (partial) {
+      Files.writeString(results.resolve("report.md"), summary);
+      return;
+    }
     String relative = root.relativize(results).toString();
     StringBuilder full = new StringBuilder(summary);
     full.append("\n## Rate steps\n\n")
@@ -445,6 +475,9 @@ final class Report {
     if (quick) {
       md.append("> A `--quick` run: phases cut short, figures not for comparison.\n\n");
     }
+    if (partial) {
+      md.append("> The warm-up alone (`--warm-up`): the other phases were not run.\n\n");
+    }
     md.append("Produced by `./bulwark bench` on ")
         .append(machine())
         .append("; the services run on ")
@@ -452,11 +485,17 @@ final class Report {
         .append(". The load generator, the services, PostgreSQL (a Patroni pair: primary and")
         .append(" synchronous standby), Kafka and the gateway all share this machine, so every")
         .append(" figure competes with the others for the same cores. Figures are from one run;")
-        .append(" pgbench and the relay drain are medians of their repetitions. The order load")
-        .append(" started after ")
-        .append(warmUpWindows)
-        .append(" warm-up windows of 20 s at 60 orders/s, once the POST median had settled.\n\n");
+        .append(" pgbench and the relay drain are medians of their repetitions. The measured")
+        .append(" phases follow the warm-up (from the moment the platform is up, ")
+        .append(warmUp == null ? "–" : f(warmUp.rate()))
+        .append(" orders/s until the POST median settles), then pgbench.\n\n");
     md.append("| measure | result | target | |\n|---|---|---|---|\n");
+    if (partial) {
+      warmUpRow(md);
+      md.append(
+          "\n![POST p50 and CPU per order from the moment the platform is up](warm-up.png)\n");
+      return md.toString();
+    }
     md.append(
         row(
             "pgbench -N TPS (same PostgreSQL, fsync on, 8 clients, median of "
@@ -465,6 +504,7 @@ final class Report {
             f(pgbench),
             "baseline",
             ""));
+    warmUpRow(md);
     md.append(
         row(
             "sustained orders/s (all accepted, POST p99 ≤ 1 s, every saga concluded within 10 s)",
@@ -647,6 +687,10 @@ final class Report {
             "",
             ""));
     cpuSection(md);
+    if (warmUp != null) {
+      md.append(
+          "\n![POST p50 and CPU per order from the moment the platform is up](warm-up.png)\n");
+    }
     md.append("\n![throughput against offered rate](throughput.png)\n");
     for (Failover failover : failovers) {
       md.append("\n![POST latency over time with the primary lost by ")
@@ -660,6 +704,33 @@ final class Report {
           .append("\n");
     }
     return md.toString();
+  }
+
+  private void warmUpRow(StringBuilder md) {
+    WarmUp measured = warmUp;
+    if (measured == null) {
+      return;
+    }
+    double warm = measured.warmSeconds();
+    md.append(
+        row(
+            "warm-up: from \"Bulwark is up\" until POST p50 stays within "
+                + WarmUp.WITHIN_PERCENT
+                + "% of its steady value, at "
+                + f(measured.rate())
+                + " orders/s (windows of "
+                + f(measured.windowSeconds())
+                + " s); CPU per order in the first minute vs steady",
+            f(warm)
+                + " s (steady p50 "
+                + f(measured.steadyP50())
+                + " ms); "
+                + f(measured.cpuPerOrderWithin(60))
+                + " vs "
+                + f(measured.steadyCpuPerOrder())
+                + " ms",
+            "< 60 s",
+            warm < 60 ? "met" : "not met"));
   }
 
   private @Nullable CpuUse atHalfRate() {

@@ -110,4 +110,38 @@ class MeasuresTests {
         .isEqualTo(2);
     assertThat(new Report.Calm(10, 20, 0, List.of(-1, -1)).promotions()).isZero();
   }
+
+  @Test
+  void thePlatformIsWarmFromTheLastWindowThatWasSlowOrFellBehind() {
+    List<WarmUp.Window> windows = new ArrayList<>();
+    // slow, then behind the rate though fast, then steady at about 20 ms
+    windows.add(new WarmUp.Window(10, 400, 20, 90));
+    windows.add(new WarmUp.Window(20, 30, 20, 60));
+    windows.add(new WarmUp.Window(30, 22, 15, 40));
+    for (int i = 4; i <= 10; i++) {
+      windows.add(new WarmUp.Window(10 * i, i % 2 == 0 ? 19 : 21, 20, 20));
+    }
+
+    WarmUp warmUp = new WarmUp(20, 10, windows);
+
+    assertThat(warmUp.steadyP50()).isCloseTo(20, within(1e-9));
+    assertThat(warmUp.warmSeconds()).as("window 3 fell behind").isEqualTo(30);
+    assertThat(warmUp.settled(0.15)).isTrue();
+    assertThat(warmUp.cpuPerOrderWithin(60))
+        .as("median of the first six")
+        .isCloseTo(30, within(1e-9));
+    assertThat(warmUp.steadyCpuPerOrder()).isEqualTo(20);
+  }
+
+  @Test
+  void aWarmUpIsNotSettledWhileItsLastWindowsDriftOrTooFewAreMeasured() {
+    List<WarmUp.Window> drifting = new ArrayList<>();
+    for (int i = 1; i <= 8; i++) {
+      drifting.add(new WarmUp.Window(10 * i, 100 - 10 * i, 20, 20));
+    }
+
+    assertThat(new WarmUp(20, 10, drifting).settled(0.15)).isFalse();
+    assertThat(new WarmUp(20, 10, drifting.subList(0, 5)).settled(0.15)).isFalse();
+    assertThat(new WarmUp(20, 10, drifting.subList(0, 5)).warmSeconds()).isNaN();
+  }
 }
