@@ -27,6 +27,7 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Memory.</b> A 256 MiB heap cap (the live set of a service is under 80 MiB), the serial
  *       collector, and two malloc arenas instead of glibc's eight per core. {@code
  *       BULWARK_SERVICE_JVM_OPTIONS} adds to these flags or overrides them.
+ *   <li><b>Compiler.</b> C1 alone: see {@link #FLAGS}.
  *   <li><b>Start-up cache.</b> The executable jar is extracted once, and a training run (the
  *       application context refreshed, then the JVM exits) records the classes it loads: an
  *       ahead-of-time cache on Java 25 and later, a class-data-sharing archive before that. Later
@@ -38,7 +39,18 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ServiceJvm {
 
-  private static final List<String> FLAGS = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC");
+  /**
+   * The heap and collector; and only the first, quick compiler (C1, without profiling). Six JVMs
+   * share this machine's cores, each compiling the same framework code: with the optimizing
+   * compiler as well, the platform took 312 s from being up to its steady POST latency at 20
+   * orders/s and spent 358 ms of CPU per order in its first minute; with C1 alone, 133 s and 103
+   * ms, and its steady latency and CPU per order were no worse (20.5 ms and 64 ms against 21.2 and
+   * 69; {@code ./bulwark bench --warm-up}, benchmarks/results/20261207-115949 and -121109). {@code
+   * BULWARK_SERVICE_JVM_OPTIONS=-XX:TieredStopAtLevel=4} brings the optimizing compiler back.
+   */
+  private static final List<String> FLAGS =
+      List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
   private static final Map<String, String> ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
 
   private final String java;
