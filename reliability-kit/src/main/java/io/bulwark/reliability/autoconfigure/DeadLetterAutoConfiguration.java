@@ -66,7 +66,11 @@ public class DeadLetterAutoConfiguration {
 
   @Bean
   PeriodicTask redriveWork(RedriveJobs jobs, DeadLetterProperties properties) {
-    return new PeriodicTask("redrive", properties.redriveTick(), jobs::work);
+    return PeriodicTask.whileBusy(
+        "redrive",
+        properties.redriveTick(),
+        properties.redriveIdleTick(),
+        () -> jobs.workIfAny() ? 1 : 0);
   }
 
   @Bean

@@ -242,6 +242,19 @@ public final class RedriveJobs {
    * allows since its last step (at most a second's worth). Returns how many were redriven.
    */
   public int work() {
+    return Math.max(0, stepOrNone());
+  }
+
+  /**
+   * One step as {@link #work}; whether there was a job to step, even one whose rate allowed no
+   * record yet: while there is, the next step should come soon.
+   */
+  public boolean workIfAny() {
+    return stepOrNone() >= 0;
+  }
+
+  /** Records redriven, or -1 when no job was there to step. */
+  private int stepOrNone() {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
@@ -267,7 +280,7 @@ public final class RedriveJobs {
                     + " WHERE status = 'RUNNING' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED");
         ResultSet row = select.executeQuery()) {
       if (!row.next()) {
-        return 0;
+        return -1;
       }
       job = row.getLong(1);
       rate = row.getInt(2);
