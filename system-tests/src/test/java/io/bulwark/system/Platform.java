@@ -36,12 +36,10 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 final class Platform implements AutoCloseable {
 
   /**
-   * The services as the local run starts them (on Java 25 or later where the machine has one, each
-   * jar from a start-up cache trained at its first start in the run), C1 only: the run starts about
-   * fifty service JVMs, most of them for a minute or two.
+   * The services as the local run starts them (on Java 25 or later where the machine has one, C1
+   * alone, each jar from a start-up cache trained at its first start in the run).
    */
-  private static final ServiceJvm JVM =
-      ServiceJvm.local(Path.of("target", "startup-cache"), List.of("-XX:TieredStopAtLevel=1"));
+  private static final ServiceJvm JVM = ServiceJvm.local(Path.of("target", "startup-cache"));
 
   private static final Duration STARTUP = Duration.ofSeconds(180);
 
