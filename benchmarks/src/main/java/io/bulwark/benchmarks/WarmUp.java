@@ -1,6 +1,5 @@
 package io.bulwark.benchmarks;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -43,10 +42,12 @@ record WarmUp(double rate, double windowSeconds, List<Window> windows) {
     if (windows.size() < STEADY_WINDOWS) {
       return Double.NaN;
     }
-    return Report.median(
-        windows.subList(windows.size() - STEADY_WINDOWS, windows.size()).stream()
-            .map(Window::postP50)
-            .toList());
+    return Report.median(last().stream().map(Window::postP50).toList());
+  }
+
+  /** The last {@value #STEADY_WINDOWS} windows, or all of them while there are fewer. */
+  private List<Window> last() {
+    return windows.subList(Math.max(0, windows.size() - STEADY_WINDOWS), windows.size());
   }
 
   /**
@@ -56,7 +57,7 @@ record WarmUp(double rate, double windowSeconds, List<Window> windows) {
   boolean settled(double tolerance) {
     double steady = steadyP50();
     return !Double.isNaN(steady)
-        && windows.subList(windows.size() - STEADY_WINDOWS, windows.size()).stream()
+        && last().stream()
             .allMatch(w -> w.keptUp(rate) && Math.abs(w.postP50() - steady) <= tolerance * steady);
   }
 
@@ -93,11 +94,8 @@ record WarmUp(double rate, double windowSeconds, List<Window> windows) {
 
   /** The CPU per order of the steady windows. */
   double steadyCpuPerOrder() {
-    List<Double> last = new ArrayList<>();
-    for (int i = Math.max(0, windows.size() - STEADY_WINDOWS); i < windows.size(); i++) {
-      last.add(windows.get(i).cpuPerOrder());
-    }
-    return Report.median(last.stream().filter(v -> !Double.isNaN(v)).toList());
+    return Report.median(
+        last().stream().map(Window::cpuPerOrder).filter(v -> !Double.isNaN(v)).toList());
   }
 
   String line() {

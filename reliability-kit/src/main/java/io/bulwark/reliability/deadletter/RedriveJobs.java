@@ -239,15 +239,8 @@ public final class RedriveJobs {
 
   /**
    * One step of the oldest running job no other worker holds: as many of its records as its rate
-   * allows since its last step (at most a second's worth). Returns how many were redriven.
-   */
-  public int work() {
-    return Math.max(0, stepOrNone());
-  }
-
-  /**
-   * One step as {@link #work}; whether there was a job to step, even one whose rate allowed no
-   * record yet: while there is, the next step should come soon.
+   * allows since its last step (at most a second's worth). Returns whether there was a job to step,
+   * even one whose rate allowed no record yet: while there is, the next step should come soon.
    */
   public boolean workIfAny() {
     return stepOrNone() >= 0;
