@@ -1,5 +1,6 @@
 package io.bulwark.reliability.outbox;
 
+import io.bulwark.reliability.outbox.OutboxWakeup.Woken;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -12,6 +13,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntConsumer;
 import javax.sql.DataSource;
@@ -31,9 +34,16 @@ import org.slf4j.LoggerFactory;
  * batch, once this one is acknowledged), the first delivery of one aggregate's events is always in
  * order, whatever part of a failed batch the broker took.
  *
- * <p>After each pass the relay waits for a commit notification, or the poll interval as a safety
- * net; a pass visits only the shards that hold unpublished messages. It also purges published
- * messages older than the retention.
+ * <p>After each pass the relay waits for a commit notification, which names the shards that got new
+ * messages, or the poll interval as a safety net. Every relay hears every commit; a relay that
+ * finds a shard held by another leaves it to that one from then on, so each event costs one
+ * transaction of the relay that holds its shard, not a losing claim of every other. A pass after a
+ * notification visits the shards it names that are not left to another relay (and those waiting
+ * after a failure). Once a poll interval, and after any wait that ended without a notification, a
+ * pass instead asks the database which shards hold unpublished messages and since when, and takes
+ * every one of them that is its own or whose oldest message has waited longer than the poll
+ * interval: the shards of a relay that stopped, or no longer keeps up, move to the others within
+ * about two intervals. The relay also purges published messages older than the retention.
  *
  * <p>A shard that fails (a record the broker refuses, a topic that cannot be written) is tried
  * again on its own after a pause that doubles up to the maximum, while the pass goes on to the
@@ -54,6 +64,11 @@ public final class OutboxRelay implements AutoCloseable {
   private volatile boolean running;
   private @Nullable Thread thread;
   private Instant nextPurge = Instant.MIN;
+  private Instant nextFullPass = Instant.MIN;
+
+  /** Shards another relay held when this one last tried them: left to it while it keeps up. */
+  private final Set<Integer> heldElsewhere = ConcurrentHashMap.newKeySet();
+
   private final Map<Integer, FailingShard> failing = new ConcurrentHashMap<>();
   private volatile IntConsumer purgeListener = removed -> {};
 
@@ -91,13 +106,45 @@ public final class OutboxRelay implements AutoCloseable {
    * another relay. Returns how many messages this relay published.
    */
   public int drainOnce() throws SQLException {
+    return drain(Woken.atAnyShard());
+  }
+
+  /**
+   * One pass over the shards {@code woken} names, less those another relay holds, plus those
+   * waiting after a failure; or, when it names none or the last full pass is a poll interval old,
+   * over every shard that holds unpublished messages (one probe of the database), less those
+   * another relay holds and keeps up with.
+   */
+  private int drain(Woken woken) throws SQLException {
+    Instant now = clock.instant();
     List<Integer> pending;
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(true);
-      pending = store.pendingShards(connection, settings.shards());
+    if (woken.anyShard()
+        || !now.isBefore(nextFullPass)
+        || woken.shards().stream().anyMatch(s -> s < 0 || s >= settings.shards())) {
+      nextFullPass = now.plus(settings.pollInterval());
+      SortedMap<Integer, Instant> oldest;
+      try (Connection connection = dataSource.getConnection()) {
+        connection.setAutoCommit(true);
+        oldest = store.pendingShards(connection, settings.shards());
+      }
+      // a failing shard that has nothing left to publish (its rows were removed) fails no longer
+      failing.keySet().retainAll(oldest.keySet());
+      // a shard held elsewhere whose oldest message has waited a poll interval is not kept up
+      // with (its holder stopped, or lost its connection): it is taken over
+      Instant overdue = now.minus(settings.pollInterval());
+      pending = new ArrayList<>();
+      oldest.forEach(
+          (shard, appended) -> {
+            if (!heldElsewhere.contains(shard) || appended.isBefore(overdue)) {
+              pending.add(shard);
+            }
+          });
+    } else {
+      Set<Integer> named = new TreeSet<>(woken.shards());
+      named.removeAll(heldElsewhere);
+      named.addAll(failing.keySet());
+      pending = List.copyOf(named);
     }
-    // a failing shard that has nothing left to publish (its rows were removed) fails no longer
-    failing.keySet().retainAll(pending);
     int published = 0;
     for (int shard : pending) {
       FailingShard earlier = failing.get(shard);
@@ -108,6 +155,12 @@ public final class OutboxRelay implements AutoCloseable {
         Relayed relayed;
         do {
           relayed = relay(shard);
+          if (relayed == Relayed.NOT_CLAIMED) {
+            // its holder hears the same commits: leave the shard to it while it keeps up
+            heldElsewhere.add(shard);
+            break;
+          }
+          heldElsewhere.remove(shard);
           published += relayed.sent();
         } while (relayed.more() && running());
         if (earlier != null) {
@@ -237,15 +290,16 @@ public final class OutboxRelay implements AutoCloseable {
 
   private void loop() {
     Duration backoff = settings.errorBackoff();
+    Woken woken = Woken.atAnyShard();
     while (running) {
       try {
-        drainOnce();
+        drain(woken);
         purgeIfDue();
         backoff = settings.errorBackoff();
         // every shard was drained as it was visited; a commit since then has notified, and its
         // notification ends this wait at once. Going round again without waiting would poll the
         // outbox continuously under a steady trickle of commits.
-        wakeup.await(nextWait());
+        woken = wakeup.await(nextWait());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
@@ -254,6 +308,7 @@ public final class OutboxRelay implements AutoCloseable {
         if (!sleep(backoff)) {
           break;
         }
+        woken = Woken.atAnyShard();
         backoff = min(backoff.multipliedBy(2), settings.maxErrorBackoff());
       }
     }

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.SortedMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,8 +18,9 @@ import org.jspecify.annotations.Nullable;
  *       another transaction holds it; the claim ends with the transaction, also when the relay's
  *       process or connection dies.
  *   <li>{@link #pendingShards} names every shard below {@code shards} that holds unpublished
- *       messages committed before the call, claimed or not; it may name a shard that is empty by
- *       the time it is read.
+ *       messages committed before the call, claimed or not, in shard order, each with the append
+ *       time of its oldest unpublished message; it may name a shard that is empty by the time it is
+ *       read.
  *   <li>{@link #fetchUnpublished} returns a shard's unpublished messages in append order.
  *   <li>{@link #markPublished} marks exactly the given messages; if the transaction then rolls back
  *       they stay unpublished and are sent again (at least once: consumers deduplicate by event
@@ -31,7 +33,7 @@ public interface OutboxStore {
 
   boolean tryClaim(Connection connection, int shard) throws SQLException;
 
-  List<Integer> pendingShards(Connection connection, int shards) throws SQLException;
+  SortedMap<Integer, Instant> pendingShards(Connection connection, int shards) throws SQLException;
 
   List<OutboxMessage> fetchUnpublished(Connection connection, int shard, int limit)
       throws SQLException;

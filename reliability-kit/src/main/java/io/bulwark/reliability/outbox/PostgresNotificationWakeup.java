@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
@@ -12,9 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Waits on PostgreSQL {@code LISTEN bulwark.outbox}: the outbox table's insert trigger notifies on
- * commit. The listening connection is reopened after any failure (a failover, a restart), and the
- * wait never exceeds the poll interval, so a lost notification costs at most one interval.
+ * Waits on PostgreSQL {@code LISTEN bulwark_outbox}: the outbox table's insert trigger notifies on
+ * commit, once per shard that got new messages, with the shard as payload. The listening connection
+ * is reopened after any failure (a failover, a restart), and the first wait on a new one ends at
+ * once with {@link Woken#atAnyShard()}, since commits made while nobody listened went unheard; a
+ * wait never exceeds the poll interval, so a notification lost otherwise costs at most one
+ * interval.
  */
 public final class PostgresNotificationWakeup implements OutboxWakeup {
 
@@ -34,22 +39,28 @@ public final class PostgresNotificationWakeup implements OutboxWakeup {
   }
 
   @Override
-  public void await(Duration max) throws InterruptedException {
+  public Woken await(Duration max) throws InterruptedException {
     long deadline = System.nanoTime() + max.toNanos();
     synchronized (lock) {
       while (!closed) {
         long left = (deadline - System.nanoTime()) / 1_000_000;
         if (left <= 0) {
-          return;
+          return Woken.atAnyShard();
         }
         if (Thread.interrupted()) {
           throw new InterruptedException();
         }
         long slice = Math.min(left, SLICE_MILLIS);
         try {
-          PGNotification[] notifications = listening().getNotifications((int) slice);
+          boolean reopened = connection == null || connection.isClosed();
+          PGConnection listening = listening();
+          if (reopened) {
+            // commits made while nobody listened went unheard: any shard may hold them
+            return Woken.atAnyShard();
+          }
+          PGNotification[] notifications = listening.getNotifications((int) slice);
           if (notifications != null && notifications.length > 0) {
-            return;
+            return named(notifications);
           }
         } catch (SQLException e) {
           log.debug("outbox notifications unavailable, polling: {}", e.getMessage());
@@ -57,7 +68,21 @@ public final class PostgresNotificationWakeup implements OutboxWakeup {
           Thread.sleep(slice);
         }
       }
+      return Woken.atAnyShard();
     }
+  }
+
+  /** The shards the notifications name; any shard if one of them names none (an older trigger). */
+  static Woken named(PGNotification[] notifications) {
+    Set<Integer> shards = new HashSet<>();
+    for (PGNotification notification : notifications) {
+      try {
+        shards.add(Integer.parseInt(notification.getParameter()));
+      } catch (NumberFormatException e) {
+        return Woken.atAnyShard();
+      }
+    }
+    return Woken.atShards(shards);
   }
 
   private PGConnection listening() throws SQLException {

@@ -11,6 +11,8 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -37,16 +39,18 @@ public final class PostgresOutboxStore implements OutboxStore {
 
   /** One probe of the unpublished-messages index per shard, however long the backlog is. */
   @Override
-  public List<Integer> pendingShards(Connection connection, int shards) throws SQLException {
+  public SortedMap<Integer, Instant> pendingShards(Connection connection, int shards)
+      throws SQLException {
     try (PreparedStatement select =
         connection.prepareStatement(
-            "SELECT s FROM generate_series(0, ? - 1) AS s WHERE EXISTS"
-                + " (SELECT 1 FROM bulwark.outbox WHERE shard = s AND published_at IS NULL)")) {
+            "SELECT s, oldest FROM generate_series(0, ? - 1) AS s, LATERAL"
+                + " (SELECT created_at AS oldest FROM bulwark.outbox"
+                + " WHERE shard = s AND published_at IS NULL ORDER BY id LIMIT 1) AS o")) {
       select.setInt(1, shards);
-      List<Integer> pending = new ArrayList<>();
+      SortedMap<Integer, Instant> pending = new TreeMap<>();
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          pending.add(rows.getInt(1));
+          pending.put(rows.getInt(1), rows.getTimestamp(2).toInstant());
         }
       }
       return pending;

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.SortedMap;
 
 /** A store that forwards everything; tests override one step to inject a failure there. */
 class DelegatingStore implements OutboxStore {
@@ -20,7 +21,8 @@ class DelegatingStore implements OutboxStore {
   }
 
   @Override
-  public List<Integer> pendingShards(Connection connection, int shards) throws SQLException {
+  public SortedMap<Integer, Instant> pendingShards(Connection connection, int shards)
+      throws SQLException {
     return delegate.pendingShards(connection, shards);
   }
 

@@ -14,17 +14,21 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -267,6 +271,96 @@ class OutboxRelayIntegrationTests {
   }
 
   @Test
+  void aRelayWokenByACommitVisitsOnlyTheShardItNamesWithoutAskingWhichShardsArePending()
+      throws Exception {
+    AtomicInteger probes = new AtomicInteger();
+    List<Integer> claimed = new CopyOnWriteArrayList<>();
+    OutboxStore counting =
+        new DelegatingStore(new PostgresOutboxStore()) {
+          @Override
+          public boolean tryClaim(Connection connection, int shard) throws SQLException {
+            claimed.add(shard);
+            return super.tryClaim(connection, shard);
+          }
+
+          @Override
+          public SortedMap<Integer, Instant> pendingShards(Connection connection, int shards)
+              throws SQLException {
+            probes.incrementAndGet();
+            return super.pendingShards(connection, shards);
+          }
+        };
+    try (OutboxRelay relay = relay(counting, Duration.ofMinutes(10))) {
+      relay.start();
+      await(() -> probes.get() >= 2); // its first pass, and the one after it began to listen
+      Thread.sleep(500);
+      int probesWhenIdle = probes.get();
+      String key = keyInShard(3);
+
+      kit.append(topic, key, 0);
+
+      assertThat(TestKafka.read(topic, 1, Duration.ofSeconds(60)))
+          .extracting(ConsumerRecord::key)
+          .containsExactly(key);
+      assertThat(probes.get()).as("probes of every shard").isEqualTo(probesWhenIdle);
+      assertThat(claimed).as("shards claimed").containsOnly(3);
+    }
+  }
+
+  @Test
+  void aShardAnotherRelayHoldsIsLeftToItOnTheCommitsThatFollow() throws Exception {
+    List<Integer> claimed = new CopyOnWriteArrayList<>();
+    String held = keyInShard(3);
+    String free = keyInShard(5);
+    try (OutboxRelay relay = relay(claimsInto(claimed), Duration.ofMinutes(10));
+        Connection otherRelay = kit.dataSource.getConnection()) {
+      relay.start();
+      Thread.sleep(1_000); // let it drain the empty outbox and go to sleep
+      otherRelay.setAutoCommit(false);
+      assertThat(new PostgresOutboxStore().tryClaim(otherRelay, 3)).isTrue();
+
+      kit.append(topic, held, 0);
+      await(() -> claimed.contains(3));
+      kit.transactions.executeWithoutResult(
+          status -> {
+            kit.outbox.append(thing(held, 1));
+            kit.outbox.append(thing(free, 0));
+          });
+
+      assertThat(TestKafka.read(topic, 1, Duration.ofSeconds(60)))
+          .extracting(ConsumerRecord::key)
+          .containsExactly(free);
+      assertThat(claimed)
+          .as("shard 3 tried once, when its holder was first met; shard 5 taken")
+          .containsExactly(3, 5);
+      otherRelay.rollback();
+    }
+  }
+
+  @Test
+  void aShardLeftToAnotherRelayIsTakenOverOnceItsOldestMessageWaitedAPollInterval()
+      throws Exception {
+    List<Integer> claimed = new CopyOnWriteArrayList<>();
+    String key = keyInShard(3);
+    try (OutboxRelay relay = relay(claimsInto(claimed), Duration.ofMillis(500));
+        Connection otherRelay = kit.dataSource.getConnection()) {
+      relay.start();
+      Thread.sleep(1_000);
+      otherRelay.setAutoCommit(false);
+      assertThat(new PostgresOutboxStore().tryClaim(otherRelay, 3)).isTrue();
+      kit.append(topic, key, 0);
+      await(() -> claimed.contains(3));
+
+      otherRelay.rollback(); // the holder stops without having published it
+
+      assertThat(TestKafka.read(topic, 1, Duration.ofSeconds(60)))
+          .extracting(ConsumerRecord::key)
+          .containsExactly(key);
+      assertThat(kit.unpublished()).isZero();
+    }
+  }
+
+  @Test
   void aShardWhoseRecordTheBrokerRefusesIsRetriedAloneWhileTheOtherShardsPublishAndPurge()
       throws Exception {
     // the refused record in the first shard a pass visits: every other shard comes after it
@@ -449,4 +543,37 @@ class OutboxRelayIntegrationTests {
 
   /** Stands for the relay's process dying between the broker's acknowledgement and the mark. */
   private static final class RelayDied extends RuntimeException {}
+
+  /** The kit's store, noting every shard a relay tries to claim. */
+  private static OutboxStore claimsInto(List<Integer> claimed) {
+    return new DelegatingStore(new PostgresOutboxStore()) {
+      @Override
+      public boolean tryClaim(Connection connection, int shard) throws SQLException {
+        claimed.add(shard);
+        return super.tryClaim(connection, shard);
+      }
+    };
+  }
+
+  private OutboxEvent thing(String aggregate, int seq) {
+    return new OutboxEvent(
+        topic, "Thing", aggregate, "ThingHappened", 1, new KitFixture.Thing(seq));
+  }
+
+  private static String keyInShard(int shard) {
+    for (int i = 0; ; i++) {
+      String key = "thing-" + i;
+      if (Shards.of(key, SHARDS) == shard) {
+        return key;
+      }
+    }
+  }
+
+  private static void await(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("condition met within 30 s").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
 }

@@ -62,23 +62,34 @@ abstract class OutboxStoreContract {
   }
 
   @Test
-  void pendingShardsAreExactlyThoseHoldingUnpublishedMessagesClaimedOrNot() throws SQLException {
+  void pendingShardsAreExactlyThoseHoldingUnpublishedMessagesClaimedOrNotWithTheirOldest()
+      throws SQLException {
     try (Connection connection = transaction()) {
       assertThat(store.pendingShards(connection, SHARDS)).isEmpty();
       connection.rollback();
     }
     String first = keyInShard(0);
     String second = keyInShard(2);
+    Instant before = Instant.now();
     kit.append("t", first, 0);
     kit.append("t", second, 1);
+    Instant between = Instant.now();
+    kit.append("t", second, 2);
     try (Connection claimer = transaction();
         Connection connection = transaction()) {
       assertThat(store.tryClaim(claimer, 2)).isTrue();
-      assertThat(store.pendingShards(connection, SHARDS)).containsExactlyInAnyOrder(0, 2);
+      Map<Integer, Instant> pending = store.pendingShards(connection, SHARDS);
+      assertThat(pending).containsOnlyKeys(0, 2);
+      assertThat(pending.get(2))
+          .as("the oldest of the shard's two")
+          .isBetween(before.minusMillis(1), between.plusMillis(1));
 
       store.markPublished(connection, store.fetchUnpublished(connection, 0, 10));
+      store.markPublished(connection, store.fetchUnpublished(connection, 2, 1));
       connection.commit();
-      assertThat(store.pendingShards(connection, SHARDS)).containsExactly(2);
+      pending = store.pendingShards(connection, SHARDS);
+      assertThat(pending).containsOnlyKeys(2);
+      assertThat(pending.get(2)).as("now the later one").isAfterOrEqualTo(between.minusMillis(1));
       connection.rollback();
       claimer.rollback();
     }
