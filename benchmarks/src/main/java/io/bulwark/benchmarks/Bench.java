@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -213,12 +214,19 @@ public final class Bench {
     }
   }
 
-  /** Rising fixed rates until the platform stops keeping up; returns the highest sustained. */
+  /**
+   * Fixed rates, rising until the platform stops keeping up and then narrowing in ({@link
+   * RateSearch}); returns the highest sustained.
+   */
   private double sweep(OpenLoad load) throws Exception {
-    double sustained = 0;
     // from a rate a cold platform keeps up with, so the figure says how far it got
-    double rate = 10;
-    for (int i = 0; i < 12; i++) {
+    RateSearch search = RateSearch.start();
+    for (int i = 0; i < 14; i++) {
+      OptionalDouble next = search.next();
+      if (next.isEmpty()) {
+        break;
+      }
+      double rate = next.getAsDouble();
       Report.Step step =
           measuredWithCpu("sweep " + Report.f(rate) + "/s", load, rate, step(20), 0).step();
       // kept up: every order accepted with POST p99 within 1 s, and every saga concluded within
@@ -232,17 +240,11 @@ public final class Bench {
               && step.errorShare() < 0.01
               && sagas.notConcluded() == 0
               && step.post().p99() <= 1_000;
-      if (keptUp) {
-        sustained = rate;
-      }
+      search = search.after(rate, keptUp);
       awaitQuiet();
-      if (!keptUp) {
-        break;
-      }
-      rate = rate < 40 ? rate * 2 : rate < 200 ? rate + 40 : Math.round(rate * 1.2);
     }
-    report.sustainedRate = sustained;
-    return sustained;
+    report.sustainedRate = search.keptUp();
+    return search.keptUp();
   }
 
   /** A fixed-rate phase with the outbox backlog sampled throughout. */

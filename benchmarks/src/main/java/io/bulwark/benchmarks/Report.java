@@ -13,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -385,7 +386,10 @@ final class Report {
     if (!steps.isEmpty()) {
       Charts.throughput(
           results.resolve("throughput.png"),
-          steps.stream().map(s -> new double[] {s.offered(), s.acceptedPerSecond()}).toList());
+          steps.stream()
+              .sorted(Comparator.comparingDouble(Step::offered))
+              .map(s -> new double[] {s.offered(), s.acceptedPerSecond()})
+              .toList());
     }
     for (Failover failover : failovers) {
       Charts.latencyOverTime(

@@ -144,4 +144,35 @@ class MeasuresTests {
     assertThat(new WarmUp(20, 10, drifting.subList(0, 5)).settled(0.15)).isFalse();
     assertThat(new WarmUp(20, 10, drifting.subList(0, 5)).warmSeconds()).isNaN();
   }
+
+  @Test
+  void theSweepRisesUntilTheFirstFailureThenHalvesTheGapUntilItIsWithinAFifth() {
+    // a platform that keeps up with 34 orders/s and no more
+    List<Double> offered = new ArrayList<>();
+    RateSearch search = RateSearch.start();
+    for (var next = search.next(); next.isPresent(); next = search.next()) {
+      double rate = next.getAsDouble();
+      offered.add(rate);
+      search = search.after(rate, rate <= 34);
+    }
+
+    assertThat(offered).containsExactly(10.0, 20.0, 40.0, 30.0, 35.0);
+    assertThat(search.keptUp()).as("35 is within a fifth of 30").isEqualTo(30);
+  }
+
+  @Test
+  void theSweepStopsAtOnceWhenTheFirstRateFailsAndRisesByFortiesAndFifthsWhileItKeepsUp() {
+    RateSearch failedAtOnce = RateSearch.start().after(10, false);
+    assertThat(failedAtOnce.next()).isEmpty();
+    assertThat(failedAtOnce.keptUp()).isZero();
+
+    RateSearch rising = RateSearch.start();
+    List<Double> offered = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      double rate = rising.next().orElseThrow();
+      offered.add(rate);
+      rising = rising.after(rate, true);
+    }
+    assertThat(offered).containsExactly(10.0, 20.0, 40.0, 80.0, 120.0, 160.0, 200.0, 240.0);
+  }
 }
