@@ -58,10 +58,12 @@ public final class KitFixture {
   }
 
   public void append(String topic, String aggregate, int seq) {
-    transactions.executeWithoutResult(
-        status ->
-            outbox.append(
-                new OutboxEvent(topic, "Thing", aggregate, "ThingHappened", 1, new Thing(seq))));
+    transactions.executeWithoutResult(status -> outbox.append(thing(topic, aggregate, seq)));
+  }
+
+  /** The event the kit's tests append: {@code ThingHappened} at a position in its aggregate. */
+  public static OutboxEvent thing(String topic, String aggregate, int seq) {
+    return new OutboxEvent(topic, "Thing", aggregate, "ThingHappened", 1, new Thing(seq));
   }
 
   public long unpublished() {

@@ -52,13 +52,14 @@ public final class PostgresNotificationWakeup implements OutboxWakeup {
         }
         long slice = Math.min(left, SLICE_MILLIS);
         try {
-          boolean reopened = connection == null || connection.isClosed();
-          PGConnection listening = listening();
-          if (reopened) {
+          Connection listening = connection;
+          if (listening == null || listening.isClosed()) {
+            listen();
             // commits made while nobody listened went unheard: any shard may hold them
             return Woken.atAnyShard();
           }
-          PGNotification[] notifications = listening.getNotifications((int) slice);
+          PGNotification[] notifications =
+              listening.unwrap(PGConnection.class).getNotifications((int) slice);
           if (notifications != null && notifications.length > 0) {
             return named(notifications);
           }
@@ -85,15 +86,13 @@ public final class PostgresNotificationWakeup implements OutboxWakeup {
     return Woken.atShards(shards);
   }
 
-  private PGConnection listening() throws SQLException {
-    if (connection == null || connection.isClosed()) {
-      connection = dataSource.getConnection();
-      connection.setAutoCommit(true);
-      try (Statement listen = connection.createStatement()) {
-        listen.execute("LISTEN " + CHANNEL);
-      }
+  /** Opens the listening connection. */
+  private void listen() throws SQLException {
+    connection = dataSource.getConnection();
+    connection.setAutoCommit(true);
+    try (Statement listen = connection.createStatement()) {
+      listen.execute("LISTEN " + CHANNEL);
     }
-    return connection.unwrap(PGConnection.class);
   }
 
   private void closeConnection() {

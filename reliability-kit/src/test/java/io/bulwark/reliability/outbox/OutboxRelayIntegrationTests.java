@@ -28,7 +28,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -276,13 +275,7 @@ class OutboxRelayIntegrationTests {
     AtomicInteger probes = new AtomicInteger();
     List<Integer> claimed = new CopyOnWriteArrayList<>();
     OutboxStore counting =
-        new DelegatingStore(new PostgresOutboxStore()) {
-          @Override
-          public boolean tryClaim(Connection connection, int shard) throws SQLException {
-            claimed.add(shard);
-            return super.tryClaim(connection, shard);
-          }
-
+        new DelegatingStore(claimsInto(claimed)) {
           @Override
           public SortedMap<Integer, Instant> pendingShards(Connection connection, int shards)
               throws SQLException {
@@ -292,10 +285,12 @@ class OutboxRelayIntegrationTests {
         };
     try (OutboxRelay relay = relay(counting, Duration.ofMinutes(10))) {
       relay.start();
-      await(() -> probes.get() >= 2); // its first pass, and the one after it began to listen
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> probes.get() >= 2); // its first pass, and the one after it began to listen
       Thread.sleep(500);
       int probesWhenIdle = probes.get();
-      String key = keyInShard(3);
+      String key = keyInShard(3, "thing");
 
       kit.append(topic, key, 0);
 
@@ -310,8 +305,8 @@ class OutboxRelayIntegrationTests {
   @Test
   void aShardAnotherRelayHoldsIsLeftToItOnTheCommitsThatFollow() throws Exception {
     List<Integer> claimed = new CopyOnWriteArrayList<>();
-    String held = keyInShard(3);
-    String free = keyInShard(5);
+    String held = keyInShard(3, "thing");
+    String free = keyInShard(5, "thing");
     try (OutboxRelay relay = relay(claimsInto(claimed), Duration.ofMinutes(10));
         Connection otherRelay = kit.dataSource.getConnection()) {
       relay.start();
@@ -320,11 +315,13 @@ class OutboxRelayIntegrationTests {
       assertThat(new PostgresOutboxStore().tryClaim(otherRelay, 3)).isTrue();
 
       kit.append(topic, held, 0);
-      await(() -> claimed.contains(3));
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> claimed.contains(3));
       kit.transactions.executeWithoutResult(
           status -> {
-            kit.outbox.append(thing(held, 1));
-            kit.outbox.append(thing(free, 0));
+            kit.outbox.append(KitFixture.thing(topic, held, 1));
+            kit.outbox.append(KitFixture.thing(topic, free, 0));
           });
 
       assertThat(TestKafka.read(topic, 1, Duration.ofSeconds(60)))
@@ -341,7 +338,7 @@ class OutboxRelayIntegrationTests {
   void aShardLeftToAnotherRelayIsTakenOverOnceItsOldestMessageWaitedAPollInterval()
       throws Exception {
     List<Integer> claimed = new CopyOnWriteArrayList<>();
-    String key = keyInShard(3);
+    String key = keyInShard(3, "thing");
     try (OutboxRelay relay = relay(claimsInto(claimed), Duration.ofMillis(500));
         Connection otherRelay = kit.dataSource.getConnection()) {
       relay.start();
@@ -349,7 +346,9 @@ class OutboxRelayIntegrationTests {
       otherRelay.setAutoCommit(false);
       assertThat(new PostgresOutboxStore().tryClaim(otherRelay, 3)).isTrue();
       kit.append(topic, key, 0);
-      await(() -> claimed.contains(3));
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> claimed.contains(3));
 
       otherRelay.rollback(); // the holder stops without having published it
 
@@ -460,11 +459,7 @@ class OutboxRelayIntegrationTests {
 
   /** A message key that falls in the shard, so that a test knows where its events go. */
   private static String keyInShard(int shard, String prefix) {
-    for (int i = 0; ; i++) {
-      if (Shards.of(prefix + "-" + i, SHARDS) == shard) {
-        return prefix + "-" + i;
-      }
-    }
+    return ShardKeys.inShard(shard, SHARDS, prefix);
   }
 
   @Test
@@ -553,27 +548,5 @@ class OutboxRelayIntegrationTests {
         return super.tryClaim(connection, shard);
       }
     };
-  }
-
-  private OutboxEvent thing(String aggregate, int seq) {
-    return new OutboxEvent(
-        topic, "Thing", aggregate, "ThingHappened", 1, new KitFixture.Thing(seq));
-  }
-
-  private static String keyInShard(int shard) {
-    for (int i = 0; ; i++) {
-      String key = "thing-" + i;
-      if (Shards.of(key, SHARDS) == shard) {
-        return key;
-      }
-    }
-  }
-
-  private static void await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition met within 30 s").isLessThan(deadline);
-      Thread.sleep(20);
-    }
   }
 }

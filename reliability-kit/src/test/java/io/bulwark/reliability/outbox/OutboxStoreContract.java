@@ -96,11 +96,7 @@ abstract class OutboxStoreContract {
   }
 
   private static String keyInShard(int shard) {
-    for (int i = 0; ; i++) {
-      if (Shards.of("aggregate-" + i, SHARDS) == shard) {
-        return "aggregate-" + i;
-      }
-    }
+    return ShardKeys.inShard(shard, SHARDS, "aggregate");
   }
 
   @Test

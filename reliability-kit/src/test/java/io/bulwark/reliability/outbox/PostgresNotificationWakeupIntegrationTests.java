@@ -95,16 +95,10 @@ class PostgresNotificationWakeupIntegrationTests {
   }
 
   private static OutboxEvent thing(String aggregate, int seq) {
-    return new OutboxEvent(
-        "things", "Thing", aggregate, "ThingHappened", 1, new KitFixture.Thing(seq));
+    return KitFixture.thing("things", aggregate, seq);
   }
 
   private static String keyInShard(int shard) {
-    for (int i = 0; ; i++) {
-      String key = "thing-" + i;
-      if (Shards.of(key, SHARDS) == shard) {
-        return key;
-      }
-    }
+    return ShardKeys.inShard(shard, SHARDS, "thing");
   }
 }
