@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,10 +29,13 @@ import org.slf4j.LoggerFactory;
  * other processes take other shards), read its oldest unpublished messages, publish them and wait
  * for the acknowledgements, mark them published, commit. A relay that dies anywhere in between
  * leaves its messages unpublished and its claim released; the next relay sends them again, and the
- * consumers' inbox drops the duplicates. Because a shard has one owner at a time, is read in append
- * order, and a batch carries at most one message of each aggregate (its next one waits for a later
- * batch, once this one is acknowledged), the first delivery of one aggregate's events is always in
- * order, whatever part of a failed batch the broker took.
+ * consumers' inbox drops the duplicates. A batch is sent in rounds: the first holds the oldest
+ * message of each aggregate, the second each aggregate's next, and so on, and a round is sent only
+ * once the one before it has been acknowledged. Because a shard has one owner at a time, is read in
+ * append order, and no round carries two messages of one aggregate, the first delivery of one
+ * aggregate's events is always in order, whatever part of a failed round the broker took. When a
+ * round fails, the rounds acknowledged before it are marked and committed and the failure is the
+ * shard's.
  *
  * <p>After each pass the relay waits for a commit notification, which names the shards that got new
  * messages, or the poll interval as a safety net. Every relay hears every commit; a relay that
@@ -256,12 +259,25 @@ public final class OutboxRelay implements AutoCloseable {
           connection.rollback();
           return new Relayed(0, false);
         }
-        List<OutboxMessage> batch = oldestOfEachKey(fetched);
-        publisher.publish(batch);
-        store.markPublished(connection, batch);
+        int sent = 0;
+        RuntimeException failure = null;
+        for (List<OutboxMessage> round : inRounds(fetched)) {
+          try {
+            publisher.publish(round);
+          } catch (RuntimeException e) {
+            failure = e;
+            break;
+          }
+          // marked round by round: each statement also keeps the claim's idle clock from running
+          // out over a batch of many rounds
+          store.markPublished(connection, round);
+          sent += round.size();
+        }
         connection.commit();
-        return new Relayed(
-            batch.size(), fetched.size() == settings.batchSize() || batch.size() < fetched.size());
+        if (failure != null) {
+          throw failure;
+        }
+        return new Relayed(sent, fetched.size() == settings.batchSize());
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly(connection);
         throw e;
@@ -270,22 +286,25 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   /**
-   * The oldest message of each key among {@code fetched}, in their order: a key's next message goes
-   * in a later batch, sent only once this one has been acknowledged and marked. So no batch ever
-   * carries two messages of one aggregate, and how a failing batch ends (which of its sends the
-   * broker took while it restarted) cannot put an aggregate's events out of order: once, with every
-   * broker restarted, the inventory got orders' rejections before their placements, both of them in
-   * the one batch of their shard that had failed while the brokers came back.
+   * {@code fetched} in rounds: the first holds the oldest message of each key, the next each key's
+   * second, and so on, each round in append order. A key's next message is sent only once the round
+   * with its earlier one has been acknowledged, so no send ever carries two messages of one
+   * aggregate, and how a failing round ends (which of its sends the broker took while it restarted)
+   * cannot put an aggregate's events out of order: once, with every broker restarted, the inventory
+   * got orders' rejections before their placements, both of them in the one batch of their shard
+   * that had failed while the brokers came back.
    */
-  static List<OutboxMessage> oldestOfEachKey(List<OutboxMessage> fetched) {
-    Set<String> keys = new HashSet<>();
-    List<OutboxMessage> batch = new ArrayList<>(fetched.size());
+  static List<List<OutboxMessage>> inRounds(List<OutboxMessage> fetched) {
+    Map<String, Integer> seen = new HashMap<>();
+    List<List<OutboxMessage>> rounds = new ArrayList<>();
     for (OutboxMessage message : fetched) {
-      if (keys.add(message.key())) {
-        batch.add(message);
+      int round = seen.merge(message.key(), 1, Integer::sum) - 1;
+      if (round == rounds.size()) {
+        rounds.add(new ArrayList<>());
       }
+      rounds.get(round).add(message);
     }
-    return batch;
+    return rounds;
   }
 
   private void loop() {

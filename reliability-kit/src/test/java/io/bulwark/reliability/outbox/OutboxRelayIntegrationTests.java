@@ -204,7 +204,7 @@ class OutboxRelayIntegrationTests {
   }
 
   @Test
-  void aBatchCarriesOneEventPerAggregateSoItsNextIsSentOnlyOnceTheEarlierOneIsAcknowledged()
+  void aBatchIsSentInRoundsOfOneEventPerAggregateEachOnceTheRoundBeforeIsAcknowledged()
       throws Exception {
     // two aggregates of one shard, each with three events waiting
     String first = keyInShard(2, "first");
@@ -213,44 +213,80 @@ class OutboxRelayIntegrationTests {
       kit.append(topic, first, seq);
       kit.append(topic, second, seq);
     }
-    List<List<String>> batches = new CopyOnWriteArrayList<>();
-    List<Integer> unpublishedWhenSent = new CopyOnWriteArrayList<>();
+    List<List<String>> rounds = new CopyOnWriteArrayList<>();
+    List<Integer> acknowledgedWhenSent = new CopyOnWriteArrayList<>();
+    AtomicInteger acknowledged = new AtomicInteger();
     EventPublisher broker = KitFixture.publisher();
     EventPublisher recording =
-        batch -> {
-          batches.add(batch.stream().map(OutboxMessage::key).toList());
-          unpublishedWhenSent.add((int) kit.unpublished());
-          broker.publish(batch);
+        round -> {
+          rounds.add(round.stream().map(OutboxMessage::key).toList());
+          acknowledgedWhenSent.add(acknowledged.get());
+          broker.publish(round);
+          acknowledged.addAndGet(round.size());
         };
 
-    try (OutboxRelay relay =
-        new OutboxRelay(
-            kit.dataSource,
-            new PostgresOutboxStore(),
-            recording,
-            OutboxWakeup.polling(),
-            KitFixture.settings(SHARDS, 50, Duration.ofSeconds(1)),
-            Clock.systemUTC())) {
-      assertThat(relay.drainOnce()).as("one pass still publishes all of them").isEqualTo(6);
+    try (OutboxRelay relay = relay(recording)) {
+      assertThat(relay.drainOnce()).as("one pass publishes all of them").isEqualTo(6);
     }
 
-    assertThat(batches)
-        .as("each aggregate's next event in a batch of its own, after the earlier one's")
+    assertThat(rounds)
+        .as("each aggregate's next event in a round of its own")
         .hasSize(3)
         .allSatisfy(keys -> assertThat(keys).containsExactly(first, second));
-    assertThat(unpublishedWhenSent)
-        .as("each batch sent once the one before it was marked published")
-        .containsExactly(6, 4, 2);
-    List<ConsumerRecord<String, byte[]>> records = TestKafka.read(topic, 6, Duration.ofSeconds(30));
-    Map<String, List<Integer>> sequences = new HashMap<>();
-    records.forEach(
-        r ->
-            sequences
-                .computeIfAbsent(r.key(), k -> new ArrayList<>())
-                .add(kit.codec.decode(r.value()).payload().get("seq").asInt()));
-    assertThat(sequences)
+    assertThat(acknowledgedWhenSent)
+        .as("each round sent once the broker acknowledged the one before it")
+        .containsExactly(0, 2, 4);
+    assertThat(kit.unpublished()).isZero();
+    assertThat(sequencesByKey(6))
         .containsEntry(first, List.of(0, 1, 2))
         .containsEntry(second, List.of(0, 1, 2));
+  }
+
+  @Test
+  void aRoundTheBrokerFailsKeepsTheRoundsBeforeItPublishedAndSendsNothingAfterIt()
+      throws Exception {
+    String first = keyInShard(2, "first");
+    String second = keyInShard(2, "second");
+    for (int seq = 0; seq < 3; seq++) {
+      kit.append(topic, first, seq);
+      kit.append(topic, second, seq);
+    }
+    AtomicInteger rounds = new AtomicInteger();
+    EventPublisher broker = KitFixture.publisher();
+    EventPublisher failsTheSecondRound =
+        round -> {
+          if (rounds.incrementAndGet() == 2) {
+            throw new PublishException("the broker went away", new IllegalStateException());
+          }
+          broker.publish(round);
+        };
+
+    try (OutboxRelay relay = relay(failsTheSecondRound)) {
+      assertThat(relay.drainOnce()).as("the failure stays in its shard").isZero();
+      assertThat(rounds).as("no round after the failed one").hasValue(2);
+      assertThat(kit.unpublished()).as("the first round is published and marked").isEqualTo(4);
+      assertThat(relay.failingShards()).extracting(FailingShard::shard).containsExactly(2);
+    }
+    try (OutboxRelay relay = relay(broker)) {
+      assertThat(relay.drainOnce()).isEqualTo(4);
+    }
+
+    assertThat(sequencesByKey(6))
+        .as("every event once, each aggregate's in order")
+        .containsEntry(first, List.of(0, 1, 2))
+        .containsEntry(second, List.of(0, 1, 2));
+  }
+
+  /** The sequence numbers of the topic's first {@code count} records, by key, in arrival order. */
+  private Map<String, List<Integer>> sequencesByKey(int count) {
+    Map<String, List<Integer>> sequences = new HashMap<>();
+    TestKafka.read(topic, count, Duration.ofSeconds(30))
+        .forEach(
+            r ->
+                sequences
+                    .computeIfAbsent(r.key(), k -> new ArrayList<>())
+                    .add(kit.codec.decode(r.value()).payload().get("seq").asInt()));
+    return sequences;
   }
 
   @Test
@@ -496,6 +532,17 @@ class OutboxRelayIntegrationTests {
         KitFixture.publisher(),
         OutboxWakeup.polling(),
         settings,
+        Clock.systemUTC());
+  }
+
+  /** A polling relay of this test's shards that sends through {@code publisher}. */
+  private OutboxRelay relay(EventPublisher publisher) {
+    return new OutboxRelay(
+        kit.dataSource,
+        new PostgresOutboxStore(),
+        publisher,
+        OutboxWakeup.polling(),
+        KitFixture.settings(SHARDS, 50, Duration.ofSeconds(1)),
         Clock.systemUTC());
   }
 
