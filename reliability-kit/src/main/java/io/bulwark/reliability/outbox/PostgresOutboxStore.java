@@ -37,7 +37,16 @@ public final class PostgresOutboxStore implements OutboxStore {
     }
   }
 
-  /** One probe of the unpublished-messages index per shard, however long the backlog is. */
+  /**
+   * One probe of the unpublished-messages index per shard, however long the backlog is.
+   *
+   * <p>This read and {@link #fetchUnpublished} name their shard as a range of one and order by
+   * shard and id, an order only the partial index of unpublished rows ({@code shard, id}) gives.
+   * With {@code shard = ?} the planner may walk the primary key instead, which it prices from the
+   * share of unpublished rows its statistics last saw: after a backlog drains, and before the
+   * statistics are renewed, that walk passes every published row at the low ids (200 ms for the
+   * probe over 40,000 rows, against 2 ms).
+   */
   @Override
   public SortedMap<Integer, Instant> pendingShards(Connection connection, int shards)
       throws SQLException {
@@ -45,7 +54,8 @@ public final class PostgresOutboxStore implements OutboxStore {
         connection.prepareStatement(
             "SELECT s, oldest FROM generate_series(0, ? - 1) AS s, LATERAL"
                 + " (SELECT created_at AS oldest FROM bulwark.outbox"
-                + " WHERE shard = s AND published_at IS NULL ORDER BY id LIMIT 1) AS o")) {
+                + " WHERE shard BETWEEN s AND s AND published_at IS NULL"
+                + " ORDER BY shard, id LIMIT 1) AS o")) {
       select.setInt(1, shards);
       SortedMap<Integer, Instant> pending = new TreeMap<>();
       try (ResultSet rows = select.executeQuery()) {
@@ -63,10 +73,12 @@ public final class PostgresOutboxStore implements OutboxStore {
     try (PreparedStatement select =
         connection.prepareStatement(
             "SELECT id, event_id, topic, message_key, event_type, message::text, correlation_id,"
-                + " created_at, trace_context::text FROM bulwark.outbox WHERE shard = ? AND published_at IS NULL"
-                + " ORDER BY id LIMIT ?")) {
+                + " created_at, trace_context::text FROM bulwark.outbox"
+                + " WHERE shard BETWEEN ? AND ? AND published_at IS NULL"
+                + " ORDER BY shard, id LIMIT ?")) {
       select.setInt(1, shard);
-      select.setInt(2, limit);
+      select.setInt(2, shard);
+      select.setInt(3, limit);
       List<OutboxMessage> messages = new ArrayList<>();
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {

@@ -216,7 +216,7 @@ abstract class OutboxStoreContract {
     }
   }
 
-  private Connection transaction() throws SQLException {
+  protected Connection transaction() throws SQLException {
     Connection connection = kit.dataSource.getConnection();
     connection.setAutoCommit(false);
     return connection;
