@@ -78,6 +78,15 @@ public final class Bench {
               .line());
       return;
     }
+    if (args.length == 3 && args[0].equals("--drain")) {
+      // the relay drain alone, against a local run that is already up on the given primary port
+      RelayDrain drain =
+          new RelayDrain(
+              "jdbc:postgresql://127.0.0.1:" + args[1], LocalRun.TOPOLOGY.kafkaBootstrap(1));
+      int events = Integer.parseInt(args[2]);
+      say("relay drained " + events + " events at " + Math.round(drain.eventsPerSecond(events)));
+      return;
+    }
     boolean quick = List.of(args).contains("--quick");
     boolean warmUpOnly = List.of(args).contains("--warm-up");
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
