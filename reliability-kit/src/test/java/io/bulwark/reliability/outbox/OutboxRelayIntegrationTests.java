@@ -209,10 +209,7 @@ class OutboxRelayIntegrationTests {
     // two aggregates of one shard, each with three events waiting
     String first = keyInShard(2, "first");
     String second = keyInShard(2, "second");
-    for (int seq = 0; seq < 3; seq++) {
-      kit.append(topic, first, seq);
-      kit.append(topic, second, seq);
-    }
+    appendInTurn(3, first, second);
     List<List<String>> rounds = new CopyOnWriteArrayList<>();
     List<Integer> acknowledgedWhenSent = new CopyOnWriteArrayList<>();
     AtomicInteger acknowledged = new AtomicInteger();
@@ -247,10 +244,7 @@ class OutboxRelayIntegrationTests {
       throws Exception {
     String first = keyInShard(2, "first");
     String second = keyInShard(2, "second");
-    for (int seq = 0; seq < 3; seq++) {
-      kit.append(topic, first, seq);
-      kit.append(topic, second, seq);
-    }
+    appendInTurn(3, first, second);
     AtomicInteger rounds = new AtomicInteger();
     EventPublisher broker = KitFixture.publisher();
     EventPublisher failsTheSecondRound =
@@ -275,6 +269,15 @@ class OutboxRelayIntegrationTests {
         .as("every event once, each aggregate's in order")
         .containsEntry(first, List.of(0, 1, 2))
         .containsEntry(second, List.of(0, 1, 2));
+  }
+
+  /** {@code events} events of each aggregate, appended in turn: each one's first, then second... */
+  private void appendInTurn(int events, String... aggregates) {
+    for (int seq = 0; seq < events; seq++) {
+      for (String aggregate : aggregates) {
+        kit.append(topic, aggregate, seq);
+      }
+    }
   }
 
   /** The sequence numbers of the topic's first {@code count} records, by key, in arrival order. */
