@@ -37,9 +37,9 @@ import org.jspecify.annotations.Nullable;
  * stops at the first send that fails at once (a record too large, a topic whose metadata did not
  * come in time) instead of going on with the later ones. What one batch's failure lets through is
  * not up to the publisher, though: a broker that restarts can refuse an earlier send for good and
- * take a later one. One aggregate's events stay in order because the relay never puts two of them
- * in one batch (see {@link OutboxRelay}); what a failed batch left pending then lands, at worst, as
- * a duplicate that the consumers' inbox drops.
+ * take a later one. One aggregate's events stay in order because the relay never hands two of them
+ * to one call (each call is one round of its batch, see {@link OutboxRelay}); what a failed call
+ * left pending then lands, at worst, as a duplicate that the consumers' inbox drops.
  *
  * <p>A batch that was not acknowledged in time (a broker cut off, every broker down, a leader on
  * the move) keeps its producer: its pending sends go on in order in front of the next batch's, and
