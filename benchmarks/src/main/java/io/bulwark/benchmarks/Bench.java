@@ -83,9 +83,7 @@ public final class Bench {
     }
     if (args.length == 3 && args[0].equals("--drain")) {
       // the relay drain alone, against a local run that is already up on the given primary port
-      RelayDrain drain =
-          new RelayDrain(
-              "jdbc:postgresql://127.0.0.1:" + args[1], LocalRun.TOPOLOGY.kafkaBootstrap(1));
+      RelayDrain drain = RelayDrain.onLocalRun(Integer.parseInt(args[1]));
       int events = Integer.parseInt(args[2]);
       say("relay drained " + events + " events at " + Math.round(drain.eventsPerSecond(events)));
       return;
@@ -536,10 +534,7 @@ public final class Bench {
 
   private void relay(LocalRun run) throws Exception {
     int events = quick ? 5_000 : 20_000;
-    RelayDrain drain =
-        new RelayDrain(
-            "jdbc:postgresql://127.0.0.1:" + run.primaryPort(),
-            LocalRun.TOPOLOGY.kafkaBootstrap(1));
+    RelayDrain drain = RelayDrain.onLocalRun(run.primaryPort());
     // the relay runs in this JVM, where its code has not run before: one drain unmeasured, or the
     // first repetition measures its warm-up (4069 and 3507 events/s against 6306 and 6142 for the
     // third, in two runs)

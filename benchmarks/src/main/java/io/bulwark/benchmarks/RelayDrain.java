@@ -39,6 +39,12 @@ final class RelayDrain {
     this.kafka = kafka;
   }
 
+  /** Onto the local run whose primary listens on {@code primaryPort}, and its first broker. */
+  static RelayDrain onLocalRun(int primaryPort) {
+    return new RelayDrain(
+        "jdbc:postgresql://127.0.0.1:" + primaryPort, LocalRun.TOPOLOGY.kafkaBootstrap(1));
+  }
+
   double eventsPerSecond(int events) throws Exception {
     String database = "relaybench";
     PostgresServer.createDatabase(primaryUrl + "/postgres", database);
