@@ -20,7 +20,8 @@ import org.springframework.web.client.RestClient;
 /**
  * A load-balanced HTTP client for inventory-service: each call picks the next instance, and carries
  * order-service's own access token (client credentials of the {@value #REGISTRATION} registration,
- * fetched once and renewed before it expires), never the customer's.
+ * fetched once, by one call while others wait for it, and renewed before it expires), never the
+ * customer's.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(InventoryProperties.class)
@@ -49,8 +50,9 @@ class InventoryClientConfiguration {
     requests.setReadTimeout(properties.readTimeout());
     OAuth2ClientHttpRequestInterceptor machineToken =
         new OAuth2ClientHttpRequestInterceptor(
-            new AuthorizedClientServiceOAuth2AuthorizedClientManager(
-                registrations, authorizedClients));
+            new SharedAuthorization(
+                new AuthorizedClientServiceOAuth2AuthorizedClientManager(
+                    registrations, authorizedClients)));
     machineToken.setClientRegistrationIdResolver(request -> REGISTRATION);
     machineToken.setPrincipalResolver(request -> SERVICE);
     // a 401 from inventory-service drops the kept token, so the next call fetches a fresh one

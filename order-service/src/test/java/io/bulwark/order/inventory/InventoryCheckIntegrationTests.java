@@ -12,14 +12,21 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 
 /**
  * Placing an order asks the inventory over HTTP first about SKUs it has not confirmed before. Each
@@ -32,6 +39,7 @@ class InventoryCheckIntegrationTests extends OrderServiceTestBase {
   @Autowired CircuitBreakerRegistry breakers;
   @Autowired JdbcClient jdbc;
   @Autowired MeterRegistry meters;
+  @Autowired OAuth2AuthorizedClientService authorizedClients;
 
   private CircuitBreaker breaker;
   private String sku = "";
@@ -216,6 +224,38 @@ class InventoryCheckIntegrationTests extends OrderServiceTestBase {
 
     assertThat(response.status()).isEqualTo(201);
     assertThat(INVENTORY.requests() - before).as("asked both times").isEqualTo(2);
+  }
+
+  @Test
+  void aBurstOfFirstCallsFetchesOneMachineTokenForAllOfThem() throws Exception {
+    authorizedClients.removeAuthorizedClient(
+        InventoryClientConfiguration.REGISTRATION, "order-service");
+    ISSUER.grantsTake(Duration.ofMillis(100));
+    int grants = ISSUER.grants();
+    int burst = 6;
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Response>> responses = new ArrayList<>();
+    ExecutorService callers = Executors.newFixedThreadPool(burst);
+    try {
+      for (int i = 0; i < burst; i++) {
+        String newSku = "SKU-" + UUID.randomUUID();
+        responses.add(
+            callers.submit(
+                () -> {
+                  start.await();
+                  return http().postOnce("/api/orders", OrderRequest.of(newSku, 1).json());
+                }));
+      }
+      start.countDown();
+      for (Future<Response> response : responses) {
+        assertThat(response.get().status()).isEqualTo(201);
+      }
+    } finally {
+      callers.shutdownNow();
+      ISSUER.grantsTake(Duration.ZERO);
+    }
+
+    assertThat(ISSUER.grants() - grants).as("token requests").isEqualTo(1);
   }
 
   private double checks(String outcome) {
