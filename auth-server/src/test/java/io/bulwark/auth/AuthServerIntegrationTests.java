@@ -13,10 +13,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
@@ -67,6 +74,35 @@ class AuthServerIntegrationTests {
         .containsEntry("aud", "bulwark-api")
         .containsEntry("roles", "[\"customer\"]");
     assertThat((String) claims.get("scope")).contains("orders");
+  }
+
+  @Test
+  void callersAskingForOneUsersTokenAtOnceShareOneSignIn() throws Exception {
+    Tokens tokens = new Tokens(issuer(), IDENTITIES);
+    int callers = 6;
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    try {
+      List<Future<String>> asked = new ArrayList<>();
+      for (int i = 0; i < callers; i++) {
+        asked.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return tokens.forUser(Identities.CUSTOMER_2);
+                }));
+      }
+      start.countDown();
+      Set<String> jtis = new HashSet<>();
+      for (Future<String> token : asked) {
+        Object jti = claims(token.get()).get("jti");
+        assertThat(jti).as("each token issued has an id of its own").isNotNull();
+        jtis.add((String) jti);
+      }
+      assertThat(jtis).as("tokens issued, by their ids").hasSize(1);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Access tokens from the platform's authorization server, obtained as real clients obtain them: a
@@ -37,6 +38,7 @@ public final class Tokens {
   private final String issuer;
   private final Credentials identities;
   private final Map<String, Token> cache = new ConcurrentHashMap<>();
+  private final Map<String, Object> obtaining = new ConcurrentHashMap<>();
 
   private record Token(String value, Instant expires) {}
 
@@ -75,13 +77,31 @@ public final class Tokens {
                     scope)));
   }
 
+  /**
+   * The kept token, or a new one; callers that find none while another obtains it wait for that
+   * one, so that a burst of requests starting together signs in once, not once each.
+   */
   private String cached(String key, Supplier<Token> obtain) {
-    Token token = cache.get(key);
-    if (token == null || Instant.now().plus(MARGIN).isAfter(token.expires())) {
-      token = obtain.get();
-      cache.put(key, token);
+    String kept = current(cache.get(key));
+    if (kept != null) {
+      return kept;
     }
-    return token.value();
+    synchronized (obtaining.computeIfAbsent(key, k -> new Object())) {
+      kept = current(cache.get(key));
+      if (kept != null) {
+        return kept;
+      }
+      Token token = obtain.get();
+      cache.put(key, token);
+      return token.value();
+    }
+  }
+
+  /** The token's value while it is not due, otherwise nothing. */
+  private static @Nullable String current(@Nullable Token token) {
+    return token != null && Instant.now().plus(MARGIN).isBefore(token.expires())
+        ? token.value()
+        : null;
   }
 
   /**
