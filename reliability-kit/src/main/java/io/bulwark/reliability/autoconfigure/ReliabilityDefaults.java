@@ -43,6 +43,7 @@ public class ReliabilityDefaults implements EnvironmentPostProcessor {
         "org.apache.kafka.common.serialization.ByteArraySerializer");
     defaults.put("spring.kafka.producer.acks", "all");
     defaults.put("spring.kafka.listener.concurrency", "3");
+    offsetCommits(defaults);
     // a crashed instance's partitions move to the others after 10 s, not Kafka's default 45 s
     defaults.put("spring.kafka.consumer.properties[session.timeout.ms]", "10000");
     defaults.put("spring.kafka.consumer.heartbeat-interval", "3s");
@@ -138,6 +139,31 @@ public class ReliabilityDefaults implements EnvironmentPostProcessor {
             "-c tcp_keepalives_interval=3",
             "-c tcp_keepalives_count=3",
             "-c tcp_user_timeout=10000"));
+  }
+
+  /**
+   * A consumer commits its offsets once a second, not after every poll. At the rates an order
+   * platform sees, a poll mostly brings one record, so committing per poll was a commit per record:
+   * a write to the broker's offsets log, the group coordinator's work and a round trip, on the
+   * broker that every service shares. The inbox makes a record delivered again a no-op, so what a
+   * later commit risks is only that: after an instance dies (a rebalance or a stop commits what is
+   * processed first), the records of its last second are delivered again and skipped.
+   *
+   * <ul>
+   *   <li>{@code ack-mode} {@code time}, {@code ack-time} 1 s: processed offsets are committed at
+   *       most a second after they are processed, and no more often;
+   *   <li>{@code poll-timeout} 1 s: an idle consumer's poll returns within a second, so its pending
+   *       commit is not held for Spring's default of five.
+   * </ul>
+   *
+   * {@code fetch.max.wait.ms} stays at half a second: a longer wait would spare idle consumers a
+   * few fetches, but a retry seeks back, and the consumer waits out its fetch in flight before it
+   * asks for the record again (with 2 s, a record retried three times was dead-lettered 4 s later).
+   */
+  private static void offsetCommits(Map<String, Object> defaults) {
+    defaults.put("spring.kafka.listener.ack-mode", "time");
+    defaults.put("spring.kafka.listener.ack-time", "1s");
+    defaults.put("spring.kafka.listener.poll-timeout", "1s");
   }
 
   /**

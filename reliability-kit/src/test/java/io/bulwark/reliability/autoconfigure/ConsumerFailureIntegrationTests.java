@@ -21,6 +21,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,6 +34,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.json.JsonMapper;
@@ -75,6 +79,7 @@ class ConsumerFailureIntegrationTests {
   @Autowired JdbcClient jdbc;
   @Autowired EventCodec codec;
   @Autowired Attempts attempts;
+  @Autowired KafkaListenerEndpointRegistry listeners;
 
   @Test
   void aPoisonRecordIsDeadLetteredAtOnceAndLaterRecordsOnItsPartitionAreProcessed() {
@@ -228,6 +233,48 @@ class ConsumerFailureIntegrationTests {
         .as("the handler ran for the first delivery only")
         .hasSize(1);
     assertThat(effectRows(event.eventId())).isEqualTo(1);
+  }
+
+  @Test
+  void offsetsAreCommittedAboutOnceASecondNotOncePerRecordAndCatchUpWithWhatWasProcessed()
+      throws InterruptedException {
+    double commitsBefore = commits();
+    long started = System.nanoTime();
+    List<EventEnvelope> events = new ArrayList<>();
+    for (int seq = 0; seq < 40; seq++) {
+      EventEnvelope event = envelope("c-1", seq, 0);
+      events.add(event);
+      TestKafka.send(TOPIC, "c-1", codec.encode(event));
+      // one record per poll, as at an order platform's usual rates
+      Thread.sleep(20);
+    }
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> effectApplied(events.get(events.size() - 1).eventId()));
+    TestKafka.awaitConsumed("kit-tests", TOPIC, Duration.ofSeconds(30));
+    double seconds = (System.nanoTime() - started) / 1e9;
+
+    assertThat(events).allMatch(event -> effectApplied(event.eventId()));
+    assertThat(commits() - commitsBefore)
+        .as("commits over %.1f s for %d records", seconds, events.size())
+        .isBetween(1.0, Math.ceil(seconds) + 2);
+  }
+
+  /** The commits the listener's consumers have sent to the group's coordinator. */
+  private double commits() {
+    double commits = 0;
+    for (MessageListenerContainer container : listeners.getListenerContainers()) {
+      for (Map<MetricName, ? extends Metric> metrics : container.metrics().values()) {
+        for (Map.Entry<MetricName, ? extends Metric> metric : metrics.entrySet()) {
+          if (metric.getKey().name().equals("commit-total")
+              && metric.getKey().group().equals("consumer-coordinator-metrics")) {
+            commits += ((Number) metric.getValue().metricValue()).doubleValue();
+          }
+        }
+      }
+    }
+    return commits;
   }
 
   private EventEnvelope envelope(String aggregate, int seq, int failTimes) {
