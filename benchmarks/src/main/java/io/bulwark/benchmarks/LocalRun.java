@@ -79,6 +79,9 @@ final class LocalRun implements AutoCloseable {
             "local run",
             List.of(
                 ManagedProcess.javaExecutable(),
+                // as ./bulwark run starts it: C1 alone, no minutes of C2 beside the platform
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
                 "-Dbulwark.root=" + root,
                 "-Dbulwark.version=" + version,
                 "-cp",
