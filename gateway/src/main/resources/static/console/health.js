@@ -161,7 +161,7 @@ function showService(service, instances) {
     section.querySelector('.kafka'),
     kafka && !kafka.unreachable
       ? [
-          ['Brokers answering', kafka.brokers.map((b) => `${b.id} (${b.host}:${b.port})`).join(', ')],
+          ['Brokers answering', kafka.brokers.map((b) => `broker ${b.id} at ${b.host}:${b.port}`).join(', ')],
           ['Consumer lag', kafka.lag.length ? `${kafka.totalLag} records` : 'no offsets committed yet'],
         ]
       : [['Brokers', kafka ? `unreachable: ${kafka.unreachable}` : 'no instance answered']],

@@ -239,6 +239,9 @@ class OperatorConsoleSystemTests {
                 return text.contains("Brokers answering") ? text : null;
               });
       assertThat(orders).contains("(primary)", "Timeline", "Consumer lag");
+      assertThat(orders)
+          .as("each broker by its id and address, not a bare number")
+          .containsPattern("Brokers answering\\s+broker \\d+ at [^:\\s]+:\\d+");
       long before = openDeadLetters(browser);
       browser.script("window.sameDocument = true");
       String firstSample =
