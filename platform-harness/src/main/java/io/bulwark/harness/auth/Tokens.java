@@ -37,10 +37,24 @@ public final class Tokens {
 
   private final String issuer;
   private final Credentials identities;
-  private final Map<String, Token> cache = new ConcurrentHashMap<>();
-  private final Map<String, Object> obtaining = new ConcurrentHashMap<>();
+  private final Map<String, Kept> kept = new ConcurrentHashMap<>();
 
   private record Token(String value, Instant expires) {}
+
+  /**
+   * One key's token. Callers that find it missing or due while another obtains it wait for that
+   * one, so that a burst of requests starting together signs in once, not once each.
+   */
+  private static final class Kept {
+    private @Nullable Token token;
+
+    synchronized String current(Supplier<Token> obtain) {
+      if (token == null || Instant.now().plus(MARGIN).isAfter(token.expires())) {
+        token = obtain.get();
+      }
+      return token.value();
+    }
+  }
 
   /**
    * Tokens from the authorization server at {@code issuer} (its address, as this side reaches it).
@@ -77,31 +91,8 @@ public final class Tokens {
                     scope)));
   }
 
-  /**
-   * The kept token, or a new one; callers that find none while another obtains it wait for that
-   * one, so that a burst of requests starting together signs in once, not once each.
-   */
   private String cached(String key, Supplier<Token> obtain) {
-    String kept = current(cache.get(key));
-    if (kept != null) {
-      return kept;
-    }
-    synchronized (obtaining.computeIfAbsent(key, k -> new Object())) {
-      kept = current(cache.get(key));
-      if (kept != null) {
-        return kept;
-      }
-      Token token = obtain.get();
-      cache.put(key, token);
-      return token.value();
-    }
-  }
-
-  /** The token's value while it is not due, otherwise nothing. */
-  private static @Nullable String current(@Nullable Token token) {
-    return token != null && Instant.now().plus(MARGIN).isBefore(token.expires())
-        ? token.value()
-        : null;
+    return kept.computeIfAbsent(key, k -> new Kept()).current(obtain);
   }
 
   /**

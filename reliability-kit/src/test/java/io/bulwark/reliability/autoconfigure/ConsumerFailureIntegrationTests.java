@@ -21,8 +21,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,7 +33,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.json.JsonMapper;
@@ -263,18 +260,15 @@ class ConsumerFailureIntegrationTests {
 
   /** The commits the listener's consumers have sent to the group's coordinator. */
   private double commits() {
-    double commits = 0;
-    for (MessageListenerContainer container : listeners.getListenerContainers()) {
-      for (Map<MetricName, ? extends Metric> metrics : container.metrics().values()) {
-        for (Map.Entry<MetricName, ? extends Metric> metric : metrics.entrySet()) {
-          if (metric.getKey().name().equals("commit-total")
-              && metric.getKey().group().equals("consumer-coordinator-metrics")) {
-            commits += ((Number) metric.getValue().metricValue()).doubleValue();
-          }
-        }
-      }
-    }
-    return commits;
+    return listeners.getListenerContainers().stream()
+        .flatMap(container -> container.metrics().values().stream())
+        .flatMap(metrics -> metrics.entrySet().stream())
+        .filter(
+            metric ->
+                metric.getKey().name().equals("commit-total")
+                    && metric.getKey().group().equals("consumer-coordinator-metrics"))
+        .mapToDouble(metric -> ((Number) metric.getValue().metricValue()).doubleValue())
+        .sum();
   }
 
   private EventEnvelope envelope(String aggregate, int seq, int failTimes) {
