@@ -3,7 +3,6 @@ package io.bulwark.reliability.outbox;
 import io.bulwark.reliability.outbox.OutboxWakeup.Woken;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -242,16 +241,11 @@ public final class OutboxRelay implements AutoCloseable {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
-        if (!store.tryClaim(connection, shard)) {
-          connection.rollback();
-          return Relayed.NOT_CLAIMED;
-        }
         // a relay cut off from here mid-batch must not keep the shard: the server ends the
         // claim once the transaction has been quiet longer than any broker wait
-        try (Statement lease = connection.createStatement()) {
-          lease.execute(
-              "SET LOCAL idle_in_transaction_session_timeout = "
-                  + settings.claimIdleTimeout().toMillis());
+        if (!store.tryClaim(connection, shard, settings.claimIdleTimeout())) {
+          connection.rollback();
+          return Relayed.NOT_CLAIMED;
         }
         List<OutboxMessage> fetched =
             store.fetchUnpublished(connection, shard, settings.batchSize());

@@ -2,6 +2,7 @@ package io.bulwark.reliability.outbox;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.SortedMap;
@@ -16,7 +17,10 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@link #tryClaim} takes the shard for the current transaction or returns false at once if
  *       another transaction holds it; the claim ends with the transaction, also when the relay's
- *       process or connection dies.
+ *       process or connection dies, or once the transaction has been idle longer than {@code
+ *       idleLimit} (a relay cut off from the database mid-batch). The claiming transaction may
+ *       commit without waiting for the marks to be durable: a mark lost with the database only
+ *       sends its message again.
  *   <li>{@link #pendingShards} names every shard below {@code shards} that holds unpublished
  *       messages committed before the call, claimed or not, in shard order, each with the append
  *       time of its oldest unpublished message; it may name a shard that is empty by the time it is
@@ -31,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  */
 public interface OutboxStore {
 
-  boolean tryClaim(Connection connection, int shard) throws SQLException;
+  boolean tryClaim(Connection connection, int shard, Duration idleLimit) throws SQLException;
 
   SortedMap<Integer, Instant> pendingShards(Connection connection, int shards) throws SQLException;
 

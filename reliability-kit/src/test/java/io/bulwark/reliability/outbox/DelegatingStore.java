@@ -2,6 +2,7 @@ package io.bulwark.reliability.outbox;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.SortedMap;
@@ -16,8 +17,9 @@ class DelegatingStore implements OutboxStore {
   }
 
   @Override
-  public boolean tryClaim(Connection connection, int shard) throws SQLException {
-    return delegate.tryClaim(connection, shard);
+  public boolean tryClaim(Connection connection, int shard, Duration idleLimit)
+      throws SQLException {
+    return delegate.tryClaim(connection, shard, idleLimit);
   }
 
   @Override

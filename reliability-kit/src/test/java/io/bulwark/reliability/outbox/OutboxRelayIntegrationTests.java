@@ -351,7 +351,7 @@ class OutboxRelayIntegrationTests {
       relay.start();
       Thread.sleep(1_000); // let it drain the empty outbox and go to sleep
       otherRelay.setAutoCommit(false);
-      assertThat(new PostgresOutboxStore().tryClaim(otherRelay, 3)).isTrue();
+      assertThat(new PostgresOutboxStore().tryClaim(otherRelay, 3, Duration.ofMinutes(1))).isTrue();
 
       kit.append(topic, held, 0);
       org.awaitility.Awaitility.await()
@@ -383,7 +383,7 @@ class OutboxRelayIntegrationTests {
       relay.start();
       Thread.sleep(1_000);
       otherRelay.setAutoCommit(false);
-      assertThat(new PostgresOutboxStore().tryClaim(otherRelay, 3)).isTrue();
+      assertThat(new PostgresOutboxStore().tryClaim(otherRelay, 3, Duration.ofMinutes(1))).isTrue();
       kit.append(topic, key, 0);
       org.awaitility.Awaitility.await()
           .atMost(Duration.ofSeconds(30))
@@ -593,9 +593,10 @@ class OutboxRelayIntegrationTests {
   private static OutboxStore claimsInto(List<Integer> claimed) {
     return new DelegatingStore(new PostgresOutboxStore()) {
       @Override
-      public boolean tryClaim(Connection connection, int shard) throws SQLException {
+      public boolean tryClaim(Connection connection, int shard, Duration idleLimit)
+          throws SQLException {
         claimed.add(shard);
-        return super.tryClaim(connection, shard);
+        return super.tryClaim(connection, shard, idleLimit);
       }
     };
   }

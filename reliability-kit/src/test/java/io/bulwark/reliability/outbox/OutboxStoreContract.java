@@ -24,6 +24,7 @@ import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 abstract class OutboxStoreContract {
 
   protected static final int SHARDS = 4;
+  protected static final Duration CLAIM_LIMIT = Duration.ofSeconds(30);
   protected KitFixture kit;
   protected OutboxStore store;
 
@@ -39,12 +40,12 @@ abstract class OutboxStoreContract {
   void aClaimedShardCannotBeClaimedByAnotherTransactionUntilTheFirstEnds() throws SQLException {
     try (Connection first = transaction();
         Connection second = transaction()) {
-      assertThat(store.tryClaim(first, 1)).isTrue();
-      assertThat(store.tryClaim(second, 1)).isFalse();
-      assertThat(store.tryClaim(second, 2)).as("other shards stay free").isTrue();
+      assertThat(store.tryClaim(first, 1, CLAIM_LIMIT)).isTrue();
+      assertThat(store.tryClaim(second, 1, CLAIM_LIMIT)).isFalse();
+      assertThat(store.tryClaim(second, 2, CLAIM_LIMIT)).as("other shards stay free").isTrue();
       first.rollback();
       second.rollback();
-      assertThat(store.tryClaim(second, 1)).isTrue();
+      assertThat(store.tryClaim(second, 1, CLAIM_LIMIT)).isTrue();
       second.rollback();
     }
   }
@@ -52,12 +53,32 @@ abstract class OutboxStoreContract {
   @Test
   void aClaimEndsWhenTheClaimingConnectionDies() throws SQLException {
     Connection dying = transaction();
-    assertThat(store.tryClaim(dying, 0)).isTrue();
+    assertThat(store.tryClaim(dying, 0, CLAIM_LIMIT)).isTrue();
     dying.close(); // a crashed relay: the server ends its session and its transaction
 
     try (Connection next = transaction()) {
-      assertThat(store.tryClaim(next, 0)).isTrue();
+      assertThat(store.tryClaim(next, 0, CLAIM_LIMIT)).isTrue();
       next.rollback();
+    }
+  }
+
+  @Test
+  void aClaimWhoseTransactionStaysIdleLongerThanItsLimitEndsAndTheShardCanBeClaimedAgain()
+      throws Exception {
+    Connection stalled = transaction();
+    try {
+      assertThat(store.tryClaim(stalled, 3, Duration.ofMillis(200))).isTrue();
+      try (Connection next = transaction()) {
+        assertThat(store.tryClaim(next, 3, CLAIM_LIMIT))
+            .as("held while within its limit")
+            .isFalse();
+        next.rollback();
+        Thread.sleep(1_000); // the claimer says nothing for five times its limit
+        assertThat(store.tryClaim(next, 3, CLAIM_LIMIT)).as("given up by the server").isTrue();
+        next.rollback();
+      }
+    } finally {
+      stalled.close();
     }
   }
 
@@ -77,7 +98,7 @@ abstract class OutboxStoreContract {
     kit.append("t", second, 2);
     try (Connection claimer = transaction();
         Connection connection = transaction()) {
-      assertThat(store.tryClaim(claimer, 2)).isTrue();
+      assertThat(store.tryClaim(claimer, 2, CLAIM_LIMIT)).isTrue();
       Map<Integer, Instant> pending = store.pendingShards(connection, SHARDS);
       assertThat(pending).containsOnlyKeys(0, 2);
       assertThat(pending.get(2))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,32 @@ class PostgresOutboxStoreIntegrationTests extends OutboxStoreContract {
           .containsEntry("outbox_pkey", 0L)
           .hasEntrySatisfying("outbox_unpublished", count -> assertThat(count).isPositive());
       connection.rollback();
+    }
+  }
+
+  @Test
+  void theClaimingTransactionCommitsWithoutWaitingForDiskOrStandbyAndOnlyIt() throws SQLException {
+    try (Connection relay = transaction()) {
+      String before = setting(relay, "synchronous_commit");
+      assertThat(store.tryClaim(relay, 1, Duration.ofSeconds(7))).isTrue();
+      assertThat(setting(relay, "synchronous_commit")).isEqualTo("off");
+      assertThat(setting(relay, "idle_in_transaction_session_timeout")).isEqualTo("7s");
+      relay.commit();
+      assertThat(setting(relay, "synchronous_commit"))
+          .as("the next transaction on the pooled connection commits as the server says")
+          .isEqualTo(before)
+          .isNotEqualTo("off");
+      relay.commit();
+    }
+  }
+
+  private static String setting(Connection connection, String name) throws SQLException {
+    try (var show = connection.prepareStatement("SELECT current_setting(?)")) {
+      show.setString(1, name);
+      try (var row = show.executeQuery()) {
+        row.next();
+        return row.getString(1);
+      }
     }
   }
 
