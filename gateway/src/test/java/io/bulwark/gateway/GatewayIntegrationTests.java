@@ -215,6 +215,25 @@ class GatewayIntegrationTests {
   }
 
   @Test
+  void anOperatorsActionThatTakesSecondsIsAnsweredNotCutOffAtTheCustomersLimit() {
+    Stream.of(ORDERS_A, ORDERS_B, INVENTORY_A, INVENTORY_B)
+        .forEach(
+            s -> {
+              s.mode(Mode.STALL);
+              s.stallFor(2_500); // beyond the customers' routes' limits (here 700 ms, 1 s, 3 s)
+            });
+
+    Response reconciliation = post("/api/ops/order-service/reconciliations", "", Map.of());
+    Response deadLetters = get("/api/ops/inventory-service/dead-letters");
+
+    assertThat(reconciliation.status()).isEqualTo(200);
+    assertThat(deadLetters.status()).isEqualTo(200);
+    assertThat(get("/api/orders/" + UUID.randomUUID()).status())
+        .as("a customer's route keeps its own limit")
+        .isEqualTo(504);
+  }
+
+  @Test
   void aClientOverItsRateLimitGets429WithRetryAfterAndOthersAreNotAffected() {
     List<Response> burst = new ArrayList<>();
     for (int i = 0; i < 25; i++) {
