@@ -9,6 +9,7 @@ import io.bulwark.harness.postgres.PatroniCluster;
 import io.bulwark.harness.postgres.PostgresServer;
 import io.bulwark.harness.process.Directories;
 import io.bulwark.harness.process.ServiceJvm;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -88,12 +90,48 @@ public final class Bench {
       say("relay drained " + events + " events at " + Math.round(drain.eventsPerSecond(events)));
       return;
     }
+    if (args.length >= 2 && args[0].equals("--medians")) {
+      medians(root, List.of(args).subList(1, args.length));
+      return;
+    }
     boolean quick = List.of(args).contains("--quick");
     boolean warmUpOnly = List.of(args).contains("--warm-up");
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     Path results = root.resolve("benchmarks/results").resolve(stamp);
     Files.createDirectories(results);
     new Bench(root, results, quick, warmUpOnly).run();
+  }
+
+  /**
+   * {@code --medians <results directory>...}: the headline figures of several runs side by side
+   * with their medians, written to {@code benchmarks/results/medians-<time>.md} and put at the head
+   * of {@code BENCHMARKS.md}, above the latest run's own report.
+   */
+  private static void medians(Path root, List<String> directories) throws IOException {
+    Map<String, Figures> runs = new LinkedHashMap<>();
+    for (String directory : directories) {
+      Path run = root.resolve(directory).normalize();
+      runs.put(run.getFileName().toString(), Figures.read(run));
+    }
+    String table = Figures.medians(runs);
+    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    Path results = root.resolve("benchmarks/results").resolve("medians-" + stamp + ".md");
+    Files.writeString(results, "# Medians of " + runs.size() + " runs\n\n" + table);
+    Path summary = root.resolve("BENCHMARKS.md");
+    String latest = Files.exists(summary) ? Files.readString(summary) : "# Benchmarks\n";
+    String section =
+        "## Medians of "
+            + runs.size()
+            + " runs of `./bulwark bench`\n\nEach run's headline figures (the runs' results"
+            + " directories under `benchmarks/results/`) and their median; the sections after this"
+            + " one are the latest run's own report.\n\n"
+            + table
+            + "\n";
+    int firstLineEnd = latest.indexOf('\n') + 1;
+    Files.writeString(
+        summary,
+        latest.substring(0, firstLineEnd) + "\n" + section + latest.substring(firstLineEnd));
+    say("medians of " + runs.size() + " runs: " + results + " and " + summary);
   }
 
   private Duration step(int seconds) {

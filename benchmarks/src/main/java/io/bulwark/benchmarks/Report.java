@@ -424,6 +424,7 @@ final class Report {
           Double.isNaN(warm) ? List.of() : List.of(warm),
           "warm");
     }
+    Figures.of(this).write(results);
     String summary = summary();
     if (partial) {
       Files.writeString(results.resolve("report.md"), summary);
@@ -737,7 +738,7 @@ final class Report {
             warm < 60 ? "met" : "not met"));
   }
 
-  private @Nullable CpuUse atHalfRate() {
+  @Nullable CpuUse atHalfRate() {
     return orderCpu.stream().filter(c -> c.phase().startsWith("half")).findFirst().orElse(null);
   }
 
