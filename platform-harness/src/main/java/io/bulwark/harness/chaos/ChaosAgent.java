@@ -72,6 +72,9 @@ public final class ChaosAgent implements AutoCloseable {
   private final AtomicReference<@Nullable String> busy = new AtomicReference<>();
   private volatile @Nullable Fault lastFault;
 
+  /** The last fault's action runs and has not said its fault took hold: no outage is read yet. */
+  private volatile boolean awaitingHold;
+
   private ChaosAgent(List<ChaosAction> actions, SteadyLoad load, Clock clock) throws IOException {
     actions.forEach(action -> this.actions.put(action.id(), action));
     this.load = load;
@@ -117,7 +120,7 @@ public final class ChaosAgent implements AutoCloseable {
 
   State state() {
     Fault fault = lastFault;
-    if (fault != null && fault.underLoad() && fault.outageMs() == null) {
+    if (fault != null && fault.underLoad() && fault.outageMs() == null && !awaitingHold) {
       Duration outage = load.firstAcknowledgedAfter(fault.at());
       if (outage != null) {
         fault = new Fault(fault.action(), fault.at(), outage.toMillis(), true);
@@ -215,6 +218,7 @@ public final class ChaosAgent implements AutoCloseable {
       return;
     }
     Instant at = clock.instant();
+    awaitingHold = true;
     lastFault = new Fault(action.title(), at, null, load.running());
     log.add(action.title(), "started " + choices);
     Thread doing =
@@ -225,6 +229,7 @@ public final class ChaosAgent implements AutoCloseable {
               } catch (RuntimeException e) {
                 log.add(action.title(), "failed: " + e.getMessage());
               } finally {
+                awaitingHold = false;
                 busy.set(null);
               }
             },
@@ -232,6 +237,21 @@ public final class ChaosAgent implements AutoCloseable {
     doing.setDaemon(true);
     doing.start();
     answer(exchange, 202, Map.of("started", action.title(), "at", at.toString()));
+  }
+
+  /**
+   * Called by the running action once its fault has taken hold: the outage is measured from here,
+   * and not read before. Counted from the request, it began up to the time a command takes to start
+   * too early: an order answered 109 ms after the request to freeze the only order-service instance
+   * for 5 s, on a busy machine, read as the outage. An action that never calls this has its outage
+   * counted from the request, read once it has finished.
+   */
+  public void faultTookHold() {
+    Fault fault = lastFault;
+    if (fault != null && awaitingHold) {
+      lastFault = new Fault(fault.action(), clock.instant(), null, fault.underLoad());
+      awaitingHold = false;
+    }
   }
 
   private boolean authorised(HttpExchange exchange) {

@@ -70,6 +70,9 @@ public final class PlatformFaults {
   private final @Nullable PatroniCluster patroni;
   private final boolean partitions;
 
+  /** The agent these faults run under, told the moment each fault takes hold. */
+  private @Nullable ChaosAgent agent;
+
   /** The instances by name; one started again takes its predecessor's place. */
   private final Map<String, Instance> instances = new LinkedHashMap<>();
 
@@ -107,16 +110,30 @@ public final class PlatformFaults {
     // the actions on this platform: its instances once started; the brokers when kafka is the
     // platform's own; the primary when patroni runs its databases (cut off when it was started
     // with partitions); inventory-service's database once the services were started on it
-    List<ChaosAction> actions =
+    PlatformFaults faults =
         new PlatformFaults(
-                launcher,
-                new PlatformClient(gatewayUrl, launcher.tokens(), Identities.CUSTOMER_2),
-                kafkaBootstrap,
-                kafka,
-                patroni,
-                partitions)
-            .actions();
-    return ChaosAgent.start(actions, new SteadyLoad(customer, operator, Clock.systemUTC()));
+            launcher,
+            new PlatformClient(gatewayUrl, launcher.tokens(), Identities.CUSTOMER_2),
+            kafkaBootstrap,
+            kafka,
+            patroni,
+            partitions);
+    ChaosAgent agent =
+        ChaosAgent.start(faults.actions(), new SteadyLoad(customer, operator, Clock.systemUTC()));
+    faults.agent = agent;
+    return agent;
+  }
+
+  /**
+   * The fault has taken hold (the signal sent, the packets dropping): its outage counts from now,
+   * not from the request, so an order answered while the command that causes it was still starting
+   * is not taken for one that got through the fault.
+   */
+  private void tookHold() {
+    ChaosAgent told = agent;
+    if (told != null) {
+      told.faultTookHold();
+    }
   }
 
   private List<ChaosAction> actions() {
@@ -221,6 +238,7 @@ public final class PlatformFaults {
     int timeline = primary.timeline();
     long start = System.nanoTime();
     primary.crash();
+    tookHold();
     PatroniCluster.Node promoted =
         Await.untilPresent(
                 () ->
@@ -248,6 +266,7 @@ public final class PlatformFaults {
     PatroniCluster cluster = Objects.requireNonNull(patroni);
     PatroniCluster.Node primary = cluster.awaitPrimary(Duration.ofSeconds(30));
     primary.cutOff();
+    tookHold();
     try {
       sleep(Duration.ofSeconds(seconds));
     } finally {
@@ -260,6 +279,7 @@ public final class PlatformFaults {
   private String freeze(String name, int seconds) {
     Instance instance = instance(name);
     instance.stall();
+    tookHold();
     try {
       sleep(Duration.ofSeconds(seconds));
     } finally {
@@ -271,6 +291,7 @@ public final class PlatformFaults {
   private String kill(String name) {
     Instance instance = instance(name);
     Commands.run(List.of("kill", "-KILL", String.valueOf(instance.process().pid())), 10);
+    tookHold();
     sleep(Duration.ofSeconds(5));
     long start = System.nanoTime();
     Instance again = launcher.restart(instance, instance.port(), STARTUP);
@@ -284,6 +305,7 @@ public final class PlatformFaults {
   private String stopKafka(int seconds) {
     KafkaCluster cluster = Objects.requireNonNull(kafka);
     cluster.nodes().forEach(KafkaCluster.Node::stop);
+    tookHold();
     try {
       sleep(Duration.ofSeconds(seconds));
     } finally {

@@ -6,9 +6,11 @@ import io.bulwark.harness.Await;
 import io.bulwark.harness.http.HttpJson;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -97,6 +99,65 @@ class ChaosAgentTests {
     JsonNode actions = state().get("actions");
     assertThat(actions.get(1).get("unavailable").asString()).isEqualTo("not on this machine");
     assertThat(actions.get(0).get("unavailable").isNull()).isTrue();
+  }
+
+  @Test
+  void aFaultCountsFromWhenItTookHoldNotFromWhenItWasAskedFor() throws Exception {
+    CountDownLatch takingHold = new CountDownLatch(1);
+    AtomicReference<ChaosAgent> self = new AtomicReference<>();
+    ChaosAgent slowToHold =
+        ChaosAgent.start(
+            List.of(
+                new ChaosAction(
+                    "slow-to-hold",
+                    "A fault whose command takes a moment to start",
+                    "takes hold when the test says so",
+                    List.of(),
+                    () -> null,
+                    choices -> {
+                      awaitQuietly(takingHold);
+                      self.get().faultTookHold();
+                      awaitQuietly(release);
+                      return "held";
+                    })),
+            new SteadyLoad(
+                new HttpJson("http://127.0.0.1:1"),
+                new HttpJson("http://127.0.0.1:1"),
+                Clock.systemUTC()));
+    self.set(slowToHold);
+    try {
+      HttpJson client =
+          new HttpJson(slowToHold.url()).withHeader(ChaosAgent.TOKEN_HEADER, slowToHold::token);
+      assertThat(client.post("/actions/slow-to-hold", "{}").status()).isEqualTo(202);
+      Instant asked = faultAt(client);
+      Thread.sleep(300); // the command starting
+
+      takingHold.countDown();
+
+      Instant held =
+          Await.untilPresent(
+                  () -> java.util.Optional.of(faultAt(client)).filter(at -> at.isAfter(asked)))
+              .every(Duration.ofMillis(50))
+              .within(Duration.ofSeconds(10), () -> "the fault's time never moved");
+      assertThat(Duration.between(asked, held)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    } finally {
+      release.countDown();
+      slowToHold.close();
+    }
+  }
+
+  private static Instant faultAt(HttpJson client) {
+    HttpJson.Response response = client.get("/state");
+    return Instant.parse(
+        JsonMapper.shared().readTree(response.body()).get("lastFault").get("at").asString());
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
