@@ -71,7 +71,7 @@ public final class PlatformFaults {
   private final boolean partitions;
 
   /** The agent these faults run under, told the moment each fault takes hold. */
-  private @Nullable ChaosAgent agent;
+  private volatile @Nullable ChaosAgent agent;
 
   /** The instances by name; one started again takes its predecessor's place. */
   private final Map<String, Instance> instances = new LinkedHashMap<>();
