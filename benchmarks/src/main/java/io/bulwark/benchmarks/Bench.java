@@ -96,8 +96,7 @@ public final class Bench {
     }
     boolean quick = List.of(args).contains("--quick");
     boolean warmUpOnly = List.of(args).contains("--warm-up");
-    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    Path results = root.resolve("benchmarks/results").resolve(stamp);
+    Path results = root.resolve("benchmarks/results").resolve(stamp());
     Files.createDirectories(results);
     new Bench(root, results, quick, warmUpOnly).run();
   }
@@ -114,8 +113,7 @@ public final class Bench {
       runs.put(run.getFileName().toString(), Figures.read(run));
     }
     String table = Figures.medians(runs);
-    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    Path results = root.resolve("benchmarks/results").resolve("medians-" + stamp + ".md");
+    Path results = root.resolve("benchmarks/results").resolve("medians-" + stamp() + ".md");
     Files.writeString(results, "# Medians of " + runs.size() + " runs\n\n" + table);
     Path summary = root.resolve("BENCHMARKS.md");
     String latest = Files.exists(summary) ? Files.readString(summary) : "# Benchmarks\n";
@@ -132,6 +130,11 @@ public final class Bench {
         summary,
         latest.substring(0, firstLineEnd) + "\n" + section + latest.substring(firstLineEnd));
     say("medians of " + runs.size() + " runs: " + results + " and " + summary);
+  }
+
+  /** The time a run's results are named by. */
+  private static String stamp() {
+    return LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
   }
 
   private Duration step(int seconds) {

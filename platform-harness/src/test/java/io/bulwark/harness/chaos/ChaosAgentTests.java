@@ -30,11 +30,7 @@ class ChaosAgentTests {
                       new ChaosAction.Param("seconds", "For (seconds)", List.of("5", "10"), "5")),
                   () -> null,
                   choices -> {
-                    try {
-                      release.await(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                      Thread.currentThread().interrupt();
-                    }
+                    awaitQuietly(release);
                     return "waited, asked for " + choices.get("seconds") + " s";
                   }),
               new ChaosAction(
